@@ -1,0 +1,55 @@
+# instancebench.aws — two entry points: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+COLLECTION_LINK := .cache/collections/ansible_collections/instancebench/aws
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+.PHONY: demo test venv link mirror system-deps lint sanity unit integration molecule schema clean
+
+$(BIN)/ansible-playbook: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(BIN)/ansible-playbook
+
+link:
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
+
+# Fill .cache/mirror with the pinned sources from the package registries this machine reaches.
+mirror: venv
+	$(BIN)/python scripts/fill_mirror_from_registries.py --mirror .cache/mirror stream
+
+system-deps:
+	@bash scripts/install_system_deps.sh
+
+# Benchmark this machine with STREAM and print the result (results/ holds the documents).
+demo: venv link mirror system-deps
+	$(BIN)/ansible-playbook playbooks/launch.yml
+	$(BIN)/ansible-playbook playbooks/collect.yml
+
+schema: venv link
+	PYTHONPATH=.cache/collections $(BIN)/python scripts/write_schema.py
+
+unit: venv link
+	PYTHONPATH=.cache/collections $(BIN)/pytest -q tests/unit
+
+integration: venv link mirror system-deps
+	PYTHONPATH=.cache/collections $(BIN)/pytest -q tests/integration
+
+lint: venv link
+	$(BIN)/ansible-lint --offline
+
+sanity: venv
+	bash scripts/ansible_test_sanity.sh
+
+# Every test: unit, integration over a real sshd host, Molecule, ansible-lint, ansible-test sanity.
+test: venv link mirror system-deps
+	PYTHONPATH=.cache/collections $(BIN)/pytest tests
+	$(MAKE) --no-print-directory lint sanity
+
+clean:
+	rm -rf .cache results tests/output

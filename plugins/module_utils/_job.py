@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: job identity, timestamps and running a benchmark under a graceful timeout."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import hashlib
+import os
+import signal
+import subprocess
+import time
+
+
+def job_id(run_id, region, instance_type, benchmark, variant, repetition=0):
+    """Deterministic: a retried launch or a second collect can never mint a duplicate."""
+    identity = '\x1f'.join(str(part) for part in (run_id, region, instance_type, benchmark, variant, repetition))
+    return '%s-%s-%s' % (benchmark, variant, hashlib.sha256(identity.encode('utf-8')).hexdigest()[:12])
+
+
+def utc_now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+
+
+def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0):
+    """Run `argv` with stdout+stderr going straight to `log_path` (so a kill loses nothing
+    already printed). On timeout: SIGTERM to the process group, then SIGKILL after `grace_s`.
+
+    Returns {'rc', 'timed_out', 'duration_s', 'signal'}.
+    """
+    started = time.monotonic()
+    with open(log_path, 'ab') as log:
+        try:
+            proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            log.write(('instancebench: cannot start %s: %s\n' % (argv[0], exc)).encode())
+            return {'rc': 127, 'timed_out': False, 'duration_s': 0.0, 'signal': None}
+        sent = None
+        try:
+            rc = proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            sent = 'SIGTERM'
+            _signal_group(proc.pid, signal.SIGTERM)
+            try:
+                rc = proc.wait(timeout=grace_s)
+            except subprocess.TimeoutExpired:
+                sent = 'SIGKILL'
+                _signal_group(proc.pid, signal.SIGKILL)
+                rc = proc.wait()
+    return {'rc': rc, 'timed_out': sent is not None, 'duration_s': time.monotonic() - started, 'signal': sent}
+
+
+def _signal_group(pid, sig):
+    try:
+        os.killpg(pid, sig)
+    except OSError:
+        pass

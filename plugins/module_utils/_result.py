@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: assemble a result document from analysed repetitions (benchmark-neutral)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _stream
+from ansible_collections.instancebench.aws.plugins.module_utils._result_schema import RESULT_SCHEMA, SCHEMA_VERSION
+from ansible_collections.instancebench.aws.plugins.module_utils._stats import summarize
+from ansible_collections.instancebench.aws.plugins.module_utils._validate import errors as schema_errors
+
+# benchmark name -> analyze(text, expected) -> (metrics, checks). HPL and FFTW add theirs here.
+ANALYZERS = {
+    'stream': _stream.analyze,
+}
+
+
+def combine(repetitions):
+    """[(metrics, checks), ...] -> (metric entries, checks, passed).
+
+    Checks are prefixed with the repetition number. A metric is published only when every
+    repetition passed every check: one bad run makes the whole job invalid.
+    """
+    checks = []
+    for index, (_metrics, rep_checks) in enumerate(repetitions, 1):
+        for check in rep_checks:
+            checks.append(dict(check, name='rep%d.%s' % (index, check['name'])))
+    passed = bool(checks) and all(check['passed'] for check in checks)
+    entries = []
+    if passed:
+        names = list(repetitions[0][0].keys())
+        for name in names:
+            values = [metrics[name][0] for metrics, _checks in repetitions]
+            stats = summarize(values)
+            entry = {'name': name, 'unit': repetitions[0][0][name][1],
+                     'higher_is_better': repetitions[0][0][name][2],
+                     'value': stats['median'], 'values': values}
+            entry.update((key, stats[key]) for key in ('n', 'median', 'min', 'max', 'stdev', 'cv'))
+            entries.append(entry)
+    return entries, checks, passed
+
+
+def document(job, instance, system, build, parameters, metrics, checks, passed, artifacts, efficiency=None):
+    return {
+        'schema_version': SCHEMA_VERSION,
+        'job': job,
+        'instance': instance,
+        'system': system,
+        'build': build,
+        'parameters': parameters,
+        'metrics': metrics if passed else [],
+        'validation': {'passed': passed, 'checks': checks},
+        'artifacts': artifacts,
+        'efficiency': efficiency,
+    }
+
+
+def validate(doc):
+    """Schema problems as strings (empty list when the document is valid)."""
+    return schema_errors(doc, RESULT_SCHEMA)

@@ -1,0 +1,178 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: the result document's JSON Schema (draft 2020-12), version 1.
+
+This dict is the single source. `benchmarks/schema/result-v1.schema.json` is generated from
+it (`make schema`) and a unit test fails when the two differ. It lives in Python because
+Ansible ships module_utils to the instance but no data files.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+SCHEMA_VERSION = '1.0'
+
+_NULLABLE_STR = {'type': ['string', 'null']}
+_NULLABLE_NUM = {'type': ['number', 'null']}
+_NULLABLE_INT = {'type': ['integer', 'null']}
+
+_METRIC = {
+    'type': 'object',
+    'required': ['name', 'unit', 'higher_is_better', 'value', 'values', 'n', 'median', 'min', 'max', 'stdev', 'cv'],
+    'additionalProperties': False,
+    'properties': {
+        'name': {'type': 'string', 'pattern': '^[a-z0-9_]+$'},
+        'unit': {'type': 'string', 'description': 'SI units: GB/s means 1e9 bytes per second.'},
+        'higher_is_better': {'type': 'boolean'},
+        'value': {'type': 'number', 'description': 'Headline value: the median over repetitions.'},
+        'values': {'type': 'array', 'items': {'type': 'number'}, 'minItems': 1},
+        'n': {'type': 'integer', 'minimum': 1},
+        'median': {'type': 'number'},
+        'min': {'type': 'number'},
+        'max': {'type': 'number'},
+        'stdev': {'type': 'number', 'minimum': 0},
+        'cv': {'type': 'number', 'minimum': 0},
+    },
+}
+
+_CHECK = {
+    'type': 'object',
+    'required': ['name', 'passed', 'detail'],
+    'additionalProperties': False,
+    'properties': {
+        'name': {'type': 'string'},
+        'passed': {'type': 'boolean'},
+        'detail': {'type': 'string'},
+    },
+}
+
+_ARTIFACT = {
+    'type': 'object',
+    'required': ['key', 'sha256', 'bytes'],
+    'additionalProperties': False,
+    'properties': {
+        'key': {'type': 'string'},
+        'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'},
+        'bytes': {'type': 'integer', 'minimum': 0},
+    },
+}
+
+RESULT_SCHEMA = {
+    '$schema': 'https://json-schema.org/draft/2020-12/schema',
+    '$id': 'https://github.com/instancebench/aws/benchmarks/schema/result-v1.schema.json',
+    'title': 'instancebench.aws benchmark result',
+    'description': ('One job: one benchmark variant on one host, repeated `parameters.repetitions` times. '
+                    'A result whose validation did not pass carries no metrics.'),
+    'type': 'object',
+    'required': ['schema_version', 'job', 'instance', 'system', 'build', 'parameters', 'metrics',
+                 'validation', 'artifacts'],
+    'additionalProperties': False,
+    'properties': {
+        'schema_version': {'enum': [SCHEMA_VERSION]},
+        'job': {
+            'type': 'object',
+            'required': ['run_id', 'job_id', 'benchmark', 'variant', 'state', 'reason', 'started_at',
+                         'finished_at', 'duration_s'],
+            'additionalProperties': False,
+            'properties': {
+                'run_id': {'type': 'string', 'pattern': '^[A-Za-z0-9._-]+$'},
+                'job_id': {'type': 'string', 'pattern': '^[A-Za-z0-9._-]+$'},
+                'benchmark': {'enum': ['stream', 'hpl', 'fftw']},
+                'variant': {'type': 'string'},
+                'state': {'enum': ['completed', 'failed', 'timed_out']},
+                'reason': _NULLABLE_STR,
+                'started_at': {'type': 'string', 'description': 'UTC, ISO 8601'},
+                'finished_at': {'type': 'string', 'description': 'UTC, ISO 8601'},
+                'duration_s': {'type': 'number', 'minimum': 0},
+            },
+        },
+        'instance': {
+            'type': 'object',
+            'required': ['type', 'id', 'region', 'availability_zone', 'market', 'price_per_hour_usd', 'ami',
+                         'hostname'],
+            'additionalProperties': False,
+            'properties': {
+                'type': _NULLABLE_STR,
+                'id': _NULLABLE_STR,
+                'region': _NULLABLE_STR,
+                'availability_zone': _NULLABLE_STR,
+                'market': {'enum': ['on-demand', 'spot', 'none', None]},
+                'price_per_hour_usd': _NULLABLE_NUM,
+                'ami': _NULLABLE_STR,
+                'hostname': _NULLABLE_STR,
+            },
+        },
+        'system': {
+            'type': 'object',
+            'description': 'Host facts from instancebench.aws.host_facts.',
+            'required': ['arch', 'cpu', 'uarch', 'topology', 'caches', 'memory', 'os', 'kernel', 'compiler'],
+            'properties': {
+                'arch': {'type': 'string'},
+                'cpu': {'type': 'object'},
+                'uarch': {'type': 'object', 'required': ['name', 'source']},
+                'topology': {'type': 'object', 'required': ['logical_cpus', 'physical_cores', 'sockets',
+                                                           'threads_per_core', 'numa_nodes']},
+                'caches': {'type': 'object'},
+                'memory': {'type': 'object', 'required': ['total_bytes', 'available_bytes']},
+                'os': {'type': 'object'},
+                'kernel': {'type': 'string'},
+                'compiler': {'type': ['object', 'null']},
+            },
+        },
+        'build': {
+            'type': 'object',
+            'required': ['compiler', 'compiler_version', 'flags', 'flag_source', 'flag_warnings', 'source',
+                         'binary_sha256'],
+            'properties': {
+                'compiler': {'type': 'string'},
+                'compiler_version': _NULLABLE_STR,
+                'flags': {'type': 'array', 'items': {'type': 'string'}},
+                'flag_source': {'enum': ['catalog', 'native-fallback', 'user']},
+                'flag_warnings': {'type': 'array', 'items': {'type': 'string'}},
+                'source': {
+                    'type': 'object',
+                    'required': ['name', 'version', 'url', 'sha256'],
+                    'properties': {
+                        'name': {'type': 'string'},
+                        'version': {'type': 'string'},
+                        'url': {'type': 'string'},
+                        'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'},
+                    },
+                },
+                'binary_sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'},
+            },
+        },
+        'parameters': {
+            'type': 'object',
+            'required': ['repetitions', 'timeout_s'],
+            'properties': {
+                'repetitions': {'type': 'integer', 'minimum': 1},
+                'timeout_s': {'type': 'number', 'minimum': 1},
+            },
+        },
+        'metrics': {'type': 'array', 'items': _METRIC},
+        'validation': {
+            'type': 'object',
+            'required': ['passed', 'checks'],
+            'additionalProperties': False,
+            'properties': {
+                'passed': {'type': 'boolean'},
+                'checks': {'type': 'array', 'items': _CHECK, 'minItems': 1},
+            },
+        },
+        'artifacts': {
+            'type': 'object',
+            'required': ['raw_log'],
+            'properties': {'raw_log': _ARTIFACT},
+        },
+        'efficiency': {
+            'type': ['object', 'null'],
+            'description': 'Measured / theoretical peak, with the assumption that gives the peak.',
+        },
+    },
+    # An invalid result must never carry a number a reader could mistake for a measurement.
+    'if': {'properties': {'validation': {'properties': {'passed': {'const': False}}}}},
+    'then': {'properties': {'metrics': {'maxItems': 0}}},
+}

@@ -1,0 +1,137 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: the results store, one small interface over its backends.
+
+Backends: `file:///abs/path` (or a bare absolute path) now; `s3://bucket/prefix` joins later
+behind the same four calls: put, get, head, list. Keys are '/'-separated and relative to
+the store root. Layout (Hive-style so DuckDB/Athena read it as partitions):
+
+    runs/run=<run_id>/job=<job_id>/{job.json, status-<state>.json, result.json, raw.log}
+
+Every object is written with its sha256 (file backend: a `<key>.sha256` file in
+`sha256sum` format, so `sha256sum -c` checks a store by hand).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import json
+import os
+import tempfile
+
+CHECKSUM_SUFFIX = '.sha256'
+
+
+class StoreError(Exception):
+    """A store URL that cannot be used, or an object that cannot be read or written."""
+
+
+def sha256_bytes(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path, chunk=1 << 20):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as handle:
+        for block in iter(lambda: handle.read(chunk), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def job_prefix(run_id, job_id):
+    return 'runs/run=%s/job=%s' % (run_id, job_id)
+
+
+def _atomic_write(path, data):
+    """Write to a temp file in the same directory, then rename: readers never see half a file."""
+    directory = os.path.dirname(path)
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-')
+    try:
+        with os.fdopen(handle, 'wb') as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class FileStore(object):
+    """A directory on the host that runs the code (the job's host, or the controller)."""
+
+    def __init__(self, root):
+        if not os.path.isabs(root):
+            raise StoreError('file store path must be absolute, got %r: use file:///absolute/path' % root)
+        self.root = root
+        self.url = 'file://' + root
+
+    def _path(self, key):
+        clean = os.path.normpath(key).lstrip('/')
+        if clean.startswith('..'):
+            raise StoreError('store key %r leaves the store root' % key)
+        return os.path.join(self.root, clean)
+
+    def put(self, key, data):
+        """Store bytes under `key`; returns {'key', 'sha256', 'bytes'}."""
+        digest = sha256_bytes(data)
+        path = self._path(key)
+        try:
+            _atomic_write(path, data)
+            _atomic_write(path + CHECKSUM_SUFFIX, ('%s  %s\n' % (digest, os.path.basename(path))).encode())
+        except (IOError, OSError) as exc:
+            raise StoreError('cannot write %s: %s' % (path, exc))
+        return {'key': key, 'sha256': digest, 'bytes': len(data)}
+
+    def put_json(self, key, document):
+        return self.put(key, (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8'))
+
+    def get(self, key):
+        try:
+            with open(self._path(key), 'rb') as handle:
+                return handle.read()
+        except (IOError, OSError) as exc:
+            raise StoreError('cannot read %s: %s' % (self._path(key), exc))
+
+    def get_json(self, key):
+        return json.loads(self.get(key).decode('utf-8'))
+
+    def exists(self, key):
+        return os.path.isfile(self._path(key))
+
+    def head(self, key):
+        """{'key', 'bytes', 'sha256': recorded at write time or None}; None if absent."""
+        path = self._path(key)
+        if not os.path.isfile(path):
+            return None
+        recorded = None
+        if os.path.isfile(path + CHECKSUM_SUFFIX):
+            with open(path + CHECKSUM_SUFFIX) as handle:
+                recorded = handle.read().split()[0]
+        return {'key': key, 'bytes': os.path.getsize(path), 'sha256': recorded}
+
+    def list(self, prefix=''):
+        """Keys under `prefix`, sorted; checksum files and temp files are not objects."""
+        base = self._path(prefix) if prefix else self.root
+        keys = []
+        for directory, _dirs, files in os.walk(base):
+            for name in files:
+                if name.endswith(CHECKSUM_SUFFIX) or name.startswith('.tmp-'):
+                    continue
+                keys.append(os.path.relpath(os.path.join(directory, name), self.root).replace(os.sep, '/'))
+        return sorted(keys)
+
+
+def open_store(url):
+    """Return the backend for `url`; raise StoreError naming the accepted forms."""
+    if url.startswith('file://'):
+        return FileStore(url[len('file://'):])
+    if url.startswith('/'):
+        return FileStore(url)
+    raise StoreError('unsupported results store %r: use file:///absolute/path '
+                     '(s3://bucket/prefix arrives with the fire-and-forget issue)' % url)

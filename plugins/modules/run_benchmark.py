@@ -1,0 +1,328 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: run_benchmark
+short_description: Run a benchmark binary, validate and parse its output, and store the result document
+version_added: "0.1.0"
+description:
+  - Runs a built benchmark binary O(repetitions) times under a graceful timeout (SIGTERM to the
+    process group, then SIGKILL after O(kill_grace) seconds). Output goes straight to a log file,
+    so a killed run keeps everything it printed.
+  - Parses each repetition with the benchmark's parser, runs its validation checks (for STREAM,
+    the complete table and C(Solution Validates)) and reports per metric the median, min, max,
+    sample standard deviation and coefficient of variation.
+  - Writes the raw log, the result document (validated against the result schema before
+    writing) and status sentinels to the results store, under
+    C(runs/run=<run_id>/job=<job_id>/).
+  - A job whose result already exists in the store is not run again (idempotent), unless
+    O(force=true).
+  - A result that fails validation is stored with C(validation.passed=false) and no metrics,
+    and the task fails unless O(fail_on_invalid=false).
+author:
+  - instancebench.aws contributors (@instancebench)
+options:
+  benchmark:
+    description: Which parser and checks apply to the output.
+    type: str
+    required: true
+    choices: [stream]
+  variant:
+    description: Name of the parameter set, part of the job identity.
+    type: str
+    default: default
+  command:
+    description: The benchmark command as an argument vector (no shell).
+    type: list
+    elements: str
+    required: true
+  environment:
+    description: Extra environment variables for the benchmark (for example C(OMP_NUM_THREADS)).
+    type: dict
+    default: {}
+  chdir:
+    description: Working directory for the benchmark and its local log spool.
+    type: path
+    required: true
+  repetitions:
+    description: How many times to run the binary; statistics are taken over these runs.
+    type: int
+    default: 3
+  timeout:
+    description: Deadline in seconds for all repetitions together.
+    type: int
+    default: 3600
+  kill_grace:
+    description: Seconds between SIGTERM and SIGKILL when the deadline passes.
+    type: int
+    default: 10
+  store:
+    description:
+      - Results store URL as seen from the host that runs the job, C(file:///absolute/path).
+    type: str
+    required: true
+  run_id:
+    description: Run identifier; letters, digits, C(.), C(_) and C(-).
+    type: str
+    required: true
+  job_id:
+    description:
+      - Job identifier. Derived from run id, region, instance type, benchmark, variant and
+        O(repetition_index) when omitted, so the same job always gets the same id.
+    type: str
+  repetition_index:
+    description: Index of this job among identical jobs of one run (part of the derived job id).
+    type: int
+    default: 0
+  instance:
+    description: Where the job runs (C(type), C(id), C(region), C(availability_zone), C(market), C(price_per_hour_usd), C(ami)).
+    type: dict
+    default: {}
+  system:
+    description: Host facts from M(instancebench.aws.host_facts) (the C(instancebench_host) fact).
+    type: dict
+    required: true
+  build:
+    description: How the binary was built (compiler, version, flags, flag source and warnings, source pin).
+    type: dict
+    required: true
+  parameters:
+    description: Benchmark parameters recorded in the result (array size, threads, binding, ...).
+    type: dict
+    default: {}
+  expected:
+    description: Values the output must report for the result to validate (STREAM C(threads), C(array_size_elements)).
+    type: dict
+    default: {}
+  force:
+    description: Run even when the store already holds a result for this job.
+    type: bool
+    default: false
+  fail_on_invalid:
+    description: Fail the task when the job did not complete with a validated result (the result is stored either way).
+    type: bool
+    default: true
+notes:
+  - Check mode reports whether the job would run; it runs nothing and writes nothing.
+"""
+
+EXAMPLES = r"""
+- name: Run STREAM three times and store the result
+  instancebench.aws.run_benchmark:
+    benchmark: stream
+    command: ["/var/lib/instancebench/build/stream-3f2a/stream"]
+    environment:
+      OMP_NUM_THREADS: "2"
+      OMP_PROC_BIND: spread
+      OMP_PLACES: cores
+    chdir: /var/lib/instancebench/jobs
+    repetitions: 3
+    timeout: 600
+    store: file:///var/lib/instancebench/results
+    run_id: 20261125-demo
+    system: "{{ instancebench_host }}"
+    build: "{{ __stream_build }}"
+    parameters:
+      array_size_elements: 16777216
+    expected:
+      threads: 2
+      array_size_elements: 16777216
+"""
+
+RETURN = r"""
+job_id:
+  description: The job identifier used in the store.
+  returned: always
+  type: str
+  sample: stream-default-5b0c1f8e9a2d
+state:
+  description: C(completed), C(failed) or C(timed_out); C(pending) in check mode.
+  returned: always
+  type: str
+  sample: completed
+result_key:
+  description: Store key of the result document.
+  returned: always
+  type: str
+  sample: runs/run=demo/job=stream-default-5b0c1f8e9a2d/result.json
+store:
+  description: The store URL written to.
+  returned: always
+  type: str
+  sample: file:///var/lib/instancebench/results
+result:
+  description: The result document (see benchmarks/schema/result-v1.schema.json).
+  returned: when the job ran or had already run
+  type: dict
+headline:
+  description: Metric name to median value, for a quick look (empty when invalid).
+  returned: always
+  type: dict
+  sample: {"triad_bandwidth": 48.1}
+"""
+
+import os
+import platform
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _job
+from ansible_collections.instancebench.aws.plugins.module_utils import _result
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
+
+_INSTANCE_FIELDS = ('type', 'id', 'region', 'availability_zone', 'market', 'price_per_hour_usd', 'ami', 'hostname')
+
+
+def _instance(params):
+    given = params['instance'] or {}
+    instance = dict((field, given.get(field)) for field in _INSTANCE_FIELDS)
+    instance['hostname'] = instance['hostname'] or platform.node()
+    instance['market'] = instance['market'] or 'none'
+    return instance
+
+
+def _sentinel(store, prefix, state, reason=None):
+    """Sentinels are small JSON documents, never empty files: they say who and when."""
+    return store.put_json('%s/status-%s.json' % (prefix, state), {
+        'state': state, 'timestamp': _job.utc_now(), 'host': platform.node(), 'reason': reason})
+
+
+def _run_repetitions(module, log_dir, job_id):
+    """Run every repetition; returns (analysed reps, raw log bytes, state, reason, started, finished)."""
+    params = module.params
+    analyze = _result.ANALYZERS[params['benchmark']]
+    env = dict(os.environ)
+    env.update((str(k), str(v)) for k, v in params['environment'].items())
+    deadline = time.monotonic() + params['timeout']
+    reps, chunks = [], []
+    state, reason = 'completed', None
+    for index in range(1, params['repetitions'] + 1):
+        log_path = os.path.join(log_dir, '%s.rep%d.log' % (job_id, index))
+        if os.path.exists(log_path):
+            os.unlink(log_path)
+        remaining = deadline - time.monotonic()
+        outcome = _job.run_with_timeout(params['command'], env, params['chdir'], log_path,
+                                        max(1.0, remaining), params['kill_grace'])
+        with open(log_path, 'rb') as handle:
+            text = handle.read()
+        chunks.append(('=== instancebench repetition %d/%d rc=%s signal=%s duration_s=%.3f ===\n'
+                       % (index, params['repetitions'], outcome['rc'], outcome['signal'],
+                          outcome['duration_s'])).encode() + text)
+        metrics, checks = analyze(text.decode('utf-8', 'replace'), params['expected'])
+        checks.append({'name': 'exit_status', 'passed': outcome['rc'] == 0 and not outcome['timed_out'],
+                       'detail': 'rc=%s signal=%s' % (outcome['rc'], outcome['signal'])})
+        reps.append((metrics, checks))
+        if outcome['timed_out']:
+            state, reason = 'timed_out', 'deadline of %ss passed during repetition %d (%s sent)' % (
+                params['timeout'], index, outcome['signal'])
+            break
+    return reps, b''.join(chunks), state, reason
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            benchmark=dict(type='str', required=True, choices=sorted(_result.ANALYZERS)),
+            variant=dict(type='str', default='default'),
+            command=dict(type='list', elements='str', required=True),
+            environment=dict(type='dict', default={}),
+            chdir=dict(type='path', required=True),
+            repetitions=dict(type='int', default=3),
+            timeout=dict(type='int', default=3600),
+            kill_grace=dict(type='int', default=10),
+            store=dict(type='str', required=True),
+            run_id=dict(type='str', required=True),
+            job_id=dict(type='str'),
+            repetition_index=dict(type='int', default=0),
+            instance=dict(type='dict', default={}),
+            system=dict(type='dict', required=True),
+            build=dict(type='dict', required=True),
+            parameters=dict(type='dict', default={}),
+            expected=dict(type='dict', default={}),
+            force=dict(type='bool', default=False),
+            fail_on_invalid=dict(type='bool', default=True),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    for name in ('repetitions', 'timeout', 'kill_grace'):
+        if params[name] < 1:
+            module.fail_json(msg='%s must be at least 1, got %s' % (name, params[name]))
+    try:
+        store = _store.open_store(params['store'])
+    except _store.StoreError as exc:
+        module.fail_json(msg=str(exc))
+    instance = _instance(params)
+    job_id = params['job_id'] or _job.job_id(params['run_id'], instance['region'] or 'local',
+                                             instance['type'] or instance['hostname'], params['benchmark'],
+                                             params['variant'], params['repetition_index'])
+    prefix = _store.job_prefix(params['run_id'], job_id)
+    result_key = prefix + '/result.json'
+    out = dict(changed=False, job_id=job_id, result_key=result_key, store=store.url, headline={})
+
+    if store.exists(result_key) and not params['force']:
+        doc = store.get_json(result_key)
+        out.update(state=doc['job']['state'], result=doc, headline=_headline(doc))
+        module.exit_json(**out)
+    if module.check_mode:
+        module.exit_json(changed=True, state='pending', **dict((k, v) for k, v in out.items() if k != 'changed'))
+
+    try:
+        _run_and_store(module, store, prefix, job_id, instance, out)
+    except _store.StoreError as exc:
+        module.fail_json(msg='results store error: %s' % exc, **out)
+
+
+def _run_and_store(module, store, prefix, job_id, instance, out):
+    params = module.params
+    log_dir = os.path.join(params['chdir'], 'logs')
+    if not os.path.isdir(log_dir):
+        os.makedirs(log_dir)
+    job = {'run_id': params['run_id'], 'job_id': job_id, 'benchmark': params['benchmark'],
+           'variant': params['variant'], 'state': 'running', 'reason': None,
+           'started_at': _job.utc_now(), 'finished_at': None, 'duration_s': 0.0}
+    started = time.monotonic()
+    store.put_json(prefix + '/job.json', {'job': job, 'instance': instance, 'command': params['command'],
+                                         'parameters': params['parameters']})
+    _sentinel(store, prefix, 'running')
+
+    reps, raw, state, reason = _run_repetitions(module, log_dir, job_id)
+    raw_meta = store.put(prefix + '/raw.log', raw)
+    metrics, checks, passed = _result.combine(reps)
+    if state == 'completed' and not passed:
+        state = 'failed'
+        reason = '; '.join('%s: %s' % (c['name'], c['detail']) for c in checks if not c['passed'])
+    job.update(state=state, reason=reason, finished_at=_job.utc_now(),
+               duration_s=round(time.monotonic() - started, 3))
+    parameters = dict(params['parameters'], repetitions=params['repetitions'], timeout_s=params['timeout'])
+    doc = _result.document(job, instance, params['system'], params['build'], parameters, metrics, checks,
+                           passed and state == 'completed', {'raw_log': raw_meta})
+    problems = _result.validate(doc)
+    if problems:
+        # A document that breaks the schema is a bug in the caller or in us: keep the raw log,
+        # mark the job failed, and say exactly which field is wrong.
+        _sentinel(store, prefix, 'failed', 'result document failed schema validation')
+        module.fail_json(msg='result document does not match the schema: %s' % '; '.join(problems[:10]), **out)
+    store.put_json(prefix + '/result.json', doc)
+    _sentinel(store, prefix, state, reason)
+    out.update(changed=True, state=state, result=doc, headline=_headline(doc))
+    if state != 'completed' and params['fail_on_invalid']:
+        module.fail_json(msg='%s job %s %s: %s (raw log kept at %s/raw.log)'
+                         % (params['benchmark'], job_id, state, reason, store.url + '/' + prefix), **out)
+    module.exit_json(**out)
+
+
+def _headline(doc):
+    return dict((m['name'], m['value']) for m in doc.get('metrics', []))
+
+
+if __name__ == '__main__':
+    main()
