@@ -144,7 +144,7 @@ def main():
     llc_bytes, llc_source = _topology.last_level_cache(caches, llc_fallback, topology['sockets'])
 
     def runner(argv, data):
-        rc, out, err = module.run_command(argv, data=data, binary_data=data is not None)
+        rc, out, err = module.run_command(argv, data=data, binary_data=data is not None, handle_exceptions=False)
         return rc, out, err
 
     compiler = _compiler.compiler_version(runner, params['compiler'])

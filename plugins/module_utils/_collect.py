@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: read jobs back from a results store, tell their state, check and tabulate them."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import re
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _result
+from ansible_collections.instancebench.aws.plugins.module_utils._store import StoreError, sha256_bytes
+
+# Later sentinels win: a terminal state beats running, running beats launched.
+STATE_ORDER = ('launched', 'running', 'completed', 'failed', 'timed_out')
+_JOB_KEY = re.compile(r'^runs/run=([^/]+)/job=([^/]+)/([^/]+)$')
+
+
+def group_jobs(keys):
+    """{(run_id, job_id): set(file names)} from store keys."""
+    jobs = {}
+    for key in keys:
+        match = _JOB_KEY.match(key)
+        if match:
+            jobs.setdefault((match.group(1), match.group(2)), set()).add(match.group(3))
+    return jobs
+
+
+def job_state(names):
+    states = [name[len('status-'):-len('.json')] for name in names
+              if name.startswith('status-') and name.endswith('.json')]
+    known = [state for state in STATE_ORDER if state in states]
+    return known[-1] if known else 'unknown'
+
+
+def inspect_job(store, run_id, job_id, names):
+    """One row: state, integrity of result.json (sha256 + schema) and its headline metrics."""
+    prefix = 'runs/run=%s/job=%s' % (run_id, job_id)
+    row = {'run_id': run_id, 'job_id': job_id, 'state': job_state(names), 'problems': [],
+           'benchmark': None, 'host': None, 'instance_type': None, 'uarch': None,
+           'valid': False, 'headline': {}, 'threads': None}
+    if 'result.json' not in names:
+        return row
+    try:
+        data = store.get(prefix + '/result.json')
+        recorded = (store.head(prefix + '/result.json') or {}).get('sha256')
+    except StoreError as exc:
+        row['problems'].append(str(exc))
+        return row
+    if recorded and recorded != sha256_bytes(data):
+        row['problems'].append('result.json sha256 %s does not match the recorded %s' % (sha256_bytes(data), recorded))
+    try:
+        doc = json.loads(data.decode('utf-8'))
+    except ValueError as exc:
+        row['problems'].append('result.json is not JSON: %s' % exc)
+        return row
+    row['problems'].extend(_result.validate(doc)[:5])
+    row.update(benchmark=doc.get('job', {}).get('benchmark'),
+               host=doc.get('instance', {}).get('hostname'),
+               instance_type=doc.get('instance', {}).get('type'),
+               uarch=doc.get('system', {}).get('uarch', {}).get('name'),
+               threads=doc.get('parameters', {}).get('threads'),
+               valid=bool(doc.get('validation', {}).get('passed')) and not row['problems'],
+               headline=dict((m['name'], m['value']) for m in doc.get('metrics', [])))
+    return row
+
+
+def collect(store, run_id=None):
+    prefix = 'runs/run=%s/' % run_id if run_id else 'runs/'
+    jobs = group_jobs(store.list(prefix))
+    return [inspect_job(store, run, job, names) for (run, job), names in sorted(jobs.items())]
+
+
+def table(rows):
+    """Fixed-width text table, one line per job; metrics in GB/s to one decimal."""
+    header = ('run', 'job', 'host', 'uarch', 'state', 'valid', 'thr', 'triad GB/s', 'copy GB/s')
+    lines = [header]
+    for row in rows:
+        head = row['headline']
+        lines.append((row['run_id'], row['job_id'], row['host'] or '-', row['uarch'] or '-', row['state'],
+                      'yes' if row['valid'] else 'NO', str(row['threads'] or '-'),
+                      _fmt(head.get('triad_bandwidth')), _fmt(head.get('copy_bandwidth'))))
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    return ['  '.join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
+
+
+def _fmt(value):
+    return '-' if value is None else '%.1f' % value

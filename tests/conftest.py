@@ -1,0 +1,49 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared fixtures: the collection on sys.path, a filled source mirror, a real sshd test host."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLLECTIONS = os.path.join(REPO, '.cache', 'collections')
+LINK = os.path.join(COLLECTIONS, 'ansible_collections', 'instancebench', 'aws')
+
+# `ansible_collections.instancebench.aws...` must import: link the checkout into place.
+os.makedirs(os.path.dirname(LINK), exist_ok=True)
+if not os.path.islink(LINK):
+    os.symlink(REPO, LINK)
+if COLLECTIONS not in sys.path:
+    sys.path.insert(0, COLLECTIONS)
+sys.path.insert(0, os.path.join(REPO, 'tests'))
+
+from harness.sshd import SshdHost  # noqa: E402
+
+FIXTURES = os.path.join(REPO, 'tests', 'fixtures')
+
+
+@pytest.fixture(scope='session')
+def mirror():
+    """The verified source mirror, filled from the package registries (see scripts/)."""
+    path = os.path.join(REPO, '.cache', 'mirror')
+    subprocess.run([sys.executable, os.path.join(REPO, 'scripts', 'fill_mirror_from_registries.py'),
+                    '--mirror', path, 'stream'], check=True)
+    return path
+
+
+@pytest.fixture(scope='session')
+def ssh_host():
+    """A real sshd on 127.0.0.1 for the whole session, stopped by PID at the end."""
+    host = SshdHost('bench1').start()
+    yield host
+    host.stop()
+
+
+@pytest.fixture
+def ansible_home(tmp_path):
+    path = tmp_path / 'ansible-home'
+    path.mkdir()
+    return str(path)

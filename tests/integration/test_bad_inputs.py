@@ -1,0 +1,81 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Each bad input stops the run before anything is built, with a message that names the fix."""
+
+import os
+import shutil
+
+import pytest
+
+from harness.ansible_runner import run_playbook, write_inventory
+from harness.sshd import free_port
+
+
+@pytest.fixture
+def launch(tmp_path, ssh_host, mirror, ansible_home):
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
+
+    def _launch(**overrides):
+        extra = {
+            'instancebench_run_id': 'bad-input',
+            'instancebench_results_store': 'file://%s' % (tmp_path / 'store'),
+            'instancebench_sources_mirror': mirror,
+            'instancebench_work_dir': str(tmp_path / 'work'),
+            'stream_repetitions': 1,
+        }
+        extra.update(overrides)
+        return run_playbook('launch.yml', inventory, ansible_home, extra)
+    return _launch
+
+
+def _failed_with(proc, *phrases):
+    assert proc.returncode != 0, proc.stdout
+    for phrase in phrases:
+        assert phrase in proc.stdout, 'missing %r in:\n%s' % (phrase, proc.stdout[-3000:])
+
+
+def _nothing_built(tmp_path):
+    assert not os.path.exists(tmp_path / 'work' / 'build'), 'a binary was built despite the bad input'
+    assert not os.path.exists(tmp_path / 'store' / 'runs'), 'a result was stored despite the bad input'
+
+
+def test_unknown_microarchitecture_override(tmp_path, launch):
+    proc = launch(host_facts_uarch='zen99')
+    _failed_with(proc, "unknown microarchitecture 'zen99'", 'use one of', 'znver4')
+    _nothing_built(tmp_path)
+
+
+def test_checksum_mismatch_in_mirror(tmp_path, launch, mirror):
+    bad_mirror = tmp_path / 'bad-mirror'
+    os.makedirs(bad_mirror / 'stream')
+    shutil.copyfile(os.path.join(mirror, 'stream', 'stream.c'), bad_mirror / 'stream' / 'stream.c')
+    with open(bad_mirror / 'stream' / 'stream.c', 'a') as handle:
+        handle.write('/* tampered */\n')
+    proc = launch(instancebench_sources_mirror=str(bad_mirror))
+    _failed_with(proc, 'checksum mismatch for source stream', 'expected sha256 a52bae5e', 'refill it')
+    assert not os.path.exists(tmp_path / 'work' / 'sources' / 'stream' / 'stream.c'), 'unverified bytes were kept'
+    _nothing_built(tmp_path)
+
+
+def test_unreachable_mirror(tmp_path, launch):
+    proc = launch(instancebench_sources_mirror='http://127.0.0.1:%d/mirror' % free_port())
+    _failed_with(proc, 'cannot fetch source stream from mirror', 'check sources_mirror')
+    _nothing_built(tmp_path)
+
+
+def test_arrays_that_cannot_fit_memory(tmp_path, launch):
+    proc = launch(stream_memory_fraction=0.000001)
+    _failed_with(proc, 'STREAM needs at least', 'raise stream_memory_fraction')
+    _nothing_built(tmp_path)
+
+
+def test_requested_array_too_large(tmp_path, launch):
+    proc = launch(stream_array_size=10 ** 12)
+    _failed_with(proc, 'stream_array_size=1000000000000', 'lower stream_array_size')
+    _nothing_built(tmp_path)
+
+
+def test_missing_compiler(tmp_path, launch):
+    proc = launch(host_facts_compiler='gcc-does-not-exist')
+    _failed_with(proc, "compiler 'gcc-does-not-exist' was not found", 'install it')
+    _nothing_built(tmp_path)

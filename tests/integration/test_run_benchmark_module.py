@@ -1,0 +1,88 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The result module on outputs that must never become a number, and under its timeout."""
+
+import json
+import os
+import subprocess
+
+from harness.ansible_runner import BIN, REPO, ansible_env
+
+FIXTURES = os.path.join(REPO, 'tests', 'fixtures', 'stream')
+SYSTEM = {'arch': 'x86_64', 'cpu': {}, 'uarch': {'name': 'znver4', 'source': 'detected'},
+          'topology': {'logical_cpus': 2, 'physical_cores': 2, 'sockets': 1, 'threads_per_core': 1, 'numa_nodes': 1},
+          'caches': {}, 'memory': {'total_bytes': 1, 'available_bytes': 1}, 'os': {}, 'kernel': 'k',
+          'compiler': None}
+BUILD = {'compiler': 'gcc', 'compiler_version': '12.2.0', 'flags': ['-O3'], 'flag_source': 'catalog',
+         'flag_warnings': [], 'binary_sha256': '0' * 64,
+         'source': {'name': 'stream', 'version': '5.10', 'url': 'u', 'sha256': 'a' * 64}}
+
+
+def _module(tmp_path, home, command, **args):
+    params = dict(benchmark='stream', command=command, chdir=str(tmp_path / 'job'), store='file://%s' % (tmp_path / 'store'),
+                  run_id='modtest', system=SYSTEM, build=BUILD, repetitions=2, timeout=60)
+    params.update(args)
+    os.makedirs(params['chdir'], exist_ok=True)
+    proc = subprocess.run([os.path.join(BIN, 'ansible'), 'localhost', '-c', 'local', '-i', 'localhost,',
+                           '-e', 'ansible_python_interpreter=' + os.path.join(BIN, 'python'),
+                           '-m', 'instancebench.aws.run_benchmark', '-a', json.dumps(params)],
+                          env=ansible_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return proc
+
+
+def _stored(tmp_path):
+    job_dirs = list((tmp_path / 'store' / 'runs' / 'run=modtest').iterdir())
+    assert len(job_dirs) == 1
+    return job_dirs[0]
+
+
+def _assert_invalid_kept(job_dir, phrase):
+    doc = json.loads((job_dir / 'result.json').read_text())
+    assert doc['validation']['passed'] is False
+    assert doc['metrics'] == [], 'an invalid result must carry no number'
+    assert doc['job']['state'] == 'failed'
+    assert phrase in doc['job']['reason']
+    assert (job_dir / 'raw.log').stat().st_size > 0, 'raw log must be kept'
+    assert (job_dir / 'status-failed.json').exists()
+
+
+def test_output_without_solution_validates_is_stored_invalid(tmp_path, ansible_home):
+    proc = _module(tmp_path, ansible_home, ['cat', os.path.join(FIXTURES, 'derived-no-solution-validates.txt')])
+    assert proc.returncode != 0 and 'stream job' in proc.stdout and 'failed' in proc.stdout, proc.stdout
+    _assert_invalid_kept(_stored(tmp_path), 'solution_validates')
+
+
+def test_truncated_output_is_stored_invalid(tmp_path, ansible_home):
+    proc = _module(tmp_path, ansible_home, ['cat', os.path.join(FIXTURES, 'znver4-killed-at-1.5s.txt')])
+    assert proc.returncode != 0, proc.stdout
+    _assert_invalid_kept(_stored(tmp_path), 'truncated')
+
+
+def test_valid_output_gives_statistics(tmp_path, ansible_home):
+    proc = _module(tmp_path, ansible_home, ['cat', os.path.join(FIXTURES, 'znver4-omp2-o3-native.txt')],
+                   expected={'threads': 2, 'array_size_elements': 33554432}, repetitions=3)
+    assert proc.returncode == 0, proc.stdout
+    doc = json.loads((_stored(tmp_path) / 'result.json').read_text())
+    triad = [m for m in doc['metrics'] if m['name'] == 'triad_bandwidth'][0]
+    assert triad['values'] == [30.5202] * 3 and triad['stdev'] == 0.0 and triad['cv'] == 0.0
+
+
+def test_expected_threads_mismatch_invalidates(tmp_path, ansible_home):
+    proc = _module(tmp_path, ansible_home, ['cat', os.path.join(FIXTURES, 'znver4-omp2-o3-native.txt')],
+                   expected={'threads': 4})
+    assert proc.returncode != 0
+    _assert_invalid_kept(_stored(tmp_path), 'threads')
+
+
+def test_graceful_timeout_keeps_partial_output(tmp_path, ansible_home):
+    script = tmp_path / 'hang.sh'
+    script.write_text('#!/bin/sh\necho "partial line before the hang"\nexec sleep 60\n')
+    script.chmod(0o755)
+    proc = _module(tmp_path, ansible_home, [str(script)], timeout=2, kill_grace=1)
+    assert proc.returncode != 0 and 'timed_out' in proc.stdout, proc.stdout
+    job_dir = _stored(tmp_path)
+    doc = json.loads((job_dir / 'result.json').read_text())
+    assert doc['job']['state'] == 'timed_out' and doc['metrics'] == []
+    assert 'SIGTERM' in doc['job']['reason']
+    assert 'partial line before the hang' in (job_dir / 'raw.log').read_text()
+    assert (job_dir / 'status-timed_out.json').exists()

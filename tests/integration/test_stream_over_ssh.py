@@ -1,0 +1,64 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""launch.yml and collect.yml end to end against a real sshd host: check mode, real run, re-run."""
+
+import glob
+import json
+import os
+
+import jsonschema
+
+from harness.ansible_runner import REPO, run_playbook, write_inventory
+
+SCHEMA = os.path.join(REPO, 'benchmarks', 'schema', 'result-v1.schema.json')
+
+
+def _vars(tmp_path, mirror, run_id):
+    return {
+        'instancebench_run_id': run_id,
+        'instancebench_results_store': 'file://%s' % (tmp_path / 'store'),
+        'instancebench_sources_mirror': mirror,
+        'instancebench_work_dir': str(tmp_path / 'work'),
+        'stream_repetitions': 2,
+    }
+
+
+def test_launch_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_home):
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
+    extra = _vars(tmp_path, mirror, 'itest-1')
+
+    check = run_playbook('launch.yml', inventory, ansible_home, extra, check=True)
+    assert check.returncode == 0, check.stdout
+    assert not glob.glob(str(tmp_path / 'store' / 'runs' / '*')), 'check mode must not write results'
+
+    first = run_playbook('launch.yml', inventory, ansible_home, extra)
+    assert first.returncode == 0, first.stdout
+    assert first.recap['bench1']['changed'] > 0
+
+    results = glob.glob(str(tmp_path / 'store' / 'runs' / 'run=itest-1' / 'job=*' / 'result.json'))
+    assert len(results) == 1
+    with open(results[0]) as handle:
+        doc = json.load(handle)
+    with open(SCHEMA) as handle:
+        jsonschema.validate(doc, json.load(handle))
+    assert doc['validation']['passed'] is True
+    assert doc['job']['state'] == 'completed'
+    triad = [m for m in doc['metrics'] if m['name'] == 'triad_bandwidth'][0]
+    assert triad['unit'] == 'GB/s' and triad['n'] == 2 and triad['value'] > 0.1
+    params = doc['parameters']
+    assert params['threads'] == doc['system']['topology']['physical_cores']
+    # STREAM's run rule: each array at least 4 x the last-level cache.
+    assert params['array_size_elements'] * 8 >= 4 * doc['system']['llc']['total_bytes']
+    assert doc['build']['source']['sha256'] == 'a52bae5e175bea3f7832112af9c085adab47117f7d2ce219165379849231692b'
+    assert '-O3' in doc['build']['flags'] and '-fopenmp' in doc['build']['flags']
+    raw = os.path.join(os.path.dirname(results[0]), 'raw.log')
+    assert 'Solution Validates' in open(raw).read()
+
+    second = run_playbook('launch.yml', inventory, ansible_home, extra)
+    assert second.returncode == 0, second.stdout
+    assert second.recap['bench1']['changed'] == 0, second.stdout
+
+    collect = run_playbook('collect.yml', inventory, ansible_home, {
+        'instancebench_results_store': extra['instancebench_results_store']})
+    assert collect.returncode == 0, collect.stdout
+    assert doc['job']['job_id'] in collect.stdout and 'completed' in collect.stdout
