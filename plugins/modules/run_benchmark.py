@@ -291,7 +291,7 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
            'started_at': _job.utc_now(), 'finished_at': None, 'duration_s': 0.0}
     started = time.monotonic()
     store.put_json(prefix + '/job.json', {'job': job, 'instance': instance, 'command': params['command'],
-                                         'parameters': params['parameters']})
+                                          'parameters': params['parameters']})
     _sentinel(store, prefix, 'running')
 
     reps, raw, state, reason = _run_repetitions(module, log_dir, job_id)

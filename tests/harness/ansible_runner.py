@@ -44,7 +44,7 @@ def run_playbook(playbook, inventory, home, extra_vars=None, check=False, timeou
     if check:
         argv.append('--check')
     proc = subprocess.run(argv, env=ansible_env(home), cwd=REPO, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=timeout)
+                          stderr=subprocess.STDOUT, text=True, timeout=timeout, check=False)
     proc.recap = parse_recap(proc.stdout)
     return proc
 

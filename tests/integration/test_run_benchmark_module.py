@@ -26,7 +26,7 @@ def _module(tmp_path, home, command, **args):
     proc = subprocess.run([os.path.join(BIN, 'ansible'), 'localhost', '-c', 'local', '-i', 'localhost,',
                            '-e', 'ansible_python_interpreter=' + os.path.join(BIN, 'python'),
                            '-m', 'instancebench.aws.run_benchmark', '-a', json.dumps(params)],
-                          env=ansible_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                          env=ansible_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     return proc
 
 

@@ -25,7 +25,7 @@ def test_published_schema_matches_the_source():
 def _valid_doc():
     with open(FIXTURE) as handle:
         text = handle.read()
-    reps = [_result.ANALYZERS['stream'](text, {'threads': 2}) for _ in range(3)]
+    reps = [_result.ANALYZERS['stream'](text, {'threads': 2}) for _rep in range(3)]
     metrics, checks, passed = _result.combine(reps)
     job = {'run_id': 'r1', 'job_id': 'stream-default-abc', 'benchmark': 'stream', 'variant': 'default',
            'state': 'completed', 'reason': None, 'started_at': 't0', 'finished_at': 't1', 'duration_s': 1.5}
