@@ -130,7 +130,8 @@ def _download(location, target, timeout):
             if not HAS_BOTO3:
                 raise FetchError('an s3:// mirror needs boto3 on the host (pip install boto3)')
             bucket, _sep, key = location[len('s3://'):].partition('/')
-            boto3.client('s3', endpoint_url=os.environ.get('AWS_ENDPOINT_URL')).download_fileobj(bucket, key, target)
+            # boto3 honours AWS_ENDPOINT_URL and the usual credential chain (instance profile on EC2).
+            boto3.client('s3').download_fileobj(bucket, key, target)
         else:
             path = location[len('file://'):] if location.startswith('file://') else location
             with open(path, 'rb') as source:

@@ -36,14 +36,16 @@ def ansible_env(home):
     return env
 
 
-def run_playbook(playbook, inventory, home, extra_vars=None, check=False, timeout=900):
+def run_playbook(playbook, inventory, home, extra_vars=None, check=False, timeout=900, env=None):
     """Returns CompletedProcess with .stdout (stderr merged) and parsed .recap {host: counts}."""
     argv = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, os.path.join(REPO, 'playbooks', playbook)]
     if extra_vars:
         argv += ['-e', json.dumps(extra_vars)]
     if check:
         argv.append('--check')
-    proc = subprocess.run(argv, env=ansible_env(home), cwd=REPO, stdout=subprocess.PIPE,
+    full_env = ansible_env(home)
+    full_env.update(env or {})
+    proc = subprocess.run(argv, env=full_env, cwd=REPO, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=timeout, check=False)
     proc.recap = parse_recap(proc.stdout)
     return proc

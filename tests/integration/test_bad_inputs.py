@@ -2,12 +2,14 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Each bad input stops the run before anything is built, with a message that names the fix."""
 
+import json
 import os
 import shutil
+import subprocess
 
 import pytest
 
-from harness.ansible_runner import run_playbook, write_inventory
+from harness.ansible_runner import BIN, ansible_env, run_playbook, write_inventory
 from harness.sshd import free_port
 
 
@@ -79,3 +81,20 @@ def test_missing_compiler(tmp_path, launch):
     proc = launch(host_facts_compiler='gcc-does-not-exist')
     _failed_with(proc, "compiler 'gcc-does-not-exist' was not found", 'install it')
     _nothing_built(tmp_path)
+
+
+def test_cpu_missing_from_the_table_is_named(tmp_path, ssh_host, ansible_home):
+    """The host_facts module on a real host with a table that lacks its CPU."""
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
+    args = {'uarch_table': {'x86_64': [], 'aarch64': []}, 'flag_catalog': {'uarch': {'znver4': {'flags': []}}}}
+
+    def run(extra):
+        return subprocess.run([os.path.join(BIN, 'ansible'), 'bench1', '-i', inventory, '-m',
+                               'instancebench.aws.host_facts', '-a', json.dumps(dict(args, **extra))],
+                              env=ansible_env(ansible_home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, check=False)
+    proc = run({})
+    _failed_with(proc, 'unknown microarchitecture:', 'family=', 'Add it there', 'host_facts_allow_unknown=true')
+    allowed = run({'allow_unknown': True})
+    assert allowed.returncode == 0, allowed.stdout
+    assert '"name": "unknown"' in allowed.stdout and 'native' in allowed.stdout
