@@ -30,3 +30,20 @@ git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} cp --parent
 cd "$dest"
 "$repo/.venv/bin/ansible-test" sanity --local --python "$("$repo/.venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" \
   --color no "$@"
+
+# Instances run modules with the AMI's Python (Amazon Linux 2023: 3.9). Compile and import our
+# plugins with the oldest target Pythons this machine has; say so when it has none.
+for version in 3.8 3.9; do
+  bin_dir=""
+  for candidate in "$HOME"/.pyenv/versions/"$version".*/bin; do
+    [ -x "$candidate/python$version" ] && bin_dir="$candidate"
+  done
+  if command -v "python$version" >/dev/null 2>&1 && "python$version" -V >/dev/null 2>&1; then
+    bin_dir="$(dirname "$(command -v "python$version")")"
+  fi
+  if [ -n "$bin_dir" ] && [ -x "$bin_dir/python$version" ]; then
+    PATH="$bin_dir:$PATH" "$repo/.venv/bin/ansible-test" sanity --local --color no --test compile --test import --python "$version"
+  else
+    echo "note: python$version not found; target-Python compile/import check for $version skipped"
+  fi
+done

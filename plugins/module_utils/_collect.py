@@ -74,16 +74,24 @@ def collect(store, run_id=None):
 
 
 def table(rows):
-    """Fixed-width text table, one line per job; metrics in GB/s to one decimal."""
-    header = ('run', 'job', 'host', 'uarch', 'state', 'valid', 'thr', 'triad GB/s', 'copy GB/s')
-    lines = [header]
-    for row in rows:
-        head = row['headline']
-        lines.append((row['run_id'], row['job_id'], row['host'] or '-', row['uarch'] or '-', row['state'],
-                      'yes' if row['valid'] else 'NO', str(row['threads'] or '-'),
-                      _fmt(head.get('triad_bandwidth')), _fmt(head.get('copy_bandwidth'))))
-    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
-    return ['  '.join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
+    """Fixed-width text lines, one block per run: a title line, a header, one line per job.
+
+    Kept under 80 columns so Ansible's YAML output does not fold the lines.
+    """
+    lines = []
+    header = ('job', 'host', 'uarch', 'state', 'valid', 'thr', 'triad', 'copy')
+    for run_id in sorted(set(row['run_id'] for row in rows)):
+        block = [header]
+        for row in (r for r in rows if r['run_id'] == run_id):
+            head = row['headline']
+            block.append((row['job_id'], row['host'] or '-', row['uarch'] or '-', row['state'],
+                          'yes' if row['valid'] else 'NO', str(row['threads'] or '-'),
+                          _fmt(head.get('triad_bandwidth')), _fmt(head.get('copy_bandwidth'))))
+        widths = [max(len(str(line[i])) for line in block) for i in range(len(header))]
+        lines.append('run %s (bandwidth in GB/s, median of repetitions)' % run_id)
+        lines.extend(' '.join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip()
+                     for line in block)
+    return lines
 
 
 def _fmt(value):

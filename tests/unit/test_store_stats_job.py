@@ -69,4 +69,4 @@ def test_collect_flags_a_tampered_result(tmp_path):
     assert len(rows) == 1 and rows[0]['state'] == 'completed' and rows[0]['valid'] is False
     assert any('does not match the recorded' in problem for problem in rows[0]['problems'])
     assert any("missing required field 'job'" in problem for problem in rows[0]['problems'])
-    assert _collect.table(rows)[1].split()[5] == 'NO'
+    assert _collect.table(rows)[2].split()[4] == 'NO'
