@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 
+from harness.processes import stop_process
 from harness.sshd import free_port
 
 # Dummy credentials: moto accepts any; real ones must never reach a test.
@@ -43,10 +44,4 @@ class MotoServer(object):
         urllib.request.urlopen(urllib.request.Request(self.url + '/moto-api/reset', method='POST'), timeout=5).close()
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)

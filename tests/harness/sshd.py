@@ -8,11 +8,12 @@ Every later issue reuses this: EC2 tests map moto's instances onto these hosts w
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
 import time
+
+from harness.processes import pids_mentioning, stop_process, terminate_pid
 
 SSHD = shutil.which('sshd') or '/usr/sbin/sshd'
 
@@ -94,15 +95,9 @@ class SshdHost(object):
 
     def stop(self):
         """Stop sshd and any ssh ControlPersist masters left by Ansible, by PID."""
-        for pid in _pids_mentioning(self.control_dir):
-            _kill(pid)
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        for pid in pids_mentioning(self.control_dir):
+            terminate_pid(pid)
+        stop_process(self.proc)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
@@ -111,23 +106,3 @@ class SshdHost(object):
     def __exit__(self, *exc):
         self.stop()
 
-
-def _pids_mentioning(text):
-    pids = []
-    for entry in os.listdir('/proc'):
-        if not entry.isdigit():
-            continue
-        try:
-            with open('/proc/%s/cmdline' % entry, 'rb') as handle:
-                if text.encode() in handle.read():
-                    pids.append(int(entry))
-        except OSError:
-            continue
-    return pids
-
-
-def _kill(pid):
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except OSError:
-        pass
