@@ -20,8 +20,8 @@ link:
 	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
 
 # Fill .cache/mirror with the pinned sources from the package registries this machine reaches.
-mirror: venv
-	$(BIN)/python scripts/fill_mirror_from_registries.py --mirror .cache/mirror stream
+mirror: venv system-deps
+	$(BIN)/python scripts/fill_mirror_from_registries.py --mirror .cache/mirror stream fftw
 
 system-deps:
 	@bash scripts/install_system_deps.sh

@@ -32,7 +32,7 @@ def run_role(store, repetitions):
     subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
                     os.path.join(REPO, 'playbooks', 'launch.yml'),
                     '-e', json.dumps({'instancebench_run_id': run_id, 'instancebench_results_store': 'file://' + store,
-                                      'stream_repetitions': repetitions})],
+                                      'stream_repetitions': repetitions, 'instancebench_benchmarks': ['stream']})],
                    cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
     path = glob.glob(os.path.join(store, 'runs', 'run=%s' % run_id, 'job=*', 'result.json'))[0]
     with open(path) as handle:

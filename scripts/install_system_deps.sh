@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# System packages the demo and the tests need: a C compiler for the benchmarks, and
-# openssh-server/client for the SSH test hosts. Installs only what is missing (needs root).
+# System packages the demo and the tests need: a C compiler and make for the benchmarks,
+# openssh-server/client for the SSH test hosts, shellcheck for ansible-test sanity. Also
+# enables Debian source packages (deb-src), where the verified FFTW and HPCC tarballs come
+# from. Installs only what is missing (needs root for that).
 set -euo pipefail
 need=()
 command -v gcc >/dev/null || need+=(gcc)
@@ -8,10 +10,22 @@ command -v make >/dev/null || need+=(make)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null || need+=(openssh-client)
 command -v shellcheck >/dev/null || need+=(shellcheck)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing: ${need[*]}"
+
+src_list=/etc/apt/sources.list.d/instancebench-deb-src.sources
+update=false
+if [ -r /etc/os-release ] && . /etc/os-release && [ "${ID:-}" = debian ] && [ ! -f "$src_list" ] \
+   && ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
+  if [ "$(id -u)" -ne 0 ]; then echo "need root to enable deb-src in $src_list" >&2; exit 1; fi
+  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$VERSION_CODENAME" > "$src_list"
+  update=true
+fi
+if [ ${#need[@]} -gt 0 ] || $update; then
   if [ "$(id -u)" -ne 0 ]; then echo "need root to install ${need[*]}" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing: ${need[*]}"
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
 fi

@@ -7,13 +7,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _stream
+from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _stream
 from ansible_collections.instancebench.aws.plugins.module_utils._result_schema import RESULT_SCHEMA, SCHEMA_VERSION
 from ansible_collections.instancebench.aws.plugins.module_utils._stats import summarize
 from ansible_collections.instancebench.aws.plugins.module_utils._validate import errors as schema_errors
 
 # benchmark name -> analyze(text, expected) -> (metrics, checks). HPL and FFTW add theirs here.
 ANALYZERS = {
+    'fftw': _fftw.analyze,
     'stream': _stream.analyze,
 }
 

@@ -33,7 +33,7 @@ options:
     description: Which parser and checks apply to the output.
     type: str
     required: true
-    choices: [stream]
+    choices: [fftw, stream]
   variant:
     description: Name of the parameter set, part of the job identity.
     type: str

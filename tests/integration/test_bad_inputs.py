@@ -24,6 +24,7 @@ def launch(tmp_path, ssh_host, mirror, ansible_home):
             'instancebench_sources_mirror': mirror,
             'instancebench_work_dir': str(tmp_path / 'work'),
             'stream_repetitions': 1,
+            'instancebench_benchmarks': ['stream'],
         }
         extra.update(overrides)
         return run_playbook('launch.yml', inventory, ansible_home, extra)

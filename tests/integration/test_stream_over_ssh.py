@@ -20,6 +20,7 @@ def _vars(tmp_path, mirror, run_id):
         'instancebench_sources_mirror': mirror,
         'instancebench_work_dir': str(tmp_path / 'work'),
         'stream_repetitions': 2,
+        'instancebench_benchmarks': ['stream'],
     }
 
 

@@ -1,0 +1,137 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: FFTW 3.3.10 `tests/bench` output parser, problem sizing and analysis.
+
+The role's job script runs, per (problem, threads): a section marker, then
+`bench -v1 --verify-tolerance T -y P -s P`. `-y` prints `P <linear> <impulse> <shift>`
+relative errors (or "Found relative error ..." and exit 1 above T); `-s` prints
+`Problem: P, setup: 23.00 us, time: 54.54 us, ``mflops'': 938.84392` and the spread of
+its measurements. FFTW's "mflops" is its own convention (5 N log2 N / time for complex
+transforms), comparable only between FFT runs, which is how we label it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+MARKER = re.compile(r'^=== instancebench fftw problem=(\S+) threads=(\d+) planner=(\S+)')
+_VERIFY = re.compile(r'^(\S+) ([0-9.eE+-]+) ([0-9.eE+-]+) ([0-9.eE+-]+)\s*$')
+_SPEED = re.compile(r"^Problem: (\S+), setup: ([0-9.]+) (s|ms|us|ns), time: ([0-9.]+) (s|ms|us|ns), "
+                    r"``mflops'': ([0-9.]+)")
+_FAILED = re.compile(r'^Found relative error (\S+) \((.*)\)')
+_SCALE = {'s': 1.0, 'ms': 1e-3, 'us': 1e-6, 'ns': 1e-9}
+COMPLEX_BYTES = 16     # complex double
+REAL_BYTES = 8
+
+
+def parse(text):
+    """List of sections: {problem, threads, planner, verify_errors, verify_failure, setup_s, time_s, mflops}."""
+    sections = []
+    current = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        marker = MARKER.match(line)
+        if marker:
+            current = {'problem': marker.group(1), 'threads': int(marker.group(2)), 'planner': marker.group(3),
+                       'verify_errors': None, 'verify_failure': None, 'setup_s': None, 'time_s': None,
+                       'mflops': None}
+            sections.append(current)
+            continue
+        if current is None:
+            continue
+        speed = _SPEED.match(line)
+        if speed and speed.group(1) == current['problem']:
+            current.update(setup_s=float(speed.group(2)) * _SCALE[speed.group(3)],
+                           time_s=float(speed.group(4)) * _SCALE[speed.group(5)],
+                           mflops=float(speed.group(6)))
+            continue
+        failed = _FAILED.match(line)
+        if failed:
+            current['verify_failure'] = '%s error %s' % (failed.group(2), failed.group(1))
+            continue
+        verify = _VERIFY.match(line)
+        if verify and verify.group(1) == current['problem']:
+            current['verify_errors'] = [float(verify.group(i)) for i in (2, 3, 4)]
+    return sections
+
+
+def metric_key(problem, threads):
+    return '%s_t%d' % (re.sub(r'[^a-z0-9]', '_', problem.lower()), threads)
+
+
+def _check(name, passed, detail):
+    return {'name': name, 'passed': bool(passed), 'detail': detail}
+
+
+def analyze(text, expected):
+    """(metrics, checks) for one repetition. `expected['runs']` lists [problem, threads] pairs."""
+    sections = dict(((s['problem'], s['threads']), s) for s in parse(text))
+    wanted = [tuple(pair) for pair in expected.get('runs', [])] or sorted(sections)
+    checks, metrics = [], {}
+    if not wanted:
+        return {}, [_check('output_complete', False, 'no FFTW bench section in the output (truncated or not bench output)')]
+    for problem, threads in wanted:
+        key = metric_key(problem, int(threads))
+        section = sections.get((problem, int(threads)))
+        if section is None:
+            checks.append(_check('%s.ran' % key, False, 'no output section for %s with %s threads' % (problem, threads)))
+            continue
+        errors = section['verify_errors']
+        if section['verify_failure']:
+            checks.append(_check('%s.verified' % key, False, section['verify_failure']))
+        else:
+            checks.append(_check('%s.verified' % key, errors is not None,
+                                 'max relative error %.3g (linear, impulse, shift)' % max(errors) if errors
+                                 else 'no verification line: bench -y did not finish'))
+        timed = section['mflops'] is not None
+        checks.append(_check('%s.timed' % key, timed, 'time per transform %.6g s' % section['time_s'] if timed
+                             else 'no "Problem:" timing line: bench -s did not finish'))
+        if timed:
+            metrics['mflops_%s' % key] = (section['mflops'], 'FFTW-Mflop/s', True)
+            metrics['time_%s' % key] = (section['time_s'], 's', False)
+    return metrics, checks
+
+
+def _points(problem):
+    dims = re.sub(r'^[io][cr][fb]', '', problem)
+    return [int(d) for d in dims.split('x')]
+
+
+def problem_bytes(problem):
+    """Bytes of input (+ output when out of place) a bench problem string touches."""
+    match = re.match(r'^([io])([cr])([fb])(\d+(?:x\d+)*)$', problem)
+    if not match:
+        raise ValueError("'%s' is not an FFTW bench problem like icf1024, ocf64x64 or orf4096" % problem)
+    count = 1
+    for dim in _points(problem):
+        count *= dim
+    element = COMPLEX_BYTES if match.group(2) == 'c' else REAL_BYTES
+    return count * element * (2 if match.group(1) == 'o' else 1)
+
+
+def out_of_cache_problem(llc_bytes, available_bytes, memory_fraction, floor_points=1 << 20):
+    """`ocf<N>`: the smallest power of two whose in+out arrays span at least 4x the LLC."""
+    points = max(floor_points, 1)
+    while points * COMPLEX_BYTES * 2 < 4 * int(llc_bytes or 0):
+        points *= 2
+    problem = 'ocf%d' % points
+    if problem_bytes(problem) > available_bytes * memory_fraction:
+        raise ValueError('the out-of-cache FFT %s needs %.2f GiB but fftw_memory_fraction=%s of the %.2f GiB '
+                         'available allows less: raise fftw_memory_fraction or list fftw_problems without it'
+                         % (problem, problem_bytes(problem) / 2.0 ** 30, memory_fraction, available_bytes / 2.0 ** 30))
+    return problem
+
+
+def check_problems(problems, available_bytes, memory_fraction):
+    """Raise ValueError naming the first problem that is malformed or does not fit memory."""
+    for problem in problems:
+        size = problem_bytes(problem)
+        if size > available_bytes * memory_fraction:
+            raise ValueError('fftw_problems entry %s needs %.2f GiB, more than fftw_memory_fraction=%s of the '
+                             '%.2f GiB available: use a smaller size' % (problem, size / 2.0 ** 30, memory_fraction,
+                                                                        available_bytes / 2.0 ** 30))
+    return problems
+

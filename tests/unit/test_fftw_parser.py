@@ -1,0 +1,75 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+import os
+
+import pytest
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _fftw
+
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures', 'fftw')
+
+
+def _read(name):
+    with open(os.path.join(FIXTURES, name)) as handle:
+        return handle.read()
+
+
+RUNS = [[p, t] for p in ('icf1024', 'icf64x64', 'icf32x32x32', 'orf65536') for t in (1, 2)]
+
+
+def test_parses_every_section_of_a_real_run():
+    sections = _fftw.parse(_read('znver4-measure-t1-t2.txt'))
+    assert [(s['problem'], s['threads']) for s in sections] == [tuple(r) for r in RUNS]
+    first = sections[0]
+    assert first['planner'] == 'measure' and len(first['verify_errors']) == 3
+    assert max(first['verify_errors']) < 1e-14
+    assert first['mflops'] > 1000 and 1e-7 < first['time_s'] < 1e-4
+
+
+def test_analyze_publishes_mflops_and_time_per_problem_and_thread_count():
+    metrics, checks = _fftw.analyze(_read('znver4-measure-t1-t2.txt'), {'runs': RUNS})
+    assert all(c['passed'] for c in checks), [c for c in checks if not c['passed']]
+    assert len(checks) == 16 and len(metrics) == 16
+    value, unit, higher = metrics['mflops_icf32x32x32_t2']
+    assert unit == 'FFTW-Mflop/s' and higher is True and value > 0
+    assert metrics['time_orf65536_t1'][1:] == ('s', False)
+
+
+def test_real_verification_failure_is_a_failed_check():
+    metrics, checks = _fftw.analyze(_read('znver4-verify-tolerance-1e-30.txt'), {'runs': [['orf65536', 1]]})
+    verified = [c for c in checks if c['name'] == 'orf65536_t1.verified'][0]
+    assert verified['passed'] is False and 'impulse error 8.881784e-16' in verified['detail']
+    assert [c for c in checks if c['name'] == 'orf65536_t1.timed'][0]['passed'] is False
+    assert metrics == {}
+
+
+def test_run_killed_while_planning_has_no_numbers():
+    metrics, checks = _fftw.analyze(_read('znver4-patient-killed-at-3s.txt'), {'runs': [['ocf4194304', 1]]})
+    assert metrics == {} and not any(c['passed'] for c in checks)
+
+
+def test_missing_section_and_foreign_output():
+    _metrics, checks = _fftw.analyze(_read('znver4-measure-t1-t2.txt'), {'runs': [['icf2048', 1]]})
+    assert checks[0]['name'] == 'icf2048_t1.ran' and checks[0]['passed'] is False
+    metrics, checks = _fftw.analyze('Segmentation fault\n', {})
+    assert metrics == {} and checks[0]['name'] == 'output_complete' and not checks[0]['passed']
+
+
+@pytest.mark.parametrize('problem, size', [
+    ('icf1024', 1024 * 16), ('ocf1024', 2 * 1024 * 16), ('irf4096', 4096 * 8), ('icf64x64x64', 64 ** 3 * 16)])
+def test_problem_bytes(problem, size):
+    assert _fftw.problem_bytes(problem) == size
+
+
+def test_bad_problems_are_refused_with_the_fix():
+    with pytest.raises(ValueError, match='not an FFTW bench problem'):
+        _fftw.problem_bytes('fft1024')
+    with pytest.raises(ValueError, match='fftw_problems entry icf1048576x1024 needs'):
+        _fftw.check_problems(['icf1024', 'icf1048576x1024'], 2 ** 30, 0.5)
+
+
+def test_out_of_cache_problem_spans_four_times_the_llc():
+    assert _fftw.out_of_cache_problem(32 * 2 ** 20, 24 * 2 ** 30, 0.5) == 'ocf4194304'
+    assert _fftw.out_of_cache_problem(0, 24 * 2 ** 30, 0.5) == 'ocf1048576'     # the floor
+    with pytest.raises(ValueError, match='raise fftw_memory_fraction'):
+        _fftw.out_of_cache_problem(32 * 2 ** 20, 2 ** 27, 0.5)
