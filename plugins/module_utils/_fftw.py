@@ -131,7 +131,6 @@ def check_problems(problems, available_bytes, memory_fraction):
         size = problem_bytes(problem)
         if size > available_bytes * memory_fraction:
             raise ValueError('fftw_problems entry %s needs %.2f GiB, more than fftw_memory_fraction=%s of the '
-                             '%.2f GiB available: use a smaller size' % (problem, size / 2.0 ** 30, memory_fraction,
-                                                                        available_bytes / 2.0 ** 30))
+                             '%.2f GiB available: use a smaller size'
+                             % (problem, size / 2.0 ** 30, memory_fraction, available_bytes / 2.0 ** 30))
     return problems
-

@@ -105,4 +105,3 @@ class SshdHost(object):
 
     def __exit__(self, *exc):
         self.stop()
-
