@@ -21,7 +21,7 @@ link:
 
 # Fill .cache/mirror with the pinned sources from the package registries this machine reaches.
 mirror: venv system-deps
-	$(BIN)/python scripts/fill_mirror_from_registries.py --mirror .cache/mirror stream fftw
+	$(BIN)/python scripts/fill_mirror_from_registries.py --mirror .cache/mirror stream fftw hpcc
 
 system-deps:
 	@bash scripts/install_system_deps.sh

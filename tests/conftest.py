@@ -30,7 +30,7 @@ def mirror():
     """The verified source mirror, filled from the package registries (see scripts/)."""
     path = os.path.join(REPO, '.cache', 'mirror')
     subprocess.run([sys.executable, os.path.join(REPO, 'scripts', 'fill_mirror_from_registries.py'),
-                    '--mirror', path, 'stream', 'fftw'], check=True)
+                    '--mirror', path, 'stream', 'fftw', 'hpcc'], check=True)
     return path
 
 

@@ -64,6 +64,8 @@ def cpu_identity(blocks, machine):
         'model': _as_int(first.get('model')),
         'stepping': _as_int(first.get('stepping')),
         'model_name': first.get('model name'),
+        # What the kernel reports; under a hypervisor often the base clock, not what cores run at.
+        'mhz': float(first['cpu MHz']) if first.get('cpu MHz') else None,
         'flags': sorted(first.get('flags', '').split()),
     }
 

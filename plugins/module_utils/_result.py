@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _stream
+from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _stream
 from ansible_collections.instancebench.aws.plugins.module_utils._result_schema import RESULT_SCHEMA, SCHEMA_VERSION
 from ansible_collections.instancebench.aws.plugins.module_utils._stats import summarize
 from ansible_collections.instancebench.aws.plugins.module_utils._validate import errors as schema_errors
@@ -15,18 +15,22 @@ from ansible_collections.instancebench.aws.plugins.module_utils._validate import
 # benchmark name -> analyze(text, expected) -> (metrics, checks). HPL and FFTW add theirs here.
 ANALYZERS = {
     'fftw': _fftw.analyze,
+    'hpl': _hpl.analyze,
     'stream': _stream.analyze,
 }
 
 
 def combine(repetitions):
-    """[(metrics, checks), ...] -> (metric entries, checks, passed).
+    """[(metrics, checks[, observed]), ...] -> (metric entries, checks, passed, observed).
 
     Checks are prefixed with the repetition number. A metric is published only when every
-    repetition passed every check: one bad run makes the whole job invalid.
+    repetition passed every check: one bad run makes the whole job invalid. `observed` is
+    what the first repetition reported about its environment (e.g. the BLAS kernel used).
     """
     checks = []
-    for index, (_metrics, rep_checks) in enumerate(repetitions, 1):
+    observed = next((rep[2] for rep in repetitions if len(rep) > 2 and rep[2]), {})
+    for index, rep in enumerate(repetitions, 1):
+        rep_checks = rep[1]
         for check in rep_checks:
             checks.append(dict(check, name='rep%d.%s' % (index, check['name'])))
     passed = bool(checks) and all(check['passed'] for check in checks)
@@ -34,14 +38,26 @@ def combine(repetitions):
     if passed:
         names = list(repetitions[0][0].keys())
         for name in names:
-            values = [metrics[name][0] for metrics, _checks in repetitions]
+            values = [rep[0][name][0] for rep in repetitions]
             stats = summarize(values)
             entry = {'name': name, 'unit': repetitions[0][0][name][1],
                      'higher_is_better': repetitions[0][0][name][2],
                      'value': stats['median'], 'values': values}
             entry.update((key, stats[key]) for key in ('n', 'median', 'min', 'max', 'stdev', 'cv'))
             entries.append(entry)
-    return entries, checks, passed
+    return entries, checks, passed, observed
+
+
+def efficiency(metrics, peaks):
+    """Headline value / theoretical peak for each given peak, with the peak's assumption."""
+    values = dict((m['name'], m['value']) for m in metrics)
+    entries = []
+    for peak in peaks:
+        if peak.get('metric') in values and float(peak.get('value') or 0) > 0:
+            entries.append({'metric': peak['metric'], 'measured': values[peak['metric']], 'peak': float(peak['value']),
+                             'efficiency': values[peak['metric']] / float(peak['value']),
+                             'assumption': peak.get('assumption', '')})
+    return {'entries': entries} if entries else None
 
 
 def document(job, instance, system, build, parameters, metrics, checks, passed, artifacts, efficiency=None):

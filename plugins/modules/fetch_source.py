@@ -85,6 +85,11 @@ sha256:
   returned: always
   type: str
   sample: a52bae5e175bea3f7832112af9c085adab47117f7d2ce219165379849231692b
+present:
+  description: Whether the verified file is at O(dest) now (false only in check mode before a download).
+  returned: always
+  type: bool
+  sample: true
 location:
   description: Where the bytes came from (mirror path or upstream URL); C(cache) when already present.
   returned: always
@@ -163,13 +168,13 @@ def main():
         module.fail_json(msg='filename for source %s must be a plain file name, got %r' % (params['name'], params['filename']))
     directory = os.path.join(params['dest'], params['name'])
     path = os.path.join(directory, params['filename'])
-    result = dict(changed=False, path=path, sha256=expected, location='cache')
+    result = dict(changed=False, path=path, sha256=expected, location='cache', present=True)
     if os.path.isfile(path) and sha256_file(path) == expected:
         module.exit_json(**result)
     location, kind = _location(params)
     result.update(changed=True, location=location)
     if module.check_mode:
-        module.exit_json(**result)
+        module.exit_json(**dict(result, present=False))
 
     if not os.path.isdir(directory):
         os.makedirs(directory)

@@ -89,6 +89,7 @@ ansible_facts:
 
 import os
 import platform
+import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -166,6 +167,7 @@ def main():
         'memory': _topology.meminfo(),
         'os': _topology.os_release(),
         'kernel': platform.release(),
+        'user': {'name': pwd.getpwuid(os.getuid()).pw_name, 'uid': os.getuid()},
         'compiler': compiler,
         'cflags': flags,
         'cflags_source': flag_source,

@@ -33,7 +33,7 @@ options:
     description: Which parser and checks apply to the output.
     type: str
     required: true
-    choices: [fftw, stream]
+    choices: [fftw, hpl, stream]
   variant:
     description: Name of the parameter set, part of the job identity.
     type: str
@@ -101,6 +101,13 @@ options:
     description: Values the output must report for the result to validate (STREAM C(threads), C(array_size_elements)).
     type: dict
     default: {}
+  peaks:
+    description:
+      - Theoretical peaks to compare a metric's headline value with, each C(metric), C(value) (same unit)
+        and C(assumption) (how the peak was computed, e.g. which clock). Stored under C(efficiency).
+    type: list
+    elements: dict
+    default: []
   force:
     description: Run even when the store already holds a result for this job.
     type: bool
@@ -216,10 +223,11 @@ def _run_repetitions(module, log_dir, job_id):
         chunks.append(('=== instancebench repetition %d/%d rc=%s signal=%s duration_s=%.3f ===\n'
                        % (index, params['repetitions'], outcome['rc'], outcome['signal'],
                           outcome['duration_s'])).encode() + text)
-        metrics, checks = analyze(text.decode('utf-8', 'replace'), params['expected'])
+        analysed = analyze(text.decode('utf-8', 'replace'), params['expected'])
+        metrics, checks = analysed[0], analysed[1]
         checks.append({'name': 'exit_status', 'passed': outcome['rc'] == 0 and not outcome['timed_out'],
                        'detail': 'rc=%s signal=%s' % (outcome['rc'], outcome['signal'])})
-        reps.append((metrics, checks))
+        reps.append((metrics, checks) + tuple(analysed[2:]))
         if outcome['timed_out']:
             state, reason = 'timed_out', 'deadline of %ss passed during repetition %d (%s sent)' % (
                 params['timeout'], index, outcome['signal'])
@@ -247,6 +255,7 @@ def main():
             build=dict(type='dict', required=True),
             parameters=dict(type='dict', default={}),
             expected=dict(type='dict', default={}),
+            peaks=dict(type='list', elements='dict', default=[]),
             force=dict(type='bool', default=False),
             fail_on_invalid=dict(type='bool', default=True),
         ),
@@ -296,15 +305,17 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
 
     reps, raw, state, reason = _run_repetitions(module, log_dir, job_id)
     raw_meta = store.put(prefix + '/raw.log', raw)
-    metrics, checks, passed = _result.combine(reps)
+    metrics, checks, passed, observed = _result.combine(reps)
     if state == 'completed' and not passed:
         state = 'failed'
         reason = '; '.join('%s: %s' % (c['name'], c['detail']) for c in checks if not c['passed'])
     job.update(state=state, reason=reason, finished_at=_job.utc_now(),
                duration_s=round(time.monotonic() - started, 3))
     parameters = dict(params['parameters'], repetitions=params['repetitions'], timeout_s=params['timeout'])
-    doc = _result.document(job, instance, params['system'], params['build'], parameters, metrics, checks,
-                           passed and state == 'completed', {'raw_log': raw_meta})
+    build = dict(params['build'], observed=observed) if observed else params['build']
+    valid = passed and state == 'completed'
+    doc = _result.document(job, instance, params['system'], build, parameters, metrics, checks, valid,
+                           {'raw_log': raw_meta}, _result.efficiency(metrics, params['peaks']) if valid else None)
     problems = _result.validate(doc)
     if problems:
         # A document that breaks the schema is a bug in the caller or in us: keep the raw log,

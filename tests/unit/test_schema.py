@@ -26,7 +26,7 @@ def _valid_doc():
     with open(FIXTURE) as handle:
         text = handle.read()
     reps = [_result.ANALYZERS['stream'](text, {'threads': 2}) for _rep in range(3)]
-    metrics, checks, passed = _result.combine(reps)
+    metrics, checks, passed, _observed = _result.combine(reps)
     job = {'run_id': 'r1', 'job_id': 'stream-default-abc', 'benchmark': 'stream', 'variant': 'default',
            'state': 'completed', 'reason': None, 'started_at': 't0', 'finished_at': 't1', 'duration_s': 1.5}
     instance = dict.fromkeys(['type', 'id', 'region', 'availability_zone', 'price_per_hour_usd', 'ami'])
@@ -82,6 +82,6 @@ def test_both_validators_reject_the_same_broken_documents(how):
 def test_one_failed_repetition_withholds_every_number():
     good = _result.ANALYZERS['stream'](open(FIXTURE).read(), {})
     bad = (good[0], good[1] + [{'name': 'solution_validates', 'passed': False, 'detail': 'x'}])
-    metrics, checks, passed = _result.combine([good, bad])
+    metrics, checks, passed, _observed = _result.combine([good, bad])
     assert passed is False and metrics == []
     assert any(c['name'] == 'rep2.solution_validates' and not c['passed'] for c in checks)

@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: hpl_plan
+short_description: Choose HPL's N, P x Q, MPI ranks and threads for a host, or explain why not
+version_added: "0.1.0"
+author:
+  - instancebench.aws contributors (@instancebench)
+description:
+  - Ranks and threads from O(ranks_per) (one rank per physical core, per last-level cache or per socket).
+  - N from O(memory_fraction) of the available memory (8 N^2 bytes), rounded down to a multiple of O(nb),
+    unless O(n) is given; P x Q the most square grid with P <= Q unless O(p) and O(q) are given.
+  - Fails naming the variable to change when N does not fit or P x Q is not the number of ranks.
+positional: nb, memory_fraction, ranks_per, n, p, q
+options:
+  _input:
+    description: The host facts (C(ansible_facts['instancebench_host'])).
+    type: dict
+    required: true
+  nb:
+    description: Block size.
+    type: int
+    required: true
+  memory_fraction:
+    description: Fraction of available memory the matrix may use.
+    type: float
+    required: true
+  ranks_per:
+    description: C(core), C(l3) or C(socket).
+    type: str
+    required: true
+  n:
+    description: Explicit problem size; 0 chooses from memory.
+    type: int
+    default: 0
+  p:
+    description: Explicit process rows; 0 chooses.
+    type: int
+    default: 0
+  q:
+    description: Explicit process columns; 0 chooses.
+    type: int
+    default: 0
+"""
+
+EXAMPLES = r"""
+- name: Plan HPL for this host
+  ansible.builtin.set_fact:
+    __hpl_plan: "{{ ansible_facts['instancebench_host'] | instancebench.aws.hpl_plan(256, 0.8, 'core') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: "C(n), C(nb), C(p), C(q), C(ranks) and C(threads) (per rank)."
+  type: dict
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _hpl
+
+
+def hpl_plan(host, nb, memory_fraction, ranks_per, n=0, p=0, q=0):
+    try:
+        nb = int(nb)
+        if nb < 1:
+            raise ValueError('hpl_nb must be a positive block size, got %s' % nb)
+        fraction = float(memory_fraction)
+        if not 0 < fraction <= 0.95:
+            raise ValueError('hpl_memory_fraction must be above 0 and at most 0.95, got %s' % memory_fraction)
+        ranks, threads = _hpl.layout(host['topology'], host.get('caches', {}), ranks_per)
+        rows, cols = _hpl.process_grid(ranks, int(p or 0), int(q or 0))
+        size = _hpl.problem_size(host['memory']['available_bytes'], fraction, nb, ranks, int(n or 0))
+    except (KeyError, TypeError) as exc:
+        raise AnsibleFilterError('hpl_plan needs the instancebench_host facts (run the '
+                                 'instancebench.aws.host_facts role first): missing %s' % exc)
+    except ValueError as exc:
+        raise AnsibleFilterError(str(exc))
+    return {'n': size, 'nb': nb, 'p': rows, 'q': cols, 'ranks': ranks, 'threads': threads}
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'hpl_plan': hpl_plan}
