@@ -54,9 +54,9 @@ def efficiency(metrics, peaks):
     entries = []
     for peak in peaks:
         if peak.get('metric') in values and float(peak.get('value') or 0) > 0:
-            entries.append({'metric': peak['metric'], 'measured': values[peak['metric']], 'peak': float(peak['value']),
-                             'efficiency': values[peak['metric']] / float(peak['value']),
-                             'assumption': peak.get('assumption', '')})
+            measured, top = values[peak['metric']], float(peak['value'])
+            entries.append({'metric': peak['metric'], 'measured': measured, 'peak': top,
+                            'efficiency': measured / top, 'assumption': peak.get('assumption', '')})
     return {'entries': entries} if entries else None
 
 

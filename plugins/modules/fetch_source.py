@@ -174,7 +174,8 @@ def main():
     location, kind = _location(params)
     result.update(changed=True, location=location)
     if module.check_mode:
-        module.exit_json(**dict(result, present=False))
+        result['present'] = False
+        module.exit_json(**result)
 
     if not os.path.isdir(directory):
         os.makedirs(directory)

@@ -10,7 +10,7 @@ import pytest
 from harness.ansible_runner import BIN, REPO, ansible_env
 
 
-@pytest.mark.parametrize('scenario', ['stream', 'fftw'])
+@pytest.mark.parametrize('scenario', ['stream', 'fftw', 'hpl'])
 def test_molecule_scenario(scenario, mirror, ansible_home):
     env = ansible_env(ansible_home)
     env['NO_COLOR'] = '1'

@@ -63,3 +63,12 @@ def test_launch_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_ho
         'instancebench_results_store': extra['instancebench_results_store']})
     assert collect.returncode == 0, collect.stdout
     assert doc['job']['job_id'] in collect.stdout and 'completed' in collect.stdout
+
+
+def test_check_mode_on_a_fresh_host_writes_nothing(tmp_path, ssh_host, mirror, ansible_home):
+    """Every benchmark role predicts in check mode without sources, builds or results on disk."""
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
+    extra = dict(_vars(tmp_path, mirror, 'check-fresh'), instancebench_benchmarks=['stream', 'fftw', 'hpl'], hpl_n=3000)
+    proc = run_playbook('launch.yml', inventory, ansible_home, extra, check=True)
+    assert proc.returncode == 0, proc.stdout
+    assert not os.path.exists(tmp_path / 'work') and not os.path.exists(tmp_path / 'store')

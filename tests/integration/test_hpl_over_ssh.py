@@ -1,0 +1,75 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The HPL role over real SSH at a small N: check mode, real build and run, idempotent re-run,
+and the inputs it must refuse before building."""
+
+import glob
+import json
+import os
+
+import jsonschema
+import pytest
+
+from harness.ansible_runner import REPO, run_playbook, write_inventory
+
+SCHEMA = os.path.join(REPO, 'benchmarks', 'schema', 'result-v1.schema.json')
+SHARED_WORK = os.path.join(REPO, '.cache', 'work')
+
+
+def _vars(tmp_path, mirror, run_id, **more):
+    extra = {'instancebench_benchmarks': ['hpl'], 'hpl_n': 3000, 'hpl_repetitions': 2,
+             'instancebench_run_id': run_id, 'instancebench_results_store': 'file://%s' % (tmp_path / 'store'),
+             'instancebench_sources_mirror': mirror, 'instancebench_work_dir': SHARED_WORK}
+    extra.update(more)
+    return extra
+
+
+@pytest.fixture
+def inventory(tmp_path, ssh_host):
+    return write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
+
+
+def test_hpl_over_ssh_check_real_rerun(tmp_path, inventory, mirror, ansible_home):
+    extra = _vars(tmp_path, mirror, 'hpl-itest')
+    check = run_playbook('launch.yml', inventory, ansible_home, extra, check=True)
+    assert check.returncode == 0, check.stdout
+    assert not os.path.exists(tmp_path / 'store' / 'runs')
+
+    first = run_playbook('launch.yml', inventory, ansible_home, extra, timeout=1200)
+    assert first.returncode == 0, first.stdout
+    (path,) = glob.glob(str(tmp_path / 'store' / 'runs' / 'run=hpl-itest' / 'job=*' / 'result.json'))
+    with open(path) as handle:
+        doc = json.load(handle)
+    with open(SCHEMA) as handle:
+        jsonschema.validate(doc, json.load(handle))
+    assert doc['validation']['passed'] is True and doc['job']['benchmark'] == 'hpl'
+    assert any(c['name'] == 'rep1.residual_passed' and c['passed'] for c in doc['validation']['checks'])
+    params = doc['parameters']
+    cores = doc['system']['topology']['physical_cores']
+    assert params['n'] == 3000 and params['p'] * params['q'] == params['ranks'] == cores and params['p'] <= params['q']
+    gflops = [m for m in doc['metrics'] if m['name'] == 'gflops'][0]
+    assert gflops['unit'] == 'GFLOP/s' and gflops['n'] == 2 and gflops['value'] > 0.5
+    assert doc['build']['blas']['name'] == 'openblas' and doc['build']['blas']['version'] != 'unknown'
+    assert doc['build']['observed']['openblas_core'], 'the OpenBLAS kernel actually used must be recorded'
+    if doc['system']['uarch']['name'] == 'znver4':
+        entries = doc['efficiency']['entries']
+        assert {e['assumption'].split(' GHz ')[1].split(',')[0] for e in entries} == {'(up to (AWS)', '(/proc/cpuinfo) x 16 FP64 FLOP/cycle'}
+        assert all(0 < e['efficiency'] < 1.5 for e in entries)
+
+    second = run_playbook('launch.yml', inventory, ansible_home, extra)
+    assert second.returncode == 0, second.stdout
+    assert second.recap['bench1']['changed'] == 0, second.stdout
+
+
+@pytest.mark.parametrize('more, phrase', [
+    ({'hpl_p': 2, 'hpl_q': 3}, 'hpl_p x hpl_q = 2 x 3 = 6, but the layout runs'),
+    ({'hpl_n': 10 ** 7}, 'lower hpl_n or raise hpl_memory_fraction'),
+    ({'hpl_blas': 'mkl'}, 'hpl_blas'),
+    ({'hpl_blas': 'custom'}, 'custom with hpl_blas_libs'),
+    ({'hpl_ranks_per': 'numa'}, 'hpl_ranks_per'),
+])
+def test_hpl_bad_input_is_refused_before_building(tmp_path, inventory, mirror, ansible_home, more, phrase):
+    extra = _vars(tmp_path, mirror, 'hpl-bad', instancebench_work_dir=str(tmp_path / 'work'), **more)
+    proc = run_playbook('launch.yml', inventory, ansible_home, extra)
+    assert proc.returncode != 0 and phrase in proc.stdout, proc.stdout[-3000:]
+    assert not os.path.exists(tmp_path / 'work' / 'build')
