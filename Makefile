@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 COLLECTION_LINK := .cache/collections/ansible_collections/instancebench/aws
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: demo test venv link mirror system-deps lint sanity unit integration schema compare clean
+.PHONY: demo test venv link mirror system-deps lint sanity unit integration schema compare compare-stream compare-hpl compare-fftw clean
 
 $(BIN)/ansible-playbook: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,18 @@ demo: venv link mirror system-deps
 	$(BIN)/ansible-playbook playbooks/launch.yml
 	$(BIN)/ansible-playbook playbooks/collect.yml
 
-# STREAM triad of the role's build vs a plain `gcc -O2` single-thread build (prints figures).
-compare: venv link mirror system-deps
+# Measurements that print figures (benchmarks/): STREAM role vs plain -O2 build, HPL vs DGEMM,
+# FFTW SIMD build vs no-SIMD build.
+compare: compare-stream compare-hpl compare-fftw
+
+compare-stream: venv link mirror
 	$(BIN)/python benchmarks/stream_build_comparison.py
+
+compare-hpl: venv link mirror
+	$(BIN)/python benchmarks/hpl_vs_dgemm.py
+
+compare-fftw: venv link mirror
+	$(BIN)/python benchmarks/fftw_simd_comparison.py
 
 schema: venv link
 	PYTHONPATH=.cache/collections $(BIN)/python scripts/write_schema.py

@@ -85,6 +85,15 @@ def hpl_plan(host, nb, memory_fraction, ranks_per, n=0, p=0, q=0):
     return {'n': size, 'nb': nb, 'p': rows, 'q': cols, 'ranks': ranks, 'threads': threads}
 
 
+def hpl_best_nb(output):
+    """The NB of the fastest run whose residual check PASSED in an HPL output with several NBs."""
+    passed = [run for run in _hpl.parse(output)['runs'] if run['passed']]
+    if not passed:
+        raise AnsibleFilterError('the NB sweep produced no run with a PASSED residual check: see its output '
+                                 'in nb-sweep.log beside the build, or set hpl_nb and leave hpl_nb_sweep empty')
+    return max(passed, key=lambda run: run['gflops'])['nb']
+
+
 class FilterModule(object):
     def filters(self):
-        return {'hpl_plan': hpl_plan}
+        return {'hpl_plan': hpl_plan, 'hpl_best_nb': hpl_best_nb}

@@ -73,3 +73,32 @@ def test_hpl_bad_input_is_refused_before_building(tmp_path, inventory, mirror, a
     proc = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert proc.returncode != 0 and phrase in proc.stdout, proc.stdout[-3000:]
     assert not os.path.exists(tmp_path / 'work' / 'build')
+
+
+def test_hpl_one_rank_per_socket_with_threads(tmp_path, inventory, mirror, ansible_home):
+    """The other layout: one MPI rank per socket, OpenBLAS/OpenMP threads on its cores."""
+    extra = _vars(tmp_path, mirror, 'hpl-socket', hpl_ranks_per='socket', hpl_n=2000, hpl_repetitions=1)
+    proc = run_playbook('launch.yml', inventory, ansible_home, extra)
+    assert proc.returncode == 0, proc.stdout
+    (path,) = glob.glob(str(tmp_path / 'store' / 'runs' / 'run=hpl-socket' / 'job=*' / 'result.json'))
+    with open(path) as handle:
+        doc = json.load(handle)
+    topo = doc['system']['topology']
+    assert doc['validation']['passed'] is True
+    assert doc['parameters']['ranks'] == topo['sockets']
+    assert doc['parameters']['threads'] == topo['physical_cores'] // topo['sockets']
+
+
+def test_hpl_nb_sweep_picks_a_passing_nb(tmp_path, inventory, mirror, ansible_home):
+    extra = _vars(tmp_path, mirror, 'hpl-sweep', hpl_nb_sweep=[64, 128], hpl_nb_sweep_n=1500, hpl_n=2048,
+                  hpl_repetitions=1)
+    proc = run_playbook('launch.yml', inventory, ansible_home, extra)
+    assert proc.returncode == 0, proc.stdout
+    (path,) = glob.glob(str(tmp_path / 'store' / 'runs' / 'run=hpl-sweep' / 'job=*' / 'result.json'))
+    with open(path) as handle:
+        doc = json.load(handle)
+    sweep = doc['parameters']['nb_sweep']
+    assert sweep['nbs'] == [64, 128] and sweep['best'] in (64, 128)
+    assert doc['parameters']['nb'] == sweep['best'] and doc['validation']['passed'] is True
+    again = run_playbook('launch.yml', inventory, ansible_home, extra)
+    assert again.returncode == 0 and again.recap['bench1']['changed'] == 0, again.stdout
