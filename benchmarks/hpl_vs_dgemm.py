@@ -71,10 +71,10 @@ def run_dgemm(doc, n, repeats, workdir):
     threads = str(doc['parameters']['ranks'] * doc['parameters']['threads'])
     env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads, BLIS_NUM_THREADS=threads,
                OPENBLAS_VERBOSE='2')
-    out = subprocess.run([binary, str(n), str(repeats)], env=env, check=True, capture_output=True, text=True).stdout
-    lines = out.split()
-    core = [line for line in out.splitlines() if line.startswith('Core:')]
-    return float(lines[-1]), (core[0].split(':', 1)[1].strip() if core else None)
+    proc = subprocess.run([binary, str(n), str(repeats)], env=env, check=True, capture_output=True, text=True)
+    # OpenBLAS prints its "Core: <kernel>" line on stderr.
+    core = [line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith('Core:')]
+    return float(proc.stdout.split()[-1]), (core[0].split(':', 1)[1].strip() if core else None)
 
 
 def main():
@@ -104,8 +104,8 @@ def main():
         dgemm, args.dgemm_n, params['ranks'] * params['threads'], args.repeats, dgemm_core))
     print('HPL / DGEMM: %.1f %%' % (100.0 * hpl / dgemm))
     for entry in (doc.get('efficiency') or {}).get('entries', []):
-        print('HPL efficiency: %.1f %% of %.1f GFLOP/s (%s)' % (100 * entry['efficiency'], entry['peak'],
-                                                             entry['assumption']))
+        print('HPL efficiency: %.1f %% of %.1f GFLOP/s (%s)'
+              % (100 * entry['efficiency'], entry['peak'], entry['assumption']))
 
 
 if __name__ == '__main__':

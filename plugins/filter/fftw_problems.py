@@ -51,22 +51,16 @@ _value:
   elements: str
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.instancebench.aws.plugins.module_utils import _fftw
+from ansible_collections.instancebench.aws.plugins.plugin_utils._host_filter import host_facts_filter
 
 
+@host_facts_filter
 def fftw_problems(host, problems, out_of_cache, memory_fraction):
-    try:
-        available = host['memory']['available_bytes']
-        chosen = list(_fftw.check_problems(problems, available, float(memory_fraction)))
-        if out_of_cache:
-            chosen.append(_fftw.out_of_cache_problem(host['llc']['total_bytes'], available, float(memory_fraction)))
-    except (KeyError, TypeError) as exc:
-        raise AnsibleFilterError('fftw_problems needs the instancebench_host facts (run the '
-                                 'instancebench.aws.host_facts role first): missing %s' % exc)
-    except ValueError as exc:
-        raise AnsibleFilterError(str(exc))
+    available = host['memory']['available_bytes']
+    chosen = list(_fftw.check_problems(problems, available, float(memory_fraction)))
+    if out_of_cache:
+        chosen.append(_fftw.out_of_cache_problem(host['llc']['total_bytes'], available, float(memory_fraction)))
     return chosen
 
 

@@ -64,24 +64,20 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _hpl
+from ansible_collections.instancebench.aws.plugins.plugin_utils._host_filter import host_facts_filter
 
 
+@host_facts_filter
 def hpl_plan(host, nb, memory_fraction, ranks_per, n=0, p=0, q=0):
-    try:
-        nb = int(nb)
-        if nb < 1:
-            raise ValueError('hpl_nb must be a positive block size, got %s' % nb)
-        fraction = float(memory_fraction)
-        if not 0 < fraction <= 0.95:
-            raise ValueError('hpl_memory_fraction must be above 0 and at most 0.95, got %s' % memory_fraction)
-        ranks, threads = _hpl.layout(host['topology'], host.get('caches', {}), ranks_per)
-        rows, cols = _hpl.process_grid(ranks, int(p or 0), int(q or 0))
-        size = _hpl.problem_size(host['memory']['available_bytes'], fraction, nb, ranks, int(n or 0))
-    except (KeyError, TypeError) as exc:
-        raise AnsibleFilterError('hpl_plan needs the instancebench_host facts (run the '
-                                 'instancebench.aws.host_facts role first): missing %s' % exc)
-    except ValueError as exc:
-        raise AnsibleFilterError(str(exc))
+    nb = int(nb)
+    if nb < 1:
+        raise ValueError('hpl_nb must be a positive block size, got %s' % nb)
+    fraction = float(memory_fraction)
+    if not 0 < fraction <= 0.95:
+        raise ValueError('hpl_memory_fraction must be above 0 and at most 0.95, got %s' % memory_fraction)
+    ranks, threads = _hpl.layout(host['topology'], host.get('caches', {}), ranks_per)
+    rows, cols = _hpl.process_grid(ranks, int(p or 0), int(q or 0))
+    size = _hpl.problem_size(host['memory']['available_bytes'], fraction, nb, ranks, int(n or 0))
     return {'n': size, 'nb': nb, 'p': rows, 'q': cols, 'ranks': ranks, 'threads': threads}
 
 

@@ -49,23 +49,17 @@ _value:
   type: int
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream
+from ansible_collections.instancebench.aws.plugins.plugin_utils._host_filter import host_facts_filter
 
 
+@host_facts_filter
 def stream_array_size(host, floor, memory_fraction, requested=0):
-    try:
-        fraction = float(memory_fraction)
-        if not 0 < fraction <= 0.9:
-            raise ValueError('stream_memory_fraction must be above 0 and at most 0.9, got %s' % memory_fraction)
-        elements, _reason = _stream.choose_array_size(
-            host['llc']['total_bytes'], host['memory']['available_bytes'], fraction, int(floor), int(requested or 0))
-    except (KeyError, TypeError) as exc:
-        raise AnsibleFilterError('stream_array_size needs the instancebench_host facts (run the '
-                                 'instancebench.aws.host_facts role first): missing %s' % exc)
-    except ValueError as exc:
-        raise AnsibleFilterError(str(exc))
+    fraction = float(memory_fraction)
+    if not 0 < fraction <= 0.9:
+        raise ValueError('stream_memory_fraction must be above 0 and at most 0.9, got %s' % memory_fraction)
+    elements, _reason = _stream.choose_array_size(
+        host['llc']['total_bytes'], host['memory']['available_bytes'], fraction, int(floor), int(requested or 0))
     return elements
 
 

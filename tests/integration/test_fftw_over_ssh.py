@@ -6,15 +6,11 @@ Builds land in the shared .cache/work (keyed by source, compiler and flags), so 
 scenario and later runs reuse this build instead of spending another 2-3 minutes.
 """
 
-import glob
-import json
 import os
 
-import jsonschema
-
 from harness.ansible_runner import REPO, run_playbook, write_inventory
+from harness.results import stored_result
 
-SCHEMA = os.path.join(REPO, 'benchmarks', 'schema', 'result-v1.schema.json')
 SHARED_WORK = os.path.join(REPO, '.cache', 'work')
 SMALL = {'instancebench_benchmarks': ['fftw'], 'fftw_problems': ['icf1024', 'icf32x32', 'icf16x16x16', 'orf4096'],
          'fftw_out_of_cache': False, 'fftw_repetitions': 2}
@@ -37,12 +33,7 @@ def test_fftw_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_home
 
     first = run_playbook('launch.yml', inventory, ansible_home, extra, timeout=1500)
     assert first.returncode == 0, first.stdout
-    results = glob.glob(str(tmp_path / 'store' / 'runs' / 'run=fftw-itest' / 'job=*' / 'result.json'))
-    assert len(results) == 1
-    with open(results[0]) as handle:
-        doc = json.load(handle)
-    with open(SCHEMA) as handle:
-        jsonschema.validate(doc, json.load(handle))
+    doc = stored_result(tmp_path / 'store', 'fftw-itest')
     assert doc['validation']['passed'] is True and doc['job']['benchmark'] == 'fftw'
     cores = doc['system']['topology']['physical_cores']
     assert doc['parameters']['thread_counts'] == sorted({1, cores})

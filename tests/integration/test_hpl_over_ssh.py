@@ -3,16 +3,13 @@
 """The HPL role over real SSH at a small N: check mode, real build and run, idempotent re-run,
 and the inputs it must refuse before building."""
 
-import glob
-import json
 import os
 
-import jsonschema
 import pytest
 
 from harness.ansible_runner import REPO, run_playbook, write_inventory
+from harness.results import stored_result
 
-SCHEMA = os.path.join(REPO, 'benchmarks', 'schema', 'result-v1.schema.json')
 SHARED_WORK = os.path.join(REPO, '.cache', 'work')
 
 
@@ -37,11 +34,7 @@ def test_hpl_over_ssh_check_real_rerun(tmp_path, inventory, mirror, ansible_home
 
     first = run_playbook('launch.yml', inventory, ansible_home, extra, timeout=1200)
     assert first.returncode == 0, first.stdout
-    (path,) = glob.glob(str(tmp_path / 'store' / 'runs' / 'run=hpl-itest' / 'job=*' / 'result.json'))
-    with open(path) as handle:
-        doc = json.load(handle)
-    with open(SCHEMA) as handle:
-        jsonschema.validate(doc, json.load(handle))
+    doc = stored_result(tmp_path / 'store', 'hpl-itest')
     assert doc['validation']['passed'] is True and doc['job']['benchmark'] == 'hpl'
     assert any(c['name'] == 'rep1.residual_passed' and c['passed'] for c in doc['validation']['checks'])
     params = doc['parameters']
@@ -80,9 +73,7 @@ def test_hpl_one_rank_per_socket_with_threads(tmp_path, inventory, mirror, ansib
     extra = _vars(tmp_path, mirror, 'hpl-socket', hpl_ranks_per='socket', hpl_n=2000, hpl_repetitions=1)
     proc = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert proc.returncode == 0, proc.stdout
-    (path,) = glob.glob(str(tmp_path / 'store' / 'runs' / 'run=hpl-socket' / 'job=*' / 'result.json'))
-    with open(path) as handle:
-        doc = json.load(handle)
+    doc = stored_result(tmp_path / 'store', 'hpl-socket')
     topo = doc['system']['topology']
     assert doc['validation']['passed'] is True
     assert doc['parameters']['ranks'] == topo['sockets']
@@ -94,9 +85,7 @@ def test_hpl_nb_sweep_picks_a_passing_nb(tmp_path, inventory, mirror, ansible_ho
                   hpl_repetitions=1)
     proc = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert proc.returncode == 0, proc.stdout
-    (path,) = glob.glob(str(tmp_path / 'store' / 'runs' / 'run=hpl-sweep' / 'job=*' / 'result.json'))
-    with open(path) as handle:
-        doc = json.load(handle)
+    doc = stored_result(tmp_path / 'store', 'hpl-sweep')
     sweep = doc['parameters']['nb_sweep']
     assert sweep['nbs'] == [64, 128] and sweep['best'] in (64, 128)
     assert doc['parameters']['nb'] == sweep['best'] and doc['validation']['passed'] is True

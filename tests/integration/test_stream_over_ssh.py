@@ -3,14 +3,10 @@
 """launch.yml and collect.yml end to end against a real sshd host: check mode, real run, re-run."""
 
 import glob
-import json
 import os
 
-import jsonschema
-
-from harness.ansible_runner import REPO, run_playbook, write_inventory
-
-SCHEMA = os.path.join(REPO, 'benchmarks', 'schema', 'result-v1.schema.json')
+from harness.ansible_runner import run_playbook, write_inventory
+from harness.results import stored_result
 
 
 def _vars(tmp_path, mirror, run_id):
@@ -36,12 +32,7 @@ def test_launch_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_ho
     assert first.returncode == 0, first.stdout
     assert first.recap['bench1']['changed'] > 0
 
-    results = glob.glob(str(tmp_path / 'store' / 'runs' / 'run=itest-1' / 'job=*' / 'result.json'))
-    assert len(results) == 1
-    with open(results[0]) as handle:
-        doc = json.load(handle)
-    with open(SCHEMA) as handle:
-        jsonschema.validate(doc, json.load(handle))
+    doc = stored_result(tmp_path / 'store', 'itest-1')
     assert doc['validation']['passed'] is True
     assert doc['job']['state'] == 'completed'
     triad = [m for m in doc['metrics'] if m['name'] == 'triad_bandwidth'][0]
@@ -52,7 +43,7 @@ def test_launch_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_ho
     assert params['array_size_elements'] * 8 >= 4 * doc['system']['llc']['total_bytes']
     assert doc['build']['source']['sha256'] == 'a52bae5e175bea3f7832112af9c085adab47117f7d2ce219165379849231692b'
     assert '-O3' in doc['build']['flags'] and '-fopenmp' in doc['build']['flags']
-    raw = os.path.join(os.path.dirname(results[0]), 'raw.log')
+    raw = os.path.join(os.path.dirname(doc['_path']), 'raw.log')
     assert 'Solution Validates' in open(raw).read()
 
     second = run_playbook('launch.yml', inventory, ansible_home, extra)

@@ -1,17 +1,13 @@
 # Copyright: (c) 2026, instancebench.aws contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-import os
-
 import pytest
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream
-
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures', 'stream')
+from harness.fixtures import read_fixture
 
 
 def _read(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return handle.read()
+    return read_fixture('stream', name)
 
 
 def test_parses_every_kernel_of_a_real_openmp_run():
