@@ -91,3 +91,15 @@ def test_hpl_nb_sweep_picks_a_passing_nb(tmp_path, inventory, mirror, ansible_ho
     assert doc['parameters']['nb'] == sweep['best'] and doc['validation']['passed'] is True
     again = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert again.returncode == 0 and again.recap['bench1']['changed'] == 0, again.stdout
+
+
+def test_hpl_with_amd_blis(tmp_path, inventory, mirror, ansible_home):
+    """The other packaged BLAS: BLIS (Debian's libblis, OpenMP flavour, no pkg-config file)."""
+    extra = _vars(tmp_path, mirror, 'hpl-blis', hpl_blas='blis', hpl_n=2000, hpl_repetitions=1)
+    proc = run_playbook('launch.yml', inventory, ansible_home, extra, timeout=1200)
+    assert proc.returncode == 0, proc.stdout
+    doc = stored_result(tmp_path / 'store', 'hpl-blis')
+    blas = doc['build']['blas']
+    assert doc['validation']['passed'] is True and doc['parameters']['blas'] == 'blis'
+    assert blas['name'] == 'blis' and blas['version'] not in ('', 'unknown') and '-lblis' in blas['libs']
+    assert 'openblas_core' not in doc['build'].get('observed', {})
