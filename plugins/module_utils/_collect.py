@@ -63,8 +63,28 @@ def inspect_job(store, run_id, job_id, names):
                uarch=doc.get('system', {}).get('uarch', {}).get('name'),
                threads=doc.get('parameters', {}).get('threads'),
                valid=bool(doc.get('validation', {}).get('passed')) and not row['problems'],
-               headline=dict((m['name'], m['value']) for m in doc.get('metrics', [])))
+               headline=dict((m['name'], m['value']) for m in doc.get('metrics', [])),
+               summary=summary(doc))
     return row
+
+
+def summary(doc):
+    """One short phrase with the number a reader looks for first, per benchmark."""
+    metrics = dict((m['name'], m) for m in doc.get('metrics', []))
+    if not metrics:
+        return '-'
+    benchmark = doc.get('job', {}).get('benchmark')
+    if benchmark == 'stream' and 'triad_bandwidth' in metrics:
+        return 'triad %.1f GB/s' % metrics['triad_bandwidth']['value']
+    if benchmark == 'hpl' and 'gflops' in metrics:
+        entries = (doc.get('efficiency') or {}).get('entries') or []
+        peak = ' (%.0f %% of peak)' % (100 * entries[0]['efficiency']) if entries else ''
+        return '%.1f GFLOP/s%s' % (metrics['gflops']['value'], peak)
+    if benchmark == 'fftw':
+        best = max((m for m in metrics.values() if m['name'].startswith('mflops_')), key=lambda m: m['value'])
+        return 'best %.0f Mflop/s (%s)' % (best['value'], best['name'][len('mflops_'):])
+    first = doc['metrics'][0]
+    return '%s %.4g %s' % (first['name'], first['value'], first['unit'])
 
 
 def collect(store, run_id=None):
@@ -79,20 +99,15 @@ def table(rows):
     Kept under 80 columns so Ansible's YAML output does not fold the lines.
     """
     lines = []
-    header = ('job', 'host', 'uarch', 'state', 'valid', 'thr', 'triad', 'copy')
+    header = ('job', 'host', 'uarch', 'state', 'valid', 'median of repetitions')
     for run_id in sorted(set(row['run_id'] for row in rows)):
         block = [header]
         for row in (r for r in rows if r['run_id'] == run_id):
-            head = row['headline']
             block.append((row['job_id'], row['host'] or '-', row['uarch'] or '-', row['state'],
-                          'yes' if row['valid'] else 'NO', str(row['threads'] or '-'),
-                          _fmt(head.get('triad_bandwidth')), _fmt(head.get('copy_bandwidth'))))
+                          'yes' if row['valid'] else 'NO', row.get('summary') or '-'))
         widths = [max(len(str(line[i])) for line in block) for i in range(len(header))]
-        lines.append('run %s (bandwidth in GB/s, median of repetitions)' % run_id)
+        lines.append('run %s' % run_id)
         lines.extend(' '.join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip()
                      for line in block)
     return lines
 
-
-def _fmt(value):
-    return '-' if value is None else '%.1f' % value

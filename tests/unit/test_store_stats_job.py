@@ -70,3 +70,14 @@ def test_collect_flags_a_tampered_result(tmp_path):
     assert any('does not match the recorded' in problem for problem in rows[0]['problems'])
     assert any("missing required field 'job'" in problem for problem in rows[0]['problems'])
     assert _collect.table(rows)[2].split()[4] == 'NO'
+
+
+def test_summary_per_benchmark():
+    def doc(benchmark, metrics, efficiency=None):
+        return {'job': {'benchmark': benchmark}, 'efficiency': efficiency,
+                'metrics': [{'name': n, 'value': v, 'unit': u} for n, v, u in metrics]}
+    assert _collect.summary(doc('stream', [('copy_bandwidth', 35.6, 'GB/s'), ('triad_bandwidth', 36.21, 'GB/s')])) == 'triad 36.2 GB/s'
+    assert _collect.summary(doc('hpl', [('gflops', 99.5, 'GFLOP/s')], {'entries': [{'efficiency': 0.84}]})) == '99.5 GFLOP/s (84 % of peak)'
+    assert _collect.summary(doc('fftw', [('mflops_icf1024_t1', 39324.0, 'FFTW-Mflop/s'), ('time_icf1024_t1', 1e-6, 's'),
+                                         ('mflops_icf1024_t2', 1300.0, 'FFTW-Mflop/s')])) == 'best 39324 Mflop/s (icf1024_t1)'
+    assert _collect.summary(doc('stream', [])) == '-'
