@@ -78,8 +78,9 @@ def test_requested_array_too_large(tmp_path, launch):
     _nothing_built(tmp_path)
 
 
-def test_missing_compiler(tmp_path, launch):
-    proc = launch(host_facts_compiler='gcc-does-not-exist')
+@pytest.mark.parametrize('benchmark', ['stream', 'fftw', 'hpl'])
+def test_missing_compiler(tmp_path, launch, benchmark):
+    proc = launch(host_facts_compiler='gcc-does-not-exist', instancebench_benchmarks=[benchmark])
     _failed_with(proc, "compiler 'gcc-does-not-exist' was not found", 'install it')
     _nothing_built(tmp_path)
 
