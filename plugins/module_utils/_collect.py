@@ -110,4 +110,3 @@ def table(rows):
         lines.extend(' '.join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip()
                      for line in block)
     return lines
-
