@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the demo and the tests need: a C compiler and make for the benchmarks,
-# openssh-server/client for the SSH test hosts, shellcheck for ansible-test sanity. Also
+# openssh-server/client for the SSH test hosts, python3-boto3 so those hosts' system Python can
+# write S3 results as an EC2 instance's does, shellcheck for ansible-test sanity. Also
 # enables Debian source packages (deb-src), where the verified FFTW and HPCC tarballs come
 # from. Installs only what is missing (needs root for that).
 set -euo pipefail
@@ -10,6 +11,7 @@ command -v make >/dev/null || need+=(make)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null || need+=(openssh-client)
 command -v shellcheck >/dev/null || need+=(shellcheck)
+/usr/bin/python3 -c 'import boto3' 2>/dev/null || need+=(python3-boto3)
 
 src_list=/etc/apt/sources.list.d/instancebench-deb-src.sources
 update=false

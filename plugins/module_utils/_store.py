@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Private: the results store, one small interface over its backends.
 
-Backends: `file:///abs/path` (or a bare absolute path) now; `s3://bucket/prefix` joins later
-behind the same four calls: put, get, head, list. Keys are '/'-separated and relative to
+Backends: `file:///abs/path` (or a bare absolute path) and `s3://bucket/prefix`, behind the
+same calls: put, get, head, list. Keys are '/'-separated and relative to
 the store root. Layout (Hive-style so DuckDB/Athena read it as partitions):
 
     runs/run=<run_id>/job=<job_id>/{job.json, status-<state>.json, result.json, raw.log}
@@ -127,11 +127,86 @@ class FileStore(object):
         return sorted(keys)
 
 
+class S3Store(object):
+    """`s3://bucket/prefix` through boto3 with the host's own credentials (on EC2: the instance
+    profile; the endpoint may come from AWS_ENDPOINT_URL). The sha256 of every object is
+    written into its metadata (`x-amz-meta-sha256`)."""
+
+    def __init__(self, bucket, prefix, client=None):
+        self.bucket = bucket
+        self.prefix = prefix.strip('/')
+        self.url = 's3://%s/%s' % (bucket, self.prefix) if self.prefix else 's3://' + bucket
+        self._client = client
+
+    @property
+    def client(self):
+        if self._client is None:
+            try:
+                import boto3
+            except ImportError:
+                raise StoreError('the s3:// results store needs boto3 on this host (python3-boto3)')
+            # boto3 older than 1.28 (Debian 12's, some distros' python3-boto3) ignores these.
+            endpoint = os.environ.get('AWS_ENDPOINT_URL_S3') or os.environ.get('AWS_ENDPOINT_URL') or None
+            self._client = boto3.client('s3', endpoint_url=endpoint)
+        return self._client
+
+    def _key(self, key):
+        clean = key.lstrip('/')
+        if '..' in clean.split('/'):
+            raise StoreError('store key %r leaves the store root' % key)
+        return '%s/%s' % (self.prefix, clean) if self.prefix else clean
+
+    def _call(self, what, key, function, **kwargs):
+        try:
+            return function(Bucket=self.bucket, Key=self._key(key), **kwargs)
+        except Exception as exc:  # botocore errors, without importing botocore at module load
+            raise StoreError('cannot %s s3://%s/%s: %s' % (what, self.bucket, self._key(key), exc))
+
+    def put(self, key, data):
+        digest = sha256_bytes(data)
+        self._call('write', key, self.client.put_object, Body=data, Metadata={'sha256': digest})
+        return {'key': key, 'sha256': digest, 'bytes': len(data)}
+
+    def put_json(self, key, document):
+        return self.put(key, (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8'))
+
+    def get(self, key):
+        return self._call('read', key, self.client.get_object)['Body'].read()
+
+    def get_json(self, key):
+        return json.loads(self.get(key).decode('utf-8'))
+
+    def head(self, key):
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except Exception as exc:
+            if getattr(exc, 'response', {}).get('Error', {}).get('Code') in ('404', 'NoSuchKey', 'NotFound'):
+                return None
+            raise StoreError('cannot read s3://%s/%s: %s' % (self.bucket, self._key(key), exc))
+        return {'key': key, 'bytes': answer['ContentLength'], 'sha256': answer.get('Metadata', {}).get('sha256')}
+
+    def exists(self, key):
+        return self.head(key) is not None
+
+    def list(self, prefix=''):
+        root = self._key('') if self.prefix else ''
+        keys = []
+        paginator = self.client.get_paginator('list_objects_v2')
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix) if prefix else root):
+                keys.extend(item['Key'][len(root):] for item in page.get('Contents', []))
+        except Exception as exc:
+            raise StoreError('cannot list s3://%s/%s: %s' % (self.bucket, root, exc))
+        return sorted(keys)
+
+
 def open_store(url):
     """Return the backend for `url`; raise StoreError naming the accepted forms."""
     if url.startswith('file://'):
         return FileStore(url[len('file://'):])
     if url.startswith('/'):
         return FileStore(url)
-    raise StoreError('unsupported results store %r: use file:///absolute/path '
-                     '(s3://bucket/prefix arrives with the fire-and-forget issue)' % url)
+    if url.startswith('s3://') and len(url) > len('s3://'):
+        bucket, _sep, prefix = url[len('s3://'):].partition('/')
+        return S3Store(bucket, prefix)
+    raise StoreError('unsupported results store %r: use file:///absolute/path or s3://bucket/prefix' % url)

@@ -39,8 +39,11 @@ def _wait_for_port(port, timeout=10.0):
 class SshdHost(object):
     """One sshd on 127.0.0.1:<free port> with its own host key, client key and config."""
 
-    def __init__(self, name='bench1', workdir=None):
+    def __init__(self, name='bench1', workdir=None, env=None):
+        """env: variables every SSH session gets (sshd SetEnv), e.g. the S3 endpoint and the
+        credentials an EC2 instance would have from its instance profile."""
         self.name = name
+        self.env = dict(env or {})
         self.dir = workdir or tempfile.mkdtemp(prefix='ib-sshd-%s-' % name)
         self.port = free_port()
         self.user = os.environ.get('USER') or 'root'
@@ -72,8 +75,8 @@ class SshdHost(object):
                 'MaxStartups 100:30:200',  # Ansible forks open many sessions at once
                 'MaxSessions 100',
                 'Subsystem sftp internal-sftp',
-                '',
-            ]))
+            ] + (['SetEnv ' + ' '.join('%s=%s' % item for item in sorted(self.env.items()))] if self.env else [])
+                + ['']))  # sshd keeps only the first SetEnv line: all variables go on one
         self.proc = subprocess.Popen([SSHD, '-D', '-e', '-f', config], stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(self.dir, 'sshd.log'), 'w'))
         _wait_for_port(self.port)

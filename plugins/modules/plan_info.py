@@ -1,0 +1,386 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: plan_info
+short_description: Check a benchmark plan against its region and expand it into jobs
+version_added: "0.1.0"
+description:
+  - Checks every field of a plan (see the C(ec2_provision) role's documentation for the format)
+    and reports one problem per field, naming it and the fix. Nothing is created; only read-only
+    EC2 calls are made (DescribeAvailabilityZones, DescribeInstanceTypes,
+    DescribeInstanceTypeOfferings), and only once the plan itself is well formed.
+  - Instance types are checked against DescribeInstanceTypes in the plan's region (unknown
+    types are rejected, never guessed) and against the offerings of the chosen availability
+    zones. The architecture, cores, threads per core and sustained clock of each type come from
+    the same call.
+  - Expands the plan into one job per (instance type, benchmark) with a deterministic job id and
+    an ordered list of launch attempts (spot in every zone first, then on-demand, as the market
+    allows).
+  - The on-demand price per hour comes from the AWS Pricing API when it answers, else from
+    O(price_table); the source is returned with each job.
+author:
+  - instancebench.aws contributors (@instancebench)
+options:
+  plan:
+    description: The plan, as written by the user (the C(instancebench_plan) variable).
+    type: dict
+    required: true
+  run_id:
+    description: Run identifier (letters, digits, C(.), C(_), C(-)); part of every job id.
+    type: str
+    required: true
+  price_table:
+    description:
+      - On-demand prices used when the Pricing API does not answer. Keys C(large_usd_per_hour)
+        (region, then family, then USD per hour for the C(.large) size) and C(size_factors)
+        (size name to multiple of C(.large)).
+    type: dict
+    default: {}
+  use_pricing_api:
+    description: Ask the AWS Pricing API first (one attempt per type, short timeouts).
+    type: bool
+    default: true
+  pricing_region:
+    description: Region of the Pricing API endpoint.
+    type: str
+    default: us-east-1
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+notes:
+  - Supports check mode; it never changes anything.
+"""
+
+EXAMPLES = r"""
+- name: Check the plan and list its jobs
+  instancebench.aws.plan_info:
+    plan:
+      region: us-east-1
+      instance_types: [c7g.large, c7a.large, m7i.large]
+      benchmarks: [stream, hpl]
+      market: spot-with-fallback
+      max_runtime_minutes: 60
+      results: {bucket: my-bench-results, prefix: instancebench}
+    run_id: "20261125T120000Z"
+  register: checked
+
+- name: Show how many instances the plan launches
+  ansible.builtin.debug:
+    msg: "{{ checked.jobs | length }} jobs on {{ checked.architectures | join(', ') }}"
+"""
+
+RETURN = r"""
+plan:
+  description: The plan with every default filled in.
+  returned: success
+  type: dict
+jobs:
+  description: One entry per (instance type, benchmark), in plan order.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    job_id:
+      description: Deterministic job identifier.
+      type: str
+      sample: stream-default-3f2a9c0d1e4b
+    instance_type:
+      description: EC2 instance type.
+      type: str
+      sample: c7a.large
+    benchmark:
+      description: Benchmark the instance runs.
+      type: str
+      sample: stream
+    hardware:
+      description: architecture, vcpus, cores, threads_per_core, clock_ghz, manufacturer, memory_mib from DescribeInstanceTypes.
+      type: dict
+    attempts:
+      description: Ordered launch attempts, each with market, availability_zone and price_per_hour_usd.
+      type: list
+      elements: dict
+    on_demand_price_per_hour_usd:
+      description: On-demand price, or null when unknown.
+      type: float
+    price_source:
+      description: C(pricing-api), C(table) or C(unknown).
+      type: str
+architectures:
+  description: Architectures the plan needs (C(x86_64), C(arm64)), sorted.
+  returned: success
+  type: list
+  elements: str
+  sample: [arm64, x86_64]
+zones:
+  description: Availability zones used, in order.
+  returned: success
+  type: list
+  elements: str
+network:
+  description:
+    - With networking mode C(create), C(subnet_cidrs) (zone to CIDR of the subnet to create).
+    - With mode C(existing), C(subnets) (zone to the user's subnet id in it).
+  returned: success
+  type: dict
+times:
+  description:
+    - C(now_epoch), C(failsafe_minutes) (max runtime plus the buffer), C(failsafe_deadline_epoch)
+      (when an instance launched now powers itself off) and C(expires_at) (ISO 8601 UTC, the
+      expiry tag the orphan reaper reads).
+  returned: success
+  type: dict
+problems:
+  description: One message per problem found (the module fails when there is any).
+  returned: failure
+  type: list
+  elements: str
+"""
+
+import re
+import time
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _plan
+from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
+from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
+
+_RUN_ID = re.compile(r'^[A-Za-z0-9._-]{1,48}$')  # IAM names: 'instancebench-' + run id <= 64
+_ARCHITECTURES = ('x86_64', 'arm64')
+_CHUNK = 100  # values per DescribeInstanceTypes filter
+
+
+@AWSRetry.jittered_backoff()
+def _paginate(client, operation, key, **kwargs):
+    return client.get_paginator(operation).paginate(**kwargs).build_full_result()[key]
+
+
+@AWSRetry.jittered_backoff()
+def _call(call, key, **kwargs):
+    return call(**kwargs)[key]
+
+
+def _zones(ec2):
+    found = _call(ec2.describe_availability_zones, 'AvailabilityZones',
+                  Filters=[{'Name': 'zone-type', 'Values': ['availability-zone']}])
+    return [zone['ZoneName'] for zone in found if zone.get('State', 'available') == 'available']
+
+
+def _hardware(entry):
+    processor = entry.get('ProcessorInfo', {})
+    vcpu = entry.get('VCpuInfo', {})
+    arches = [arch for arch in _ARCHITECTURES if arch in processor.get('SupportedArchitectures', [])]
+    return {
+        'architecture': arches[0] if arches else None,
+        'vcpus': vcpu.get('DefaultVCpus'),
+        'cores': vcpu.get('DefaultCores'),
+        'threads_per_core': vcpu.get('DefaultThreadsPerCore'),
+        'clock_ghz': processor.get('SustainedClockSpeedInGhz'),
+        'manufacturer': processor.get('Manufacturer'),
+        'memory_mib': entry.get('MemoryInfo', {}).get('SizeInMiB'),
+    }
+
+
+def _describe(ec2, types):
+    found = {}
+    for start in range(0, len(types), _CHUNK):
+        chunk = types[start:start + _CHUNK]
+        for entry in _paginate(ec2, 'describe_instance_types', 'InstanceTypes',
+                               Filters=[{'Name': 'instance-type', 'Values': chunk}]):
+            found[entry['InstanceType']] = _hardware(entry)
+    offered = dict((name, set()) for name in types)
+    for start in range(0, len(types), _CHUNK):
+        chunk = types[start:start + _CHUNK]
+        for entry in _paginate(ec2, 'describe_instance_type_offerings', 'InstanceTypeOfferings',
+                               LocationType='availability-zone',
+                               Filters=[{'Name': 'instance-type', 'Values': chunk}]):
+            offered.setdefault(entry['InstanceType'], set()).add(entry['Location'])
+    return found, offered
+
+
+def check_against_region(plan, region_zones, found, offered):
+    """Problems that need the region's data; returns (zones_in_use, offered_in_order, problems)."""
+    problems = []
+    zones = plan['availability_zones'] or region_zones
+    for index, zone in enumerate(plan['availability_zones'] or []):
+        if zone not in region_zones:
+            problems.append(_plan.problem('availability_zones[%d]' % index, '%r is not an available zone of %s; '
+                                          'choose from %s' % (zone, plan['region'], ', '.join(region_zones))))
+    in_order = {}
+    for index, name in enumerate(plan['instance_types']):
+        where = 'instance_types[%d]' % index
+        if name not in found:
+            problems.append(_plan.problem(where, '%r does not exist in %s (DescribeInstanceTypes); check the '
+                                                 'spelling or pick another region' % (name, plan['region'])))
+            continue
+        if found[name]['architecture'] is None:
+            problems.append(_plan.problem(where, '%r supports neither x86_64 nor arm64' % name))
+        in_order[name] = [zone for zone in zones if zone in offered.get(name, ())]
+        if not in_order[name]:
+            problems.append(_plan.problem(where, '%r is not offered in %s; it is offered in %s' % (
+                name, ', '.join(zones), ', '.join(sorted(offered.get(name, ()))) or 'no zone of this region')))
+    return zones, in_order, problems
+
+
+def _existing_network(ec2, plan):
+    """mode existing: the subnets, security groups and key pair must exist; returns ({zone: subnet}, problems)."""
+    net, problems, by_zone = plan['networking'], [], {}
+    subnets = _call(ec2.describe_subnets, 'Subnets', Filters=[{'Name': 'subnet-id', 'Values': net['subnet_ids']}])
+    zone_of = dict((subnet['SubnetId'], subnet['AvailabilityZone']) for subnet in subnets)
+    for index, subnet in enumerate(net['subnet_ids']):
+        if subnet not in zone_of:
+            problems.append(_plan.problem('networking.subnet_ids[%d]' % index, '%s does not exist in %s'
+                                          % (subnet, plan['region'])))
+        else:
+            by_zone.setdefault(zone_of[subnet], subnet)
+    groups = _call(ec2.describe_security_groups, 'SecurityGroups',
+                   Filters=[{'Name': 'group-id', 'Values': net['security_group_ids']}])
+    known = set(group['GroupId'] for group in groups)
+    for index, group in enumerate(net['security_group_ids']):
+        if group not in known:
+            problems.append(_plan.problem('networking.security_group_ids[%d]' % index, '%s does not exist in %s'
+                                          % (group, plan['region'])))
+    keys = _call(ec2.describe_key_pairs, 'KeyPairs', Filters=[{'Name': 'key-name', 'Values': [net['key_name']]}])
+    if not keys:
+        problems.append(_plan.problem('networking.key_name', 'no key pair %r in %s; import it first or use mode '
+                                      'create' % (net['key_name'], plan['region'])))
+    return by_zone, problems
+
+
+def _prices(module, plan):
+    """{type: (usd_or_None, source)}: the Pricing API when it answers, else the table."""
+    prices = {}
+    pricing = None
+    if module.params['use_pricing_api']:
+        config = botocore.config.Config(retries={'max_attempts': 1}, connect_timeout=3, read_timeout=5)
+        pricing = module.client('pricing', region=module.params['pricing_region'], config=config)
+    for name in plan['instance_types']:
+        usd = None
+        if pricing is not None:
+            try:
+                answer = pricing.get_products(ServiceCode='AmazonEC2', MaxResults=10,
+                                              Filters=_pricing.pricing_filters(plan['region'], name))
+                usd = _pricing.price_from_products(answer.get('PriceList', []))
+            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+                module.warn('Pricing API did not answer (%s); on-demand prices come from the price table'
+                            % str(exc).splitlines()[0][:160])
+                pricing = None
+        if usd is not None:
+            prices[name] = (usd, 'pricing-api')
+            continue
+        usd = _pricing.table_price(module.params['price_table'], plan['region'], name)
+        prices[name] = (usd, 'table' if usd is not None else 'unknown')
+        if usd is None:
+            module.warn('No on-demand price known for %s in %s: its cost will be empty' % (name, plan['region']))
+    return prices
+
+
+def _spot_prices(ec2, plan, zones):
+    """{(type, zone): latest Linux/UNIX spot price} when the plan may use spot; else {}."""
+    if plan['market'] == 'on-demand':
+        return {}
+    history = _paginate(ec2, 'describe_spot_price_history', 'SpotPriceHistory',
+                        InstanceTypes=plan['instance_types'], ProductDescriptions=['Linux/UNIX'],
+                        StartTime=time.time() - 3600)
+    latest = {}
+    for entry in sorted(history, key=lambda item: item['Timestamp']):
+        if entry['AvailabilityZone'] in zones:
+            latest[(entry['InstanceType'], entry['AvailabilityZone'])] = float(entry['SpotPrice'])
+    return latest
+
+
+def _price_attempts(jobs, spot):
+    """Each attempt carries the price it would pay: spot history for spot, on-demand otherwise."""
+    for job in jobs:
+        for attempt in job['attempts']:
+            if attempt['market'] == 'spot':
+                attempt['price_per_hour_usd'] = spot.get((job['instance_type'], attempt['availability_zone']))
+            else:
+                attempt['price_per_hour_usd'] = job['on_demand_price_per_hour_usd']
+
+
+def _times(plan):
+    """Deadlines for instances launched now: failsafe power-off and the expiry tag."""
+    now = time.time()
+    failsafe_minutes = plan['max_runtime_minutes'] + _plan.EXPIRY_BUFFER_MINUTES
+    expires = now + plan['expiry_hours'] * 3600
+    return {'now_epoch': int(now), 'failsafe_minutes': failsafe_minutes,
+            'failsafe_deadline_epoch': int(now + failsafe_minutes * 60),
+            'expires_at': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(expires))}
+
+
+def _fail(module, problems):
+    module.fail_json(msg='The plan has %d problem(s); nothing was created:\n- %s' % (len(problems), '\n- '.join(problems)),
+                     problems=problems)
+
+
+def main():
+    module = InstancebenchAWSModule(
+        argument_spec=dict(
+            plan=dict(type='dict', required=True),
+            run_id=dict(type='str', required=True),
+            price_table=dict(type='dict', default={}),
+            use_pricing_api=dict(type='bool', default=True),
+            pricing_region=dict(type='str', default='us-east-1'),
+        ),
+        supports_check_mode=True,
+    )
+    plan, problems = _plan.check_plan(module.params['plan'])
+    if not _RUN_ID.match(module.params['run_id']):
+        problems.append(_plan.problem('run_id', '%r: use 1-48 letters, digits, ".", "_" and "-"' % module.params['run_id']))
+    if problems:
+        _fail(module, problems)
+
+    ec2 = module.client('ec2', region=plan['region'])
+    try:
+        region_zones = _zones(ec2)
+        found, offered = _describe(ec2, plan['instance_types'])
+        if plan['networking']['mode'] == 'existing':
+            subnets, problems = _existing_network(ec2, plan)
+            # Only zones where the user gave us a subnet can take instances.
+            region_zones = [zone for zone in region_zones if zone in subnets]
+        else:
+            subnets, problems = {}, []
+    except is_boto3_error_code('AuthFailure') as exc:
+        module.fail_json_aws(exc, msg='AWS refused the credentials while reading %s' % plan['region'])
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:  # pylint: disable=duplicate-except
+        module.fail_json_aws(exc, msg='Could not read instance types, zones and network of %s' % plan['region'])
+    zones, in_order, more = check_against_region(plan, region_zones, found, offered)
+    problems.extend(more)
+    if problems:
+        _fail(module, problems)
+    if plan['networking']['mode'] == 'create':
+        network = {'subnet_cidrs': _plan.subnet_cidrs(plan['networking']['vpc_cidr'], zones)}
+    else:
+        network = {'subnets': subnets}
+
+    prices = _prices(module, plan)
+    jobs = _plan.expand_jobs(plan, module.params['run_id'], found, in_order,
+                             dict((name, usd) for name, (usd, _source) in prices.items()))
+    for job in jobs:
+        job['price_source'] = prices[job['instance_type']][1]
+    try:
+        _price_attempts(jobs, _spot_prices(ec2, plan, zones))
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        module.fail_json_aws(exc, msg='Could not read the spot price history of %s' % plan['region'])
+    module.exit_json(changed=False, plan=plan, jobs=jobs, zones=zones, network=network, times=_times(plan),
+                     architectures=sorted(set(found[name]['architecture'] for name in plan['instance_types'])))
+
+
+if __name__ == '__main__':
+    main()
