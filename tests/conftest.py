@@ -20,6 +20,7 @@ if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
+from harness.moto import MotoServer  # noqa: E402
 from harness.sshd import SshdHost  # noqa: E402
 
 FIXTURES = os.path.join(REPO, 'tests', 'fixtures')
@@ -47,3 +48,27 @@ def ansible_home(tmp_path):
     path = tmp_path / 'ansible-home'
     path.mkdir()
     return str(path)
+
+
+@pytest.fixture(scope='session')
+def moto_server():
+    """moto_server (EC2/IAM/SSM/S3 stand-in) on 127.0.0.1 for the session, stopped by PID."""
+    server = MotoServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def moto(moto_server):
+    """The session's moto_server, emptied before the test."""
+    moto_server.reset()
+    return moto_server
+
+
+@pytest.fixture(scope='session')
+def instance_host(moto_server):
+    """An sshd test host standing in for an EC2 instance: its SSH sessions see the S3 endpoint and
+    credentials an instance profile would give (sshd SetEnv), nothing else of the controller."""
+    host = SshdHost('instance1', env=moto_server.env()).start()
+    yield host
+    host.stop()

@@ -16,7 +16,8 @@ description:
   - Checks every field of a plan (see the C(ec2_provision) role's documentation for the format)
     and reports one problem per field, naming it and the fix. Nothing is created; only read-only
     EC2 calls are made (DescribeAvailabilityZones, DescribeInstanceTypes,
-    DescribeInstanceTypeOfferings), and only once the plan itself is well formed.
+    DescribeInstanceTypeOfferings, DescribeSubnets, DescribeSecurityGroups, DescribeKeyPairs, S3
+    HeadBucket and ListObjectsV2 on the run's prefix), and only once the plan itself is well formed.
   - Instance types are checked against DescribeInstanceTypes in the plan's region (unknown
     types are rejected, never guessed) and against the offerings of the chosen availability
     zones. The architecture, cores, threads per core and sustained clock of each type come from
@@ -114,6 +115,9 @@ jobs:
     price_source:
       description: C(pricing-api), C(table) or C(unknown).
       type: str
+    result_stored:
+      description: This run already has a result for the job in the results bucket; launch.yml launches nothing for it.
+      type: bool
 architectures:
   description: Architectures the plan needs (C(x86_64), C(arm64)), sorted.
   returned: success
@@ -290,6 +294,33 @@ def _prices(module, plan):
     return prices
 
 
+def _check_buckets(s3, plan):
+    """The results bucket (and the mirror's) must exist and be reachable with these credentials."""
+    problems = []
+    wanted = [('results.bucket', plan['results']['bucket'])]
+    if plan['sources_mirror']:
+        wanted.append(('sources_mirror', plan['sources_mirror']['bucket']))
+    for field, bucket in wanted:
+        try:
+            s3.head_bucket(Bucket=bucket)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            problems.append(_plan.problem(field, 'bucket %r cannot be reached (%s); create it or fix the name'
+                                          % (bucket, str(exc).splitlines()[0][:120])))
+    return problems
+
+
+def _stored_results(s3, plan, run_id):
+    """Job ids of this run that already have a result.json in the results store."""
+    prefix = '/'.join(part for part in (plan['results']['prefix'], 'runs', 'run=%s' % run_id) if part) + '/'
+    done = set()
+    for page in s3.get_paginator('list_objects_v2').paginate(Bucket=plan['results']['bucket'], Prefix=prefix):
+        for item in page.get('Contents', []):
+            job_part, _sep, name = item['Key'][len(prefix):].partition('/')
+            if name == 'result.json' and job_part.startswith('job='):
+                done.add(job_part[len('job='):])
+    return done
+
+
 def _spot_prices(ec2, plan, zones):
     """{(type, zone): latest Linux/UNIX spot price} when the plan may use spot; else {}."""
     if plan['market'] == 'on-demand':
@@ -356,6 +387,8 @@ def main():
             region_zones = [zone for zone in region_zones if zone in subnets]
         else:
             subnets, problems = {}, []
+        s3 = module.client('s3', region=plan['region'])
+        problems.extend(_check_buckets(s3, plan))
     except is_boto3_error_code('AuthFailure') as exc:
         module.fail_json_aws(exc, msg='AWS refused the credentials while reading %s' % plan['region'])
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:  # pylint: disable=duplicate-except
@@ -372,8 +405,13 @@ def main():
     prices = _prices(module, plan)
     jobs = _plan.expand_jobs(plan, module.params['run_id'], found, in_order,
                              dict((name, usd) for name, (usd, _source) in prices.items()))
+    try:
+        done = _stored_results(s3, plan, module.params['run_id'])
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        module.fail_json_aws(exc, msg='Could not list the results of run %s' % module.params['run_id'])
     for job in jobs:
         job['price_source'] = prices[job['instance_type']][1]
+        job['result_stored'] = job['job_id'] in done
     try:
         _price_attempts(jobs, _spot_prices(ec2, plan, zones))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:

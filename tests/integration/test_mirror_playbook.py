@@ -3,36 +3,12 @@
 """playbooks/mirror.yml copies a mirror served over HTTP on 127.0.0.1, verifying every pin;
 the stream role then builds from that HTTP mirror on the sshd host."""
 
-import contextlib
-import functools
 import hashlib
-import http.server
 import os
 import shutil
-import threading
 
 from harness.ansible_runner import run_playbook, write_inventory
-
-
-class _RecordingHandler(http.server.SimpleHTTPRequestHandler):
-    served = []
-
-    def log_message(self, fmt, *args):   # record instead of printing to stderr
-        self.served.append(self.path)
-
-
-@contextlib.contextmanager
-def http_mirror(directory, served=None):
-    handler_class = type('Handler', (_RecordingHandler,), {'served': served if served is not None else []})
-    handler = functools.partial(handler_class, directory=directory)
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield 'http://127.0.0.1:%d' % server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
+from harness.http_server import http_directory as http_mirror
 
 
 def test_mirror_playbook_copies_and_verifies(tmp_path, mirror, ansible_home):

@@ -5,17 +5,8 @@
 import os
 
 import boto3
-import pytest
 
 from harness.ansible_runner import run_playbook, write_inventory
-from harness.moto import MotoServer
-
-
-@pytest.fixture(scope='module')
-def moto():
-    server = MotoServer().start()
-    yield server
-    server.stop()
 
 
 def _local_inventory(tmp_path):

@@ -1,0 +1,66 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Plans and launch.yml variables for EC2 tests against moto, and reading moto's state back.
+
+moto hands out public-looking addresses: launched instances are mapped onto sshd test hosts
+through ec2_provision_connection_overrides, never connected to.
+"""
+
+import boto3
+
+from harness.moto import CREDENTIALS
+
+REGION = 'us-east-1'
+
+
+def client(server, service):
+    return boto3.client(service, endpoint_url=server.url, region_name=REGION,
+                        aws_access_key_id=CREDENTIALS['AWS_ACCESS_KEY_ID'],
+                        aws_secret_access_key=CREDENTIALS['AWS_SECRET_ACCESS_KEY'])
+
+
+def plan(host, **changes):
+    """A small valid plan whose key pair is the test host's client key."""
+    base = {
+        'region': REGION,
+        'instance_types': ['c7a.large'],      # Genoa, like the machine the tests run on
+        'benchmarks': ['stream'],
+        'max_runtime_minutes': 30,
+        'results': {'bucket': 'bench-results', 'prefix': 'ib'},
+        'networking': {'public_key_file': host.client_key + '.pub', 'ssh_ingress_cidrs': ['127.0.0.1/32']},
+        'tags': {'team': 'hpc'},
+    }
+    base.update(changes)
+    return base
+
+
+def connection(host):
+    """Where a launched instance is reached: the sshd test host instead of moto's address."""
+    conn = host.inventory_vars()
+    conn.pop('ansible_connection')
+    return conn
+
+
+def launch_vars(run_id, the_plan, hosts, mirror, work_dir, **more):
+    extra = {
+        'instancebench_plan': the_plan,
+        'instancebench_run_id': run_id,
+        'ec2_provision_use_pricing_api': False,   # moto has no Pricing API: skip its retries
+        'ec2_provision_connection_overrides': [connection(host) for host in hosts],
+        'instancebench_sources_mirror': mirror,
+        'instancebench_work_dir': str(work_dir),
+        'stream_repetitions': 1,
+    }
+    extra.update(more)
+    return extra
+
+
+def instances(server, run_id, states=('pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped')):
+    ec2 = client(server, 'ec2')
+    found = ec2.describe_instances(Filters=[{'Name': 'tag:instancebench:run-id', 'Values': [run_id]},
+                                            {'Name': 'instance-state-name', 'Values': list(states)}])
+    return [i for r in found['Reservations'] for i in r['Instances']]
+
+
+def tags(instance):
+    return dict((t['Key'], t['Value']) for t in instance.get('Tags', []))

@@ -1,0 +1,142 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""launch.yml with a plan against moto_server (EC2/IAM/SSM/S3) and an sshd test host standing in
+for the instance: provision, verify the CPU, run STREAM, store to S3, terminate; then what moto
+holds is checked, and a second launch of the same run must launch nothing."""
+
+import base64
+import json
+import os
+
+from harness import ec2
+from harness.ansible_runner import run_playbook, write_inventory
+from harness.http_server import http_directory
+
+CONTROLLER_ADDRESS = '198.51.100.7'   # what the stand-in for checkip.amazonaws.com answers
+
+
+def _launch(tmp_path, ansible_home, server, extra, env=None):
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    return run_playbook('launch.yml', inventory, ansible_home, extra, env=env or server.env())
+
+
+def _bucket(server):
+    ec2.client(server, 's3').create_bucket(Bucket='bench-results')
+
+
+def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, moto, instance_host, mirror):
+    _bucket(moto)
+    site = tmp_path / 'checkip'
+    site.mkdir()
+    (site / 'ip').write_text(CONTROLLER_ADDRESS + '\n')
+    with http_directory(str(site)) as url:
+        plan = ec2.plan(instance_host, networking={'public_key_file': instance_host.client_key + '.pub'})
+        extra = ec2.launch_vars('ec2-e2e', plan, [instance_host], mirror, tmp_path / 'work',
+                                ec2_provision_controller_ip_url=url + '/ip')
+        first = _launch(tmp_path, ansible_home, moto, extra)
+        second = _launch(tmp_path, ansible_home, moto, extra)
+    assert first.returncode == 0, first.stdout[-5000:]
+    assert 'c7a.large: genoa as expected' in first.stdout
+
+    [instance] = ec2.instances(moto, 'ec2-e2e')
+    tags = ec2.tags(instance)
+    assert tags['instancebench:benchmark'] == 'stream' and tags['team'] == 'hpc'
+    assert tags['instancebench:job-id'].startswith('stream-default-')
+    assert tags['instancebench:expiry'].endswith('Z') and '@' in tags['instancebench:launched-by']
+    assert instance['State']['Name'] in ('shutting-down', 'terminated'), 'a finished job must not keep its instance'
+    assert instance['MetadataOptions']['HttpTokens'] == 'required'
+    client = ec2.client(moto, 'ec2')
+    behaviour = client.describe_instance_attribute(InstanceId=instance['InstanceId'],
+                                                   Attribute='instanceInitiatedShutdownBehavior')
+    assert behaviour['InstanceInitiatedShutdownBehavior']['Value'] == 'terminate'
+    user_data = base64.b64decode(client.describe_instance_attribute(
+        InstanceId=instance['InstanceId'], Attribute='userData')['UserData']['Value']).decode()
+    assert user_data.startswith('#!/bin/bash') and 'deadline_epoch=' in user_data
+    assert 'systemctl enable --now instancebench-failsafe.timer' in user_data and 'shutdown -P' in user_data
+    # The image came from the public SSM parameter for this type's architecture.
+    ami = ec2.client(moto, 'ssm').get_parameter(
+        Name='/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64')['Parameter']['Value']
+    assert instance['ImageId'] == ami
+
+    [group] = client.describe_security_groups(
+        Filters=[{'Name': 'group-name', 'Values': ['instancebench-ec2-e2e']}])['SecurityGroups']
+    assert [(p['IpProtocol'], p['FromPort'], p['ToPort'], [r['CidrIp'] for r in p['IpRanges']])
+            for p in group['IpPermissions']] == [('tcp', 22, 22, [CONTROLLER_ADDRESS + '/32'])]
+
+    iam = ec2.client(moto, 'iam')
+    policy = iam.get_role_policy(RoleName='instancebench-ec2-e2e', PolicyName='instancebench-results')['PolicyDocument']
+    policy = json.loads(policy) if isinstance(policy, str) else policy
+    assert policy['Statement'] == [{'Sid': 'ThisRunOnly', 'Effect': 'Allow', 'Action': ['s3:PutObject', 's3:GetObject'],
+                                    'Resource': 'arn:aws:s3:::bench-results/ib/runs/run=ec2-e2e/*'}]
+    profile = iam.get_instance_profile(InstanceProfileName='instancebench-ec2-e2e')['InstanceProfile']
+    assert [role['RoleName'] for role in profile['Roles']] == ['instancebench-ec2-e2e']
+
+    s3 = ec2.client(moto, 's3')
+    key = 'ib/runs/run=ec2-e2e/job=%s/result.json' % tags['instancebench:job-id']
+    result = json.loads(s3.get_object(Bucket='bench-results', Key=key)['Body'].read())
+    assert result['validation']['passed'] is True
+    assert result['instance']['id'] == instance['InstanceId'] and result['instance']['type'] == 'c7a.large'
+    assert result['instance']['market'] == 'on-demand' and result['instance']['ami'] == ami
+    assert result['instance']['price_per_hour_usd'] == 0.10264   # vars/prices.yml: moto has no Pricing API
+    head = s3.head_object(Bucket='bench-results', Key=key)
+    assert len(head['Metadata']['sha256']) == 64
+
+    assert second.returncode == 0, second.stdout[-5000:]
+    assert len(ec2.instances(moto, 'ec2-e2e')) == 1, 'the second launch of a run must launch nothing'
+    assert 'result already stored' in second.stdout
+
+
+def test_keep_then_cleanup_by_run_and_orphan_reaper(tmp_path, ansible_home, moto, instance_host, mirror):
+    _bucket(moto)
+    extra = ec2.launch_vars('ec2-keep', ec2.plan(instance_host), [instance_host], mirror, tmp_path / 'work',
+                            ec2_provision_keep_instances=True)
+    launched = _launch(tmp_path, ansible_home, moto, extra)
+    assert launched.returncode == 0, launched.stdout[-5000:]
+    [kept] = ec2.instances(moto, 'ec2-keep', states=('pending', 'running'))
+
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    dry = run_playbook('cleanup.yml', inventory, ansible_home, {'region': ec2.REGION, 'run_id': 'ec2-keep'}, env=moto.env())
+    assert dry.returncode == 0, dry.stdout
+    assert 'Would terminate 1 instance(s)' in dry.stdout and kept['InstanceId'] in dry.stdout
+    assert ec2.instances(moto, 'ec2-keep', states=('running',)), 'a dry run terminates nothing'
+
+    real = run_playbook('cleanup.yml', inventory, ansible_home,
+                        {'region': ec2.REGION, 'run_id': 'ec2-keep', 'dry_run': False}, env=moto.env())
+    assert real.returncode == 0, real.stdout
+    assert 'Terminating 1 instance(s)' in real.stdout
+    assert not ec2.instances(moto, 'ec2-keep', states=('pending', 'running'))
+    client = ec2.client(moto, 'ec2')
+    assert not client.describe_security_groups(
+        Filters=[{'Name': 'group-name', 'Values': ['instancebench-ec2-keep']}])['SecurityGroups']
+    assert 'instancebench-ec2-keep' not in [r['RoleName'] for r in ec2.client(moto, 'iam').list_roles()['Roles']]
+
+    # Orphans: one past its expiry tag, one not yet; only the first goes.
+    image = client.describe_images()['Images'][0]['ImageId']
+    ids = {}
+    for label, expiry in (('old', '2020-01-01T00:00:00Z'), ('fresh', '2999-01-01T00:00:00Z')):
+        ids[label] = client.run_instances(ImageId=image, InstanceType='c7a.large', MinCount=1, MaxCount=1,
+                                          TagSpecifications=[{'ResourceType': 'instance', 'Tags': [
+                                              {'Key': 'instancebench:expiry', 'Value': expiry},
+                                              {'Key': 'instancebench:run-id', 'Value': 'orphan-' + label}]}]
+                                          )['Instances'][0]['InstanceId']
+    reaped = run_playbook('cleanup.yml', inventory, ansible_home,
+                          {'region': ec2.REGION, 'expired': True, 'dry_run': False}, env=moto.env())
+    assert reaped.returncode == 0, reaped.stdout
+    states = dict((i['InstanceId'], i['State']['Name'])
+                  for r in client.describe_instances(InstanceIds=list(ids.values()))['Reservations'] for i in r['Instances'])
+    assert states[ids['old']] in ('shutting-down', 'terminated') and states[ids['fresh']] == 'running'
+
+
+def test_wrong_cpu_fails_the_job_and_terminates_its_instance(tmp_path, ansible_home, moto, instance_host, mirror):
+    """m7i is Sapphire Rapids; the test host is AMD Genoa: no benchmark may run on it."""
+    _bucket(moto)
+    extra = ec2.launch_vars('ec2-wrongcpu', ec2.plan(instance_host, instance_types=['m7i.large']), [instance_host],
+                            mirror, tmp_path / 'work')
+    proc = _launch(tmp_path, ansible_home, moto, extra)
+    assert proc.returncode != 0
+    assert 'm7i.large should be sapphirerapids' in proc.stdout and 'no benchmark runs on it' in proc.stdout
+    assert '1 of 1 jobs did not complete' in proc.stdout
+    [instance] = ec2.instances(moto, 'ec2-wrongcpu')
+    assert instance['State']['Name'] in ('shutting-down', 'terminated')
+    assert 'Run STREAM and store the result' not in proc.stdout
+    assert not os.path.exists(tmp_path / 'work' / 'build')
