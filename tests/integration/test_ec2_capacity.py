@@ -1,0 +1,69 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Spot fallback, capacity and quota errors. moto never runs out of capacity and launches spot
+launch templates as on-demand, so these errors are INJECTED by tests/harness/fault_proxy.py
+in front of moto; everything else is moto's real answer."""
+
+import json
+
+import pytest
+
+from harness import ec2
+from harness.ansible_runner import run_playbook, write_inventory
+from harness.fault_proxy import FaultProxy
+from harness.moto import CREDENTIALS
+
+
+@pytest.fixture
+def proxy(moto):
+    front = FaultProxy(moto.url, {'aws_access_key_id': CREDENTIALS['AWS_ACCESS_KEY_ID'],
+                                  'aws_secret_access_key': CREDENTIALS['AWS_SECRET_ACCESS_KEY']}).start()
+    yield front
+    front.stop()
+
+
+def _launch(tmp_path, ansible_home, moto, proxy, extra):
+    ec2.client(moto, 's3').create_bucket(Bucket='bench-results')
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    return run_playbook('launch.yml', inventory, ansible_home, extra, env=dict(moto.env(), AWS_ENDPOINT_URL=proxy.url))
+
+
+def test_spot_falls_back_zone_then_market_and_a_job_without_capacity_does_not_stop_the_plan(
+        tmp_path, ansible_home, moto, proxy, instance_host, mirror):
+    proxy.fail('VcpuLimitExceeded', instance_type='c7g.large')                     # no Graviton quota (first rule wins)
+    proxy.fail('InsufficientInstanceCapacity', launch_template=True)              # no spot anywhere
+    proxy.fail('InsufficientInstanceCapacity', instance_type='c7a.large', zone='us-east-1a')
+    plan = ec2.plan(instance_host, instance_types=['c7a.large', 'c7g.large'], market='spot-with-fallback',
+                    availability_zones=['us-east-1a', 'us-east-1b'])
+    extra = ec2.launch_vars('ec2-capacity', plan, [instance_host, instance_host], mirror, tmp_path / 'work')
+    proc = _launch(tmp_path, ansible_home, moto, proxy, extra)
+
+    c7a = [(l['launch_template'], l['zone'], l['error']) for l in proxy.launches if l['instance_type'] == 'c7a.large']
+    assert c7a == [(True, 'us-east-1a', 'InsufficientInstanceCapacity'), (True, 'us-east-1b', 'InsufficientInstanceCapacity'),
+                   (False, 'us-east-1a', 'InsufficientInstanceCapacity'), (False, 'us-east-1b', None)]
+    c7g = [l['error'] for l in proxy.launches if l['instance_type'] == 'c7g.large']
+    assert c7g == ['VcpuLimitExceeded'] * 4, 'every attempt of the Graviton job is tried, then it is given up'
+
+    # The plan went on: the c7a job ran; the run reports the c7g job as not launched, with why.
+    assert proc.returncode != 0
+    assert '1 of 2 jobs did not complete' in proc.stdout
+    assert 'not_launched (VcpuLimitExceeded)' in proc.stdout
+    [instance] = ec2.instances(moto, 'ec2-capacity')
+    assert instance['Placement']['AvailabilityZone'] == 'us-east-1b' and instance['InstanceType'] == 'c7a.large'
+    s3 = ec2.client(moto, 's3')
+    job = ec2.tags(instance)['instancebench:job-id']
+    result = json.loads(s3.get_object(Bucket='bench-results', Key='ib/runs/run=ec2-capacity/job=%s/result.json' % job)
+                        ['Body'].read())
+    assert result['instance']['availability_zone'] == 'us-east-1b'
+    assert result['instance']['market'] == 'on-demand', 'the market actually used is recorded, not the one asked for'
+    assert result['instance']['price_per_hour_usd'] == 0.10264
+
+
+def test_an_error_no_other_zone_can_fix_fails_the_job_at_once(tmp_path, ansible_home, moto, proxy, instance_host, mirror):
+    proxy.fail('UnauthorizedOperation', instance_type='c7a.large')
+    extra = ec2.launch_vars('ec2-denied', ec2.plan(instance_host), [instance_host], mirror, tmp_path / 'work')
+    proc = _launch(tmp_path, ansible_home, moto, proxy, extra)
+    assert proc.returncode != 0
+    assert len(proxy.launches) == 1, 'a permission error is not retried in other zones'
+    assert 'Launching c7a.large failed' in proc.stdout and '1 of 1 jobs did not complete' in proc.stdout
+    assert ec2.instances(moto, 'ec2-denied') == []
