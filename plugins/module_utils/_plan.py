@@ -29,12 +29,13 @@ CONNECT_VIA = ('public', 'private')
 MAX_RUNTIME_CAP_MINUTES = 24 * 60
 MAX_EXPIRY_HOURS = 7 * 24
 MAX_CONCURRENCY_CAP = 500
+MAX_INSTANCES_PER_TYPE = 50
 MAX_USER_TAGS = 40          # EC2 allows 50 tags; we add our own
 EXPIRY_BUFFER_MINUTES = 30  # failsafe power-off comes this long after the job's max runtime
 
 TOP_LEVEL = ('name', 'region', 'availability_zones', 'instance_types', 'benchmarks', 'os', 'market',
              'max_runtime_minutes', 'results', 'sources_mirror', 'networking', 'tags',
-             'max_concurrency', 'expiry_hours', 'ssh_user')
+             'max_concurrency', 'expiry_hours', 'ssh_user', 'instances_per_type')
 NETWORK_FIELDS = ('mode', 'vpc_cidr', 'subnet_ids', 'security_group_ids', 'key_name', 'public_key_file',
                   'ssh_ingress_cidrs', 'ssh_open_to_world', 'connect_via')
 
@@ -301,6 +302,7 @@ def check_plan(plan):
         problems.append(problem('max_runtime_minutes', 'required: minutes one job may run before it is stopped'))
         out['max_runtime_minutes'] = None
     out['max_concurrency'] = _bounded_number(plan, 'max_concurrency', 10, 0, MAX_CONCURRENCY_CAP, problems)
+    out['instances_per_type'] = _bounded_number(plan, 'instances_per_type', 1, 0, MAX_INSTANCES_PER_TYPE, problems)
     runtime = out['max_runtime_minutes'] or 0
     default_expiry = (runtime + 2 * EXPIRY_BUFFER_MINUTES) / 60.0
     out['expiry_hours'] = _bounded_number(plan, 'expiry_hours', default_expiry, 0, MAX_EXPIRY_HOURS, problems,
@@ -339,26 +341,35 @@ def launch_attempts(market, zones):
 
 
 def expand_jobs(plan, run_id, type_info, offered_zones, prices=None):
-    """One job per (instance type, benchmark): one benchmark per instance, never two at once.
+    """One job per (instance type, benchmark, replica): one benchmark per instance, never two at
+    once; instances_per_type > 1 puts identical instances side by side (instance-to-instance spread).
 
     type_info: {type: {architecture, vcpus, cores, threads_per_core, clock_ghz, manufacturer, memory_mib}}
     offered_zones: {type: [zones offering it, in plan order]}; prices: {type: usd per hour or None}.
     """
     jobs = []
+    replicas = range(plan.get('instances_per_type', 1))
     for instance_type in plan['instance_types']:
         for benchmark in plan['benchmarks']:
-            variant = 'default'
-            jobs.append({
-                'job_id': _job.job_id(run_id, plan['region'], instance_type, benchmark, variant),
-                'run_id': run_id,
-                'index': len(jobs),
-                'region': plan['region'],
-                'instance_type': instance_type,
-                'family': instance_type.split('.', 1)[0],
-                'benchmark': benchmark,
-                'variant': variant,
-                'hardware': type_info[instance_type],
-                'on_demand_price_per_hour_usd': (prices or {}).get(instance_type),
-                'attempts': launch_attempts(plan['market'], offered_zones[instance_type]),
-            })
+            for replica in replicas:
+                jobs.append(_job_entry(plan, run_id, instance_type, benchmark, replica, len(jobs), type_info,
+                                       offered_zones, prices))
     return jobs
+
+
+def _job_entry(plan, run_id, instance_type, benchmark, replica, index, type_info, offered_zones, prices):
+    variant = 'default'
+    return {
+        'job_id': _job.job_id(run_id, plan['region'], instance_type, benchmark, variant, replica),
+        'run_id': run_id,
+        'index': index,
+        'replica': replica,
+        'region': plan['region'],
+        'instance_type': instance_type,
+        'family': instance_type.split('.', 1)[0],
+        'benchmark': benchmark,
+        'variant': variant,
+        'hardware': type_info[instance_type],
+        'on_demand_price_per_hour_usd': (prices or {}).get(instance_type),
+        'attempts': launch_attempts(plan['market'], offered_zones[instance_type]),
+    }

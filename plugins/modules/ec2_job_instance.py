@@ -14,7 +14,7 @@ short_description: Launch the one EC2 instance of a benchmark job, in one zone a
 version_added: "0.1.0"
 description:
   - Finds the pending or running instance tagged with O(job_id), or launches it with a single
-    RunInstances call in the subnet (zone) and market given. Idempotent: a job has at most one
+    RunInstances call in the subnet (zone) and market given. It is idempotent, a job has at most one
     live instance.
   - Why not M(amazon.aws.ec2_instance) for this one call - it retries C(InsufficientInstanceCapacity)
     ten times with back-off up to a minute in the same zone, which is right for a single server

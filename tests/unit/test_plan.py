@@ -99,6 +99,8 @@ MALFORMED = [
     ('tag-reserved-prefix', _with(tags={'instancebench:run-id': 'x'}), 'tags.instancebench:run-id', 'reserved'),
     ('tag-value-number', _with(tags={'cost-center': 1234}), 'tags.cost-center', 'quote numbers'),
     ('bad-name', _with(name='My Plan!'), 'name', 'lowercase'),
+    ('replicas-zero', _with(instances_per_type=0), 'instances_per_type', 'greater than 0'),
+    ('replicas-above-cap', _with(instances_per_type=500), 'instances_per_type', 'at most 50'),
     ('bad-ssh-user', _with(ssh_user='root; rm'), 'ssh_user', 'login name'),
 ]
 
@@ -163,6 +165,14 @@ def test_jobs_one_per_type_and_benchmark_with_the_job_modules_ids():
     assert jobs[0]['job_id'] == _job.job_id('run1', 'us-east-1', 'c7a.large', 'stream', 'default')
     assert len(set(j['job_id'] for j in jobs)) == 4
     assert jobs[2]['on_demand_price_per_hour_usd'] is None and jobs[0]['on_demand_price_per_hour_usd'] == 0.10264
+
+
+def test_identical_instances_get_their_own_jobs_and_the_modules_replica_ids():
+    plan, _problems = _plan.check_plan(_with(instances_per_type=3, benchmarks=['stream'], instance_types=['c7a.large']))
+    jobs = _plan.expand_jobs(plan, 'run1', {'c7a.large': {}}, {'c7a.large': ['us-east-1a']})
+    assert [j['replica'] for j in jobs] == [0, 1, 2] and [j['index'] for j in jobs] == [0, 1, 2]
+    assert [j['job_id'] for j in jobs] == [_job.job_id('run1', 'us-east-1', 'c7a.large', 'stream', 'default', r)
+                                           for r in range(3)]
 
 
 def test_subnets_are_carved_per_zone_without_overlap():
