@@ -25,6 +25,10 @@ if [ ! -f "$cache/get_pip_${pip_version//./_}.py" ]; then
   "$py" -m pip download --quiet --no-deps --only-binary :all: "pip==$pip_version" -d "$cache"
   cp "$repo/scripts/get_pip_shim.py" "$cache/get_pip_${pip_version//./_}.py"
 fi
+# Collections we build on (amazon.aws: AnsibleAWSModule, doc fragments) beside ours, from the venv.
+deps="$("$py" -c 'import ansible_collections.amazon.aws as m, os; print(os.path.dirname(os.path.dirname(m.__path__[0])))')"
+mkdir -p "$work/ansible_collections"
+ln -sfn "$deps/amazon" "$work/ansible_collections/amazon"
 cd "$repo"
 git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} cp --parents {} "$dest/"
 cd "$dest"

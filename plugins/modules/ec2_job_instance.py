@@ -124,10 +124,17 @@ instance:
       description: Private address.
       type: str
 error:
-  description: The AWS error (code and message) when the launch failed.
+  description: The AWS error when the launch failed.
   returned: failure
   type: dict
-  sample: {code: InsufficientInstanceCapacity, message: "We currently do not have sufficient capacity"}
+  contains:
+    code:
+      description: AWS error code, e.g. C(InsufficientInstanceCapacity) or C(VcpuLimitExceeded).
+      type: str
+      sample: InsufficientInstanceCapacity
+    message:
+      description: AWS error message.
+      type: str
 """
 
 try:

@@ -13,7 +13,7 @@ def _nothing_created(server):
     assert not client.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['instancebench']}])['Vpcs']
     assert not [g for g in client.describe_security_groups()['SecurityGroups'] if g['GroupName'].startswith('instancebench')]
     assert not client.describe_key_pairs()['KeyPairs']
-    assert not [r for r in client.describe_instances()['Reservations']]
+    assert not client.describe_instances()['Reservations']
     assert not ec2.client(server, 'iam').list_roles()['Roles']
 
 

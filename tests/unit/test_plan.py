@@ -7,8 +7,10 @@ against moto in tests/integration/test_plan_rejections.py; these are the pure on
 """
 
 import copy
+import os
 
 import pytest
+import yaml
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _job, _plan, _pricing
 
@@ -192,3 +194,12 @@ def test_pricing_api_answer_is_parsed():
                '{"unit": "Hrs", "pricePerUnit": {"USD": "0.1026400000"}}}}}}}')
     assert _pricing.price_from_products([product]) == pytest.approx(0.10264)
     assert _pricing.price_from_products([]) is None
+
+
+def test_the_documented_example_plan_is_valid():
+    path = os.path.join(os.path.dirname(__file__), '..', '..', 'playbooks', 'plans', 'example.yml')
+    with open(path) as handle:
+        plan = yaml.safe_load(handle)['instancebench_plan']
+    normalized, problems = _plan.check_plan(plan)
+    assert problems == []
+    assert normalized['market'] == 'spot-with-fallback' and normalized['networking']['ssh_ingress_cidrs'] == 'auto'
