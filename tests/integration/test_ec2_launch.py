@@ -7,6 +7,9 @@ holds is checked, and a second launch of the same run must launch nothing."""
 import base64
 import json
 import os
+import re
+import subprocess
+import time
 
 from harness import ec2
 from harness.ansible_runner import run_playbook, write_inventory
@@ -33,6 +36,7 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
         plan = ec2.plan(instance_host, networking={'public_key_file': instance_host.client_key + '.pub'})
         extra = ec2.launch_vars('ec2-e2e', plan, [instance_host], mirror, tmp_path / 'work',
                                 ec2_provision_controller_ip_url=url + '/ip')
+        started = time.time()
         first = _launch(tmp_path, ansible_home, moto, extra)
         second = _launch(tmp_path, ansible_home, moto, extra)
     assert first.returncode == 0, first.stdout[-5000:]
@@ -51,8 +55,15 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
     assert behaviour['InstanceInitiatedShutdownBehavior']['Value'] == 'terminate'
     user_data = base64.b64decode(client.describe_instance_attribute(
         InstanceId=instance['InstanceId'], Attribute='userData')['UserData']['Value']).decode()
-    assert user_data.startswith('#!/bin/bash') and 'deadline_epoch=' in user_data
+    assert user_data.startswith('#!/bin/bash\n')
     assert 'systemctl enable --now instancebench-failsafe.timer' in user_data and 'shutdown -P' in user_data
+    # The failsafe deadline: max runtime (30 min) + 30 min buffer after the launch, as an absolute time.
+    deadline = int(re.search(r'^deadline_epoch=(\d+)$', user_data, re.M).group(1))
+    assert abs(deadline - (started + 60 * 60)) < 10 * 60
+    script = tmp_path / 'user_data.sh'
+    script.write_text(user_data)
+    lint = subprocess.run(['shellcheck', '-S', 'warning', str(script)], capture_output=True, text=True, check=False)
+    assert lint.returncode == 0, lint.stdout
     # The image came from the public SSM parameter for this type's architecture.
     ami = ec2.client(moto, 'ssm').get_parameter(
         Name='/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64')['Parameter']['Value']
