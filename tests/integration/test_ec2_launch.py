@@ -151,3 +151,24 @@ def test_wrong_cpu_fails_the_job_and_terminates_its_instance(tmp_path, ansible_h
     assert instance['State']['Name'] in ('shutting-down', 'terminated')
     assert 'Run STREAM and store the result' not in proc.stdout
     assert not os.path.exists(tmp_path / 'work' / 'build')
+
+
+def test_ubuntu_image_from_ssm_and_prices_without_a_pricing_api(tmp_path, ansible_home, moto, instance_host, mirror):
+    """moto serves Amazon Linux's public SSM parameters but not Canonical's, and refuses to store
+    /aws/ names: this test publishes the Ubuntu image under its own parameter and points
+    ec2_provision_image_parameters there, as a site with golden images would."""
+    _bucket(moto)
+    client = ec2.client(moto, 'ec2')
+    image = [i for i in client.describe_images()['Images'] if i['Architecture'] == 'x86_64'][-1]['ImageId']
+    ec2.client(moto, 'ssm').put_parameter(Name='/golden/ubuntu-24.04/x86_64', Value=image, Type='String')
+    extra = ec2.launch_vars('ec2-ubuntu', ec2.plan(instance_host, os='ubuntu-24.04'), [instance_host], mirror,
+                            tmp_path / 'work', instancebench_provision_only=True,
+                            ec2_provision_image_parameters={'ubuntu-24.04': {'x86_64': '/golden/ubuntu-24.04/x86_64'}},
+                            ec2_provision_use_pricing_api=True)   # moto answers HTTP 500: the table is used
+    proc = _launch(tmp_path, ansible_home, moto, extra)
+    assert proc.returncode == 0, proc.stdout[-5000:]
+    assert 'Pricing API did not answer' in proc.stdout
+    [instance] = ec2.instances(moto, 'ec2-ubuntu')
+    assert instance['ImageId'] == image
+    assert 'Run STREAM and store the result' not in proc.stdout, 'provision only runs no benchmark'
+    assert instance['State']['Name'] in ('shutting-down', 'terminated')

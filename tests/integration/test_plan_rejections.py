@@ -60,3 +60,12 @@ def test_missing_ssh_key_and_bad_overrides_are_refuted(tmp_path, ansible_home, m
     proc = _launch(tmp_path, ansible_home, moto, ec2.plan(instance_host), ec2_provision_connection_overrides=[{}, {}])
     assert proc.returncode != 0 and 'ec2_provision_connection_overrides has 2 entries for 1 jobs' in proc.stdout
     _nothing_created(moto)
+
+
+def test_an_architecture_without_an_image_is_refuted(tmp_path, ansible_home, moto, instance_host):
+    ec2.client(moto, 's3').create_bucket(Bucket='bench-results')
+    proc = _launch(tmp_path, ansible_home, moto, ec2.plan(instance_host, instance_types=['c7g.large']),
+                   ec2_provision_image_parameters={'al2023': {'x86_64': '/x86/only'}})
+    assert proc.returncode != 0
+    assert 'ec2_provision_image_parameters has no SSM parameter for os al2023 on arm64' in proc.stdout
+    _nothing_created(moto)
