@@ -63,6 +63,11 @@ def stream_array_size(host, floor, memory_fraction, requested=0):
     return elements
 
 
+def stream_code_model_flags(elements):
+    """Documented in stream_code_model_flags.yml."""
+    return ['-mcmodel=medium'] if _stream.needs_medium_code_model(int(elements)) else []
+
+
 class FilterModule(object):
     def filters(self):
-        return {'stream_array_size': stream_array_size}
+        return {'stream_array_size': stream_array_size, 'stream_code_model_flags': stream_code_model_flags}

@@ -79,3 +79,9 @@ def test_requested_size_is_checked_against_memory():
 def test_medium_code_model_threshold():
     assert not _stream.needs_medium_code_model(80 * 10 ** 6)       # 1.92 GB
     assert _stream.needs_medium_code_model(100 * 10 ** 6)          # 2.4 GB
+
+
+def test_the_role_gets_its_code_model_flag_from_the_same_rule():
+    from ansible_collections.instancebench.aws.plugins.filter.stream_array_size import stream_code_model_flags
+    assert stream_code_model_flags('80000000') == []
+    assert stream_code_model_flags(100 * 10 ** 6) == ['-mcmodel=medium']
