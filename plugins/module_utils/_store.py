@@ -127,6 +127,18 @@ class FileStore(object):
         return sorted(keys)
 
 
+def s3_client():
+    """A boto3 S3 client with the host's own credentials (on EC2: the instance profile).
+    AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL are passed explicitly: boto3 older than 1.28 (Debian
+    12's, some distributions' python3-boto3) ignores them and would go to AWS itself."""
+    try:
+        import boto3
+    except ImportError:
+        raise StoreError('s3:// locations need boto3 on this host (python3-boto3)')
+    endpoint = os.environ.get('AWS_ENDPOINT_URL_S3') or os.environ.get('AWS_ENDPOINT_URL') or None
+    return boto3.client('s3', endpoint_url=endpoint)
+
+
 class S3Store(object):
     """`s3://bucket/prefix` through boto3 with the host's own credentials (on EC2: the instance
     profile; the endpoint may come from AWS_ENDPOINT_URL). The sha256 of every object is
@@ -141,13 +153,7 @@ class S3Store(object):
     @property
     def client(self):
         if self._client is None:
-            try:
-                import boto3
-            except ImportError:
-                raise StoreError('the s3:// results store needs boto3 on this host (python3-boto3)')
-            # boto3 older than 1.28 (Debian 12's, some distros' python3-boto3) ignores these.
-            endpoint = os.environ.get('AWS_ENDPOINT_URL_S3') or os.environ.get('AWS_ENDPOINT_URL') or None
-            self._client = boto3.client('s3', endpoint_url=endpoint)
+            self._client = s3_client()
         return self._client
 
     def _key(self, key):

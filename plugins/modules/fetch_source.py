@@ -105,13 +105,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 
-from ansible_collections.instancebench.aws.plugins.module_utils._store import sha256_file
-
-try:
-    import boto3
-    HAS_BOTO3 = True
-except ImportError:
-    HAS_BOTO3 = False
+from ansible_collections.instancebench.aws.plugins.module_utils._store import StoreError, s3_client, sha256_file
 
 
 class FetchError(Exception):
@@ -132,11 +126,12 @@ def _download(location, target, timeout):
             response = open_url(location, timeout=timeout, follow_redirects='safe')
             shutil.copyfileobj(response, target)
         elif location.startswith('s3://'):
-            if not HAS_BOTO3:
-                raise FetchError('an s3:// mirror needs boto3 on the host (pip install boto3)')
             bucket, _sep, key = location[len('s3://'):].partition('/')
-            # boto3 honours AWS_ENDPOINT_URL and the usual credential chain (instance profile on EC2).
-            boto3.client('s3').download_fileobj(bucket, key, target)
+            try:
+                client = s3_client()
+            except StoreError as exc:
+                raise FetchError(str(exc))
+            client.download_fileobj(bucket, key, target)
         else:
             path = location[len('file://'):] if location.startswith('file://') else location
             with open(path, 'rb') as source:

@@ -98,12 +98,23 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
 
 
 def test_keep_then_cleanup_by_run_and_orphan_reaper(tmp_path, ansible_home, moto, instance_host, mirror):
+    """Also: the plan's sources_mirror (S3) is where the instance takes stream.c from."""
     _bucket(moto)
-    extra = ec2.launch_vars('ec2-keep', ec2.plan(instance_host), [instance_host], mirror, tmp_path / 'work',
+    s3 = ec2.client(moto, 's3')
+    s3.create_bucket(Bucket='bench-mirror')
+    s3.upload_file(os.path.join(mirror, 'stream', 'stream.c'), 'bench-mirror', 'sources/stream/stream.c')
+    plan = ec2.plan(instance_host, sources_mirror='s3://bench-mirror/sources')
+    extra = ec2.launch_vars('ec2-keep', plan, [instance_host], '/nonexistent-local-mirror', tmp_path / 'work',
                             ec2_provision_keep_instances=True)
     launched = _launch(tmp_path, ansible_home, moto, extra)
     assert launched.returncode == 0, launched.stdout[-5000:]
+    assert os.path.exists(tmp_path / 'work' / 'sources' / 'stream' / 'stream.c')
     [kept] = ec2.instances(moto, 'ec2-keep', states=('pending', 'running'))
+    policy = ec2.client(moto, 'iam').get_role_policy(RoleName='instancebench-ec2-keep',
+                                                     PolicyName='instancebench-results')['PolicyDocument']
+    policy = json.loads(policy) if isinstance(policy, str) else policy
+    assert {'Sid': 'ReadSourceMirror', 'Effect': 'Allow', 'Action': ['s3:GetObject'],
+            'Resource': 'arn:aws:s3:::bench-mirror/sources/*'} in policy['Statement']
 
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
     dry = run_playbook('cleanup.yml', inventory, ansible_home, {'region': ec2.REGION, 'run_id': 'ec2-keep'}, env=moto.env())

@@ -81,3 +81,30 @@ def test_summary_per_benchmark():
     assert _collect.summary(doc('fftw', [('mflops_icf1024_t1', 39324.0, 'FFTW-Mflop/s'), ('time_icf1024_t1', 1e-6, 's'),
                                          ('mflops_icf1024_t2', 1300.0, 'FFTW-Mflop/s')])) == 'best 39324 Mflop/s (icf1024_t1)'
     assert _collect.summary(doc('stream', [])) == '-'
+
+
+def test_s3_store_round_trip_with_sha256_metadata(monkeypatch):
+    """The S3 backend behind the same calls as the file store (moto in process stands in for S3)."""
+    import boto3
+    from moto import mock_aws
+    monkeypatch.delenv('AWS_ENDPOINT_URL', raising=False)
+    monkeypatch.setenv('AWS_ACCESS_KEY_ID', 'testing')
+    monkeypatch.setenv('AWS_SECRET_ACCESS_KEY', 'testing')
+    monkeypatch.setenv('AWS_DEFAULT_REGION', 'us-east-1')
+    with mock_aws():
+        boto3.client('s3').create_bucket(Bucket='results')
+        store = _store.open_store('s3://results/team/ib')
+        assert isinstance(store, _store.S3Store) and store.url == 's3://results/team/ib'
+        written = store.put_json('runs/run=a/job=b/result.json', {'x': 1})
+        store.put('runs/run=a/job=b/raw.log', b'log\n')
+        assert store.get_json('runs/run=a/job=b/result.json') == {'x': 1}
+        head = store.head('runs/run=a/job=b/result.json')
+        assert head['sha256'] == written['sha256'] == _store.sha256_bytes(store.get('runs/run=a/job=b/result.json'))
+        assert store.head('runs/run=a/job=b/absent.json') is None and not store.exists('nothing')
+        assert store.list('runs/run=a') == ['runs/run=a/job=b/raw.log', 'runs/run=a/job=b/result.json']
+        raw = boto3.client('s3').list_objects_v2(Bucket='results')['Contents']
+        assert sorted(o['Key'] for o in raw) == ['team/ib/runs/run=a/job=b/raw.log', 'team/ib/runs/run=a/job=b/result.json']
+        with pytest.raises(_store.StoreError, match='leaves the store root'):
+            store.put('../escape', b'x')
+        with pytest.raises(_store.StoreError, match='cannot read'):
+            _store.open_store('s3://no-such-bucket').get('k')
