@@ -25,7 +25,8 @@ def proxy(moto):
 def _launch(tmp_path, ansible_home, moto, proxy, extra):
     ec2.client(moto, 's3').create_bucket(Bucket='bench-results')
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
-    return run_playbook('launch.yml', inventory, ansible_home, extra, env=dict(moto.env(), AWS_ENDPOINT_URL=proxy.url))
+    return run_playbook('launch.yml', inventory, ansible_home, extra, env=dict(
+        moto.env(), AWS_ENDPOINT_URL=proxy.url, INSTANCEBENCH_RUN_LOG=str(tmp_path / 'run-log.jsonl')))
 
 
 def test_spot_falls_back_zone_then_market_and_a_job_without_capacity_does_not_stop_the_plan(
@@ -57,6 +58,15 @@ def test_spot_falls_back_zone_then_market_and_a_job_without_capacity_does_not_st
     assert result['instance']['availability_zone'] == 'us-east-1b'
     assert result['instance']['market'] == 'on-demand', 'the market actually used is recorded, not the one asked for'
     assert result['instance']['price_per_hour_usd'] == 0.10264
+
+    # The progress callback: a line per job change, and the JSON Lines run log.
+    assert 'instancebench 0:' in proc.stdout and '1 not launched' in proc.stdout
+    with open(tmp_path / 'run-log.jsonl') as handle:
+        events = [json.loads(line) for line in handle]
+    steps = dict((j, [e['state'] for e in events if e.get('job') == j and e['event'] == 'job_state']) for j in (job,))
+    assert steps[job] == ['launched', 'running', 'completed', 'done']
+    assert events[0]['event'] == 'run_start' and events[-1]['event'] == 'run_end'
+    assert events[-1]['counts'] == {'done': 1, 'not_launched': 1}
 
 
 def test_an_error_no_other_zone_can_fix_fails_the_job_at_once(tmp_path, ansible_home, moto, proxy, instance_host, mirror):
