@@ -152,6 +152,11 @@ def _check_prefix(field, value, problems):
     return value
 
 
+def _s3_location(bucket, prefix):
+    """Bucket and prefix (for IAM resources) and the s3:// URL the roles take (the store, the mirror)."""
+    return {'bucket': bucket, 'prefix': prefix, 'url': 's3://%s/%s' % (bucket, prefix)}
+
+
 def _check_results(plan, problems):
     results = plan.get('results')
     if not isinstance(results, dict):
@@ -162,7 +167,7 @@ def _check_results(plan, problems):
     if reason:
         problems.append(problem('results.bucket', reason))
     prefix = _check_prefix('results.prefix', results.get('prefix', 'instancebench'), problems)
-    return {'bucket': results.get('bucket'), 'prefix': prefix}
+    return _s3_location(results.get('bucket'), prefix)
 
 
 def _check_mirror(plan, problems):
@@ -177,7 +182,7 @@ def _check_mirror(plan, problems):
     if reason:
         problems.append(problem('sources_mirror', reason))
     prefix = _check_prefix('sources_mirror', (match.group(2) or '').rstrip('/'), problems)
-    return {'bucket': match.group(1), 'prefix': prefix}
+    return _s3_location(match.group(1), prefix)
 
 
 def _check_cidrs(field, value, problems):
@@ -213,6 +218,7 @@ def _check_networking(plan, problems):
         problems.append(problem('networking.public_key_file', '%r must be an OpenSSH public key file (*.pub); '
                                                               'its private half is used to log in' % (key_file,)))
     out['public_key_file'] = key_file
+    out['private_key_file'] = key_file[:-len('.pub')] if isinstance(key_file, str) and key_file.endswith('.pub') else None
     if out['mode'] == 'existing':
         out['subnet_ids'] = _string_list(net, 'subnet_ids', _SUBNET, 'subnet ids (subnet-...)', problems, scope)
         out['security_group_ids'] = _string_list(net, 'security_group_ids', _SECURITY_GROUP,

@@ -113,6 +113,8 @@ def test_a_good_plan_has_no_problems_and_gets_defaults():
     assert plan['os'] == 'al2023' and plan['max_concurrency'] == 10
     assert plan['networking']['mode'] == 'create' and plan['networking']['ssh_ingress_cidrs'] == 'auto'
     assert plan['networking']['ssh_open_to_world'] is False
+    assert plan['networking']['private_key_file'] == '~/.ssh/id_ed25519'
+    assert plan['results']['url'] == 's3://bench-results/team/hpc'
     # Expiry defaults to the runtime plus two failsafe buffers: later than the instance's own power-off.
     assert plan['expiry_hours'] * 60 == 60 + 2 * _plan.EXPIRY_BUFFER_MINUTES
 
