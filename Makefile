@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 COLLECTION_LINK := .cache/collections/ansible_collections/instancebench/aws
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: demo test venv link mirror system-deps lint sanity unit integration schema compare compare-stream compare-hpl compare-fftw clean
+.PHONY: demo test venv link mirror system-deps test-deps lint sanity unit integration schema compare compare-stream compare-hpl compare-fftw clean
 
 $(BIN)/ansible-playbook: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ mirror: venv system-deps
 
 system-deps:
 	@bash scripts/install_system_deps.sh
+
+# What only the tests need on top (a headless Chromium for the report rendering check).
+test-deps:
+	@bash scripts/install_system_deps.sh --tests
 
 # Benchmark this machine with STREAM and print the result (results/ holds the documents).
 demo: venv link mirror system-deps
@@ -50,7 +54,7 @@ schema: venv link
 unit: venv link
 	PYTHONPATH=.cache/collections $(BIN)/pytest -q tests/unit
 
-integration: venv link mirror system-deps
+integration: venv link mirror system-deps test-deps
 	PYTHONPATH=.cache/collections $(BIN)/pytest -q tests/integration
 
 lint: venv link
@@ -60,7 +64,7 @@ sanity: venv
 	bash scripts/ansible_test_sanity.sh
 
 # Every test: unit, integration over a real sshd host, Molecule, ansible-lint, ansible-test sanity.
-test: venv link mirror system-deps
+test: venv link mirror system-deps test-deps
 	PYTHONPATH=.cache/collections $(BIN)/pytest tests
 
 clean:

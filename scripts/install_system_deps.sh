@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # System packages the demo and the tests need: a C compiler and make for the benchmarks,
 # openssh-server/client for the SSH test hosts, python3-boto3 so those hosts' system Python can
-# write S3 results as an EC2 instance's does, shellcheck for ansible-test sanity. Also
-# enables Debian source packages (deb-src), where the verified FFTW and HPCC tarballs come
-# from. Installs only what is missing (needs root for that).
+# write S3 results as an EC2 instance's does, shellcheck for ansible-test sanity; with --tests
+# also a headless Chromium for the report rendering check. Also enables Debian source packages
+# (deb-src), where the verified FFTW and HPCC tarballs come from. Installs only what is missing
+# (needs root for that).
 set -euo pipefail
 need=()
 command -v gcc >/dev/null || need+=(gcc)
@@ -11,6 +12,9 @@ command -v make >/dev/null || need+=(make)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null || need+=(openssh-client)
 command -v shellcheck >/dev/null || need+=(shellcheck)
+if [ "${1:-}" = --tests ]; then
+  command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null || need+=(chromium-headless-shell)
+fi
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || need+=(python3-boto3)
 
 src_list=/etc/apt/sources.list.d/instancebench-deb-src.sources

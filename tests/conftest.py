@@ -21,6 +21,7 @@ if COLLECTIONS not in sys.path:
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
 from harness.moto import MotoServer  # noqa: E402
+from harness.seaweed import SeaweedS3  # noqa: E402
 from harness.sshd import SshdHost  # noqa: E402
 
 FIXTURES = os.path.join(REPO, 'tests', 'fixtures')
@@ -70,5 +71,29 @@ def instance_host(moto_server):
     """An sshd test host standing in for an EC2 instance: its SSH sessions see the S3 endpoint and
     credentials an instance profile would give (sshd SetEnv), nothing else of the controller."""
     host = SshdHost('instance1', env=moto_server.env()).start()
+    yield host
+    host.stop()
+
+
+@pytest.fixture(scope='session')
+def seaweed(tmp_path_factory):
+    """SeaweedFS S3 (weed mini) on 127.0.0.1 for the session, stopped by PID at the end."""
+    server = SeaweedS3(str(tmp_path_factory.mktemp('seaweed'))).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(seaweed, request):
+    """A fresh bucket on the session's SeaweedFS, named after the test."""
+    name = 'ib-' + ''.join(c if c.isalnum() else '-' for c in request.node.name.lower())[:40].strip('-')
+    return seaweed.create_bucket(name)
+
+
+@pytest.fixture(scope='session')
+def s3_instance_host(seaweed):
+    """An sshd test host standing in for an EC2 instance whose results go to SeaweedFS: its SSH
+    sessions see the S3 endpoint and credentials (what an instance profile gives), nothing else."""
+    host = SshdHost('instance-s3', env=seaweed.env()).start()
     yield host
     host.stop()

@@ -18,6 +18,9 @@ description:
     timed out, not launched) with the elapsed time and the count per state, and a summary at the end.
   - With O(log_file) set, appends one JSON document per event (run start, job state, failed task,
     run end) to that file, a machine-readable record of the run.
+  - For collect.yml, one line with the count per state (however many jobs the store holds).
+  - Stays silent on the terminal when the stdout callback is machine-readable (C(json)); the run
+    log is still written.
   - Never fails a playbook; a problem with the log file becomes a warning.
 requirements:
   - enable it with C(callbacks_enabled = instancebench.aws.progress) in ansible.cfg, or
@@ -38,6 +41,7 @@ import json
 import os
 import time
 
+from ansible import constants as C
 from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.instancebench.aws.plugins.plugin_utils import _progress
@@ -70,6 +74,12 @@ class CallbackModule(CallbackBase):
         self._started = time.monotonic()
         self._states = {}
         self._log_file = ''
+        # A JSON stdout callback's output must stay one parseable document.
+        self._quiet = _progress.machine_readable(getattr(C, 'DEFAULT_STDOUT_CALLBACK', ''))
+
+    def _show(self):
+        if not self._quiet:
+            self._display.display(_progress.summary_line(self._states, time.monotonic() - self._started))
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
         super(CallbackModule, self).set_options(task_keys=task_keys, var_options=var_options, direct=direct)
@@ -97,7 +107,7 @@ class CallbackModule(CallbackBase):
             return
         self._states[job] = new
         self._log('job_state', job=job, state=new, action=action)
-        self._display.display(_progress.summary_line(self._states, time.monotonic() - self._started))
+        self._show()
 
     def _observe(self, result, status):
         task = _task(result)
@@ -107,9 +117,11 @@ class CallbackModule(CallbackBase):
         if status == 'failed' and not getattr(task, 'ignore_errors', False):
             self._log('task_failed', host=host, task=task.get_name() if task is not None else '?',
                       msg=str(payload.get('msg', ''))[:500])
-        if _progress.short_action(action) == 'results_info' and status in ('ok', 'changed'):
-            for job, state in _progress.collect_states(payload).items():
-                self._update(job, state, action)
+        if _progress.short_action(action) in _progress.COLLECT_ACTIONS and status in ('ok', 'changed'):
+            # The store's word on every job at once: one line, one log record.
+            self._states.update(_progress.collect_states(payload))
+            self._log('collected', counts=_progress.counts(self._states))
+            self._show()
             return
         # A plan's job host is named by its job id; on other hosts each benchmark is its own job.
         state, recorded = _progress.state_from_result(action, status, payload)
@@ -134,5 +146,5 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_stats(self, stats):
         if self._states:
-            self._display.display(_progress.summary_line(self._states, time.monotonic() - self._started))
+            self._show()
         self._log('run_end', jobs=dict(self._states), counts=_progress.counts(self._states))

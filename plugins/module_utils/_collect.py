@@ -1,7 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, instancebench.aws contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Private: read jobs back from a results store, tell their state, check and tabulate them."""
+"""Private: read jobs back from a results store, tell their state, check and tabulate them.
+
+One listing per run gives every job and its sentinels (states come from key names, no reads);
+then per job at most: result.json (one GET, its sha256 comes with it) and, for a job with no
+terminal sentinel, the controller's `launched` record (for its deadline). Raw logs are never read.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,23 +14,31 @@ __metaclass__ = type
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
+from ansible_collections.instancebench.aws.plugins.module_utils._job import seconds_between
 from ansible_collections.instancebench.aws.plugins.module_utils._store import StoreError, sha256_bytes
 
 # Later sentinels win: a terminal state beats running, running beats launched.
 STATE_ORDER = ('launched', 'running', 'completed', 'failed', 'timed_out')
-_JOB_KEY = re.compile(r'^runs/run=([^/]+)/job=([^/]+)/([^/]+)$')
+TERMINAL_STATES = ('completed', 'failed', 'timed_out')
+_JOB_KEY = re.compile(r'^(runs/run=([^/]+)/region=([^/]+)/type=([^/]+)/benchmark=([^/]+)/job=([^/]+))/([^/]+)$')
 
 
 def group_jobs(keys):
-    """{(run_id, job_id): set(file names)} from store keys."""
+    """[(prefix, names, partitions)] in key order; partitions: run_id, region, instance_type,
+    benchmark, job_id, as the layout spells them (see _store)."""
     jobs = {}
     for key in keys:
         match = _JOB_KEY.match(key)
         if match:
-            jobs.setdefault((match.group(1), match.group(2)), set()).add(match.group(3))
-    return jobs
+            prefix = match.group(1)
+            if prefix not in jobs:
+                jobs[prefix] = (set(), dict(zip(('run_id', 'region', 'instance_type', 'benchmark', 'job_id'),
+                                                match.group(2, 3, 4, 5, 6))))
+            jobs[prefix][0].add(match.group(7))
+    return [(prefix, names, parts) for prefix, (names, parts) in sorted(jobs.items())]
 
 
 def job_state(names):
@@ -35,37 +48,113 @@ def job_state(names):
     return known[-1] if known else 'unknown'
 
 
-def inspect_job(store, run_id, job_id, names):
-    """One row: state, integrity of result.json (sha256 + schema) and its headline metrics."""
-    prefix = 'runs/run=%s/job=%s' % (run_id, job_id)
-    row = {'run_id': run_id, 'job_id': job_id, 'state': job_state(names), 'problems': [],
-           'benchmark': None, 'host': None, 'instance_type': None, 'uarch': None,
-           'valid': False, 'headline': {}, 'threads': None}
+def derive_state(names, launched, now):
+    """(state, reason): the sentinels' state, or timed_out when the job's deadline (from the
+    controller's launched record) passed without a terminal sentinel."""
+    state = job_state(names)
+    if state in TERMINAL_STATES:
+        return state, None
+    deadline = (launched or {}).get('deadline_epoch')
+    if deadline is not None and now is not None and now > deadline:
+        return 'timed_out', 'deadline %s passed with no terminal sentinel (last state: %s)' % (
+            (launched or {}).get('deadline'), state)
+    return state, None
+
+
+def _empty_row(prefix, parts):
+    row = dict(parts, prefix=prefix, state='unknown', state_reason=None, state_derived=False, problems=[],
+               valid=False, variant=None, host=None, uarch=None, threads=None, market=None,
+               price_per_hour_usd=None, instance_id=None, launched_at=None, finished_at=None,
+               runtime_s=None, cost_usd=None, headline={}, metrics=[], summary='-')
+    return row
+
+
+def inspect_job(store, prefix, names, parts, now=None):
+    """One row: state, integrity of result.json (recorded sha256 + schema) and its metrics.
+    Metrics are given only for a result that validated and checked out."""
+    row = _empty_row(prefix, parts)
+    launched = None
+    if job_state(names) not in TERMINAL_STATES and 'status-launched.json' in names:
+        try:
+            launched = store.get_json(prefix + '/status-launched.json')
+        except (StoreError, ValueError) as exc:
+            row['problems'].append('status-launched.json cannot be read: %s' % exc)
+    row['state'], row['state_reason'] = derive_state(names, launched, now)
+    row['state_derived'] = row['state_reason'] is not None
+    if launched:
+        row.update(market=launched.get('market'), price_per_hour_usd=launched.get('price_per_hour_usd'),
+                   instance_id=launched.get('instance_id'), launched_at=launched.get('started_at'))
     if 'result.json' not in names:
+        if row['state'] == 'completed':
+            row['problems'].append('completed sentinel but no result.json')
         return row
+    doc = _checked_result(store, prefix, names, row)
+    if doc is not None:
+        _fill_from_result(row, doc)
+    return row
+
+
+def _checked_result(store, prefix, names, row):
     try:
-        data = store.get(prefix + '/result.json')
-        recorded = (store.head(prefix + '/result.json') or {}).get('sha256')
+        data, recorded = store.get_with_sha256(prefix + '/result.json')
+        if recorded is None and 'SHA256SUMS' in names:
+            recorded = _sums(store.get(prefix + '/SHA256SUMS')).get('result.json')
     except StoreError as exc:
         row['problems'].append(str(exc))
-        return row
-    if recorded and recorded != sha256_bytes(data):
-        row['problems'].append('result.json sha256 %s does not match the recorded %s' % (sha256_bytes(data), recorded))
+        return None
+    actual = sha256_bytes(data)
+    if recorded is None:
+        row['problems'].append('result.json has no recorded sha256 to check it against')
+    elif recorded != actual:
+        row['problems'].append('result.json sha256 %s does not match the recorded %s' % (actual, recorded))
     try:
         doc = json.loads(data.decode('utf-8'))
     except ValueError as exc:
         row['problems'].append('result.json is not JSON: %s' % exc)
-        return row
+        return None
     row['problems'].extend(_result.validate(doc)[:5])
-    row.update(benchmark=doc.get('job', {}).get('benchmark'),
-               host=doc.get('instance', {}).get('hostname'),
-               instance_type=doc.get('instance', {}).get('type'),
-               uarch=doc.get('system', {}).get('uarch', {}).get('name'),
-               threads=doc.get('parameters', {}).get('threads'),
-               valid=bool(doc.get('validation', {}).get('passed')) and not row['problems'],
-               headline=dict((m['name'], m['value']) for m in doc.get('metrics', [])),
-               summary=summary(doc))
-    return row
+    if isinstance(doc, dict) and doc.get('job', {}).get('job_id') not in (None, row['job_id']):
+        row['problems'].append('result.json belongs to job %s, not %s' % (doc['job']['job_id'], row['job_id']))
+    return doc if isinstance(doc, dict) else None
+
+
+def _sums(text):
+    """{file name: sha256} from `sha256sum` format."""
+    pairs = (line.split(None, 1) for line in text.decode('utf-8', 'replace').splitlines() if line.strip())
+    return dict((name.strip().lstrip('*'), digest) for digest, name in pairs)
+
+
+def _fill_from_result(row, doc):
+    job, instance = doc.get('job') or {}, doc.get('instance') or {}
+    if not row['state_derived'] and job.get('reason'):
+        row['state_reason'] = job['reason']
+    row.update(variant=job.get('variant'), host=instance.get('hostname'), finished_at=job.get('finished_at'),
+               uarch=(doc.get('system') or {}).get('uarch', {}).get('name'),
+               threads=(doc.get('parameters') or {}).get('threads'),
+               market=instance.get('market') or row['market'], instance_id=instance.get('id') or row['instance_id'],
+               launched_at=instance.get('launched_at') or row['launched_at'])
+    if instance.get('price_per_hour_usd') is not None:
+        row['price_per_hour_usd'] = instance['price_per_hour_usd']
+    if instance.get('type') and row['instance_type'] != instance['type'] and not row['problems']:
+        row['instance_type'] = instance['type']
+    row['runtime_s'] = _runtime(row['launched_at'], job)
+    if row['runtime_s'] is not None and row['price_per_hour_usd'] is not None:
+        row['cost_usd'] = round(row['runtime_s'] / 3600.0 * row['price_per_hour_usd'], 6)
+    row['valid'] = bool((doc.get('validation') or {}).get('passed')) and not row['problems']
+    if row['valid']:
+        row['metrics'] = [dict((k, m.get(k)) for k in ('name', 'value', 'unit', 'cv', 'n')) for m in doc.get('metrics', [])]
+        row['headline'] = dict((m['name'], m['value']) for m in row['metrics'])
+        row['summary'] = summary(doc)
+
+
+def _runtime(launched_at, job):
+    """Seconds the host was paid for: launch to the job's end when the launch time is known
+    (EC2 jobs), else the benchmark's own duration (a host that is not billed per job)."""
+    if launched_at and job.get('finished_at'):
+        seconds = seconds_between(launched_at, job['finished_at'])
+        if seconds is not None and seconds >= 0:
+            return round(seconds, 3)
+    return job.get('duration_s')
 
 
 def summary(doc):
@@ -87,10 +176,27 @@ def summary(doc):
     return '%s %.4g %s' % (first['name'], first['value'], first['unit'])
 
 
-def collect(store, run_id=None):
-    prefix = 'runs/run=%s/' % run_id if run_id else 'runs/'
-    jobs = group_jobs(store.list(prefix))
-    return [inspect_job(store, run, job, names) for (run, job), names in sorted(jobs.items())]
+def run_prefixes(run_ids):
+    return ['runs/run=%s/' % run for run in run_ids] if run_ids else ['runs/']
+
+
+def collect_rows(store, run_ids=None, now=None, workers=16):
+    """Rows in key order, produced as they are read (a generator: the caller may stream them).
+    `workers` reads in parallel: with S3 each job costs a round trip."""
+    jobs = []
+    for prefix in run_prefixes(run_ids):
+        jobs.extend(group_jobs(store.list(prefix)))
+    if workers <= 1 or len(jobs) < 2:
+        for prefix, names, parts in jobs:
+            yield inspect_job(store, prefix, names, parts, now)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for row in pool.map(lambda job: inspect_job(store, job[0], job[1], job[2], now), jobs):
+            yield row
+
+
+def collect(store, run_id=None, now=None):
+    return list(collect_rows(store, [run_id] if run_id else None, now))
 
 
 def table(rows):

@@ -25,6 +25,24 @@ def utc_now():
     return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
 
 
+def parse_utc(text):
+    """A timestamp as utc_now() or EC2 write it (Z or +00:00, with or without fraction); None if not one."""
+    if not isinstance(text, str):
+        return None
+    clean = text.strip().replace('Z', '+00:00')
+    for fmt in ('%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z'):
+        try:
+            return datetime.datetime.strptime(clean, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def seconds_between(start, end):
+    first, last = parse_utc(start), parse_utc(end)
+    return (last - first).total_seconds() if first and last else None
+
+
 def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0):
     """Run `argv` with stdout+stderr going straight to `log_path` (so a kill loses nothing
     already printed). On timeout: SIGTERM to the process group, then SIGKILL after `grace_s`.
@@ -35,7 +53,8 @@ def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0):
     with open(log_path, 'ab') as log:
         try:
             proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+                                    stdin=subprocess.DEVNULL, start_new_session=True,
+                                    preexec_fn=_die_with_parent)
         except OSError as exc:
             log.write(('instancebench: cannot start %s: %s\n' % (argv[0], exc)).encode())
             return {'rc': 127, 'timed_out': False, 'duration_s': 0.0, 'signal': None}
@@ -52,6 +71,17 @@ def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0):
                 _signal_group(proc.pid, signal.SIGKILL)
                 rc = proc.wait()
     return {'rc': rc, 'timed_out': sent is not None, 'duration_s': time.monotonic() - started, 'signal': sent}
+
+
+def _die_with_parent():
+    """In the child: SIGKILL when this module dies. The benchmark has its own session (so our
+    timeout can signal its whole group), which also hides it from async's hard-limit kill of
+    the module's group; this ties it back to the module. Linux only, best effort."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux, or no libc: the module's own timeout still applies
+        pass
 
 
 def _signal_group(pid, sig):

@@ -102,6 +102,8 @@ RESULT_SCHEMA = {
                 'price_per_hour_usd': _NULLABLE_NUM,
                 'ami': _NULLABLE_STR,
                 'hostname': _NULLABLE_STR,
+                # When the instance started (EC2 launch time): runtime and cost count from here.
+                'launched_at': _NULLABLE_STR,
             },
         },
         'system': {

@@ -5,12 +5,17 @@
 
 Backends: `file:///abs/path` (or a bare absolute path) and `s3://bucket/prefix`, behind the
 same calls: put, get, head, list. Keys are '/'-separated and relative to
-the store root. Layout (Hive-style so DuckDB/Athena read it as partitions):
+the store root. Layout (Hive-style so DuckDB/Athena read it as partitions; a job id is unique
+per run, so no two jobs share a directory):
 
-    runs/run=<run_id>/job=<job_id>/{job.json, status-<state>.json, result.json, raw.log}
+    runs/run=<run_id>/region=<region>/type=<instance type>/benchmark=<benchmark>/job=<job_id>/
+        status-<state>.json  launched (controller), running, completed | failed | timed_out
+        job.json  system.json  raw.log  result.json  SHA256SUMS
 
 Every object is written with its sha256 (file backend: a `<key>.sha256` file in
-`sha256sum` format, so `sha256sum -c` checks a store by hand).
+`sha256sum` format, so `sha256sum -c` checks a store by hand; S3: object metadata `sha256`).
+S3 writes retry (botocore standard mode, then AWSRetry on S3's transient codes); a
+`SpooledStore` in front keeps writes on local disk until S3 takes them.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,7 +25,11 @@ __metaclass__ = type
 import hashlib
 import json
 import os
+import re
 import tempfile
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 CHECKSUM_SUFFIX = '.sha256'
 
@@ -41,8 +50,19 @@ def sha256_file(path, chunk=1 << 20):
     return digest.hexdigest()
 
 
-def job_prefix(run_id, job_id):
-    return 'runs/run=%s/job=%s' % (run_id, job_id)
+_UNSAFE = re.compile(r'[^A-Za-z0-9._-]')
+# S3 answers that mean "try again" (botocore's own retries gave up on them first).
+S3_TRANSIENT_CODES = ['SlowDown', 'RequestTimeout', 'ServiceUnavailable', 'InternalError', '500', '503']
+
+
+def partition(value):
+    """A partition value safe in a key: no '/', '=' or spaces (host names, odd types)."""
+    return _UNSAFE.sub('_', str(value)) or '_'
+
+
+def job_prefix(run_id, region, instance_type, benchmark, job_id):
+    return 'runs/run=%s/region=%s/type=%s/benchmark=%s/job=%s' % (
+        partition(run_id), partition(region), partition(instance_type), partition(benchmark), partition(job_id))
 
 
 def _atomic_write(path, data):
@@ -101,6 +121,11 @@ class FileStore(object):
     def get_json(self, key):
         return json.loads(self.get(key).decode('utf-8'))
 
+    def get_with_sha256(self, key):
+        """(bytes, sha256 recorded at write time or None)."""
+        head = self.head(key)
+        return self.get(key), (head or {}).get('sha256')
+
     def exists(self, key):
         return os.path.isfile(self._path(key))
 
@@ -135,8 +160,11 @@ def s3_client():
         import boto3
     except ImportError:
         raise StoreError('s3:// locations need boto3 on this host (python3-boto3)')
+    from botocore.config import Config
     endpoint = os.environ.get('AWS_ENDPOINT_URL_S3') or os.environ.get('AWS_ENDPOINT_URL') or None
-    return boto3.client('s3', endpoint_url=endpoint)
+    # Short connect timeout: an unreachable endpoint should reach the spool fast, not hang.
+    config = Config(retries={'max_attempts': 3, 'mode': 'standard'}, connect_timeout=5, read_timeout=60)
+    return boto3.client('s3', endpoint_url=endpoint, config=config)
 
 
 class S3Store(object):
@@ -163,8 +191,10 @@ class S3Store(object):
         return '%s/%s' % (self.prefix, clean) if self.prefix else clean
 
     def _call(self, what, key, function, **kwargs):
+        retrying = AWSRetry.jittered_backoff(retries=4, delay=1, max_delay=8,
+                                             catch_extra_error_codes=S3_TRANSIENT_CODES)(function)
         try:
-            return function(Bucket=self.bucket, Key=self._key(key), **kwargs)
+            return retrying(Bucket=self.bucket, Key=self._key(key), **kwargs)
         except Exception as exc:  # botocore errors, without importing botocore at module load
             raise StoreError('cannot %s s3://%s/%s: %s' % (what, self.bucket, self._key(key), exc))
 
@@ -181,6 +211,11 @@ class S3Store(object):
 
     def get_json(self, key):
         return json.loads(self.get(key).decode('utf-8'))
+
+    def get_with_sha256(self, key):
+        """(bytes, sha256 from the object's metadata or None): one request."""
+        answer = self._call('read', key, self.client.get_object)
+        return answer['Body'].read(), answer.get('Metadata', {}).get('sha256')
 
     def head(self, key):
         try:
@@ -204,6 +239,96 @@ class S3Store(object):
         except Exception as exc:
             raise StoreError('cannot list s3://%s/%s: %s' % (self.bucket, root, exc))
         return sorted(keys)
+
+
+class SpooledStore(object):
+    """Writes go to a local spool first (write-ahead), then to `inner` in the order they were
+    made: a terminal sentinel never lands before the result it announces, and a process killed
+    mid-upload leaves its unsent objects on disk for the next flush. Reads go to `inner`.
+
+    Exactly once: an upload that failed ambiguously (the server may have stored it) is checked
+    with HEAD (same sha256 = already there) before it is sent again.
+    """
+
+    def __init__(self, inner, spool_dir, sleep=time.sleep, clock=time.monotonic):
+        self.inner = inner
+        self.url = inner.url
+        self.spool_dir = spool_dir
+        self._sleep, self._clock = sleep, clock
+        self.last_error = None
+        if not os.path.isdir(spool_dir):
+            os.makedirs(spool_dir, 0o700)
+        # Left by an earlier process that may have died mid-upload: check before resending.
+        self._doubtful = set(os.path.join(spool_dir, name) for name in self._pending())
+
+    def _pending(self):
+        return sorted(name[:-len('.key')] for name in os.listdir(self.spool_dir) if name.endswith('.key'))
+
+    def put(self, key, data):
+        pending = self._pending()
+        item = os.path.join(self.spool_dir, '%08d' % (int(pending[-1]) + 1 if pending else 1))
+        _atomic_write(item + '.data', data)
+        _atomic_write(item + '.key', key.encode('utf-8'))  # written last: the commit marker
+        self.flush(deadline=0)
+        return {'key': key, 'sha256': sha256_bytes(data), 'bytes': len(data)}
+
+    def put_json(self, key, document):
+        return self.put(key, (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8'))
+
+    def _send(self, item):
+        with open(item + '.key', 'rb') as handle:
+            key = handle.read().decode('utf-8')
+        with open(item + '.data', 'rb') as handle:
+            data = handle.read()
+        if item in self._doubtful:
+            there = self.inner.head(key)
+            if there and there.get('sha256') == sha256_bytes(data):
+                return
+        self._doubtful.add(item)
+        self.inner.put(key, data)
+
+    def flush(self, deadline=None, max_delay=30.0):
+        """Send spooled objects in order. deadline: seconds to keep retrying (0 = one try,
+        None = forever). Returns how many objects are still spooled."""
+        stop_at = None if deadline is None else self._clock() + deadline
+        delay = 1.0
+        while True:
+            try:
+                for name in self._pending():
+                    item = os.path.join(self.spool_dir, name)
+                    self._send(item)
+                    os.unlink(item + '.key')
+                    os.unlink(item + '.data')
+                    self._doubtful.discard(item)
+                self.last_error = None
+                return 0
+            except StoreError as exc:
+                self.last_error = str(exc)
+            if stop_at is not None and self._clock() + delay > stop_at:
+                return len(self._pending())
+            self._sleep(delay)
+            delay = min(delay * 2, max_delay)
+
+    def pending(self):
+        return len(self._pending())
+
+    def get(self, key):
+        return self.inner.get(key)
+
+    def get_json(self, key):
+        return self.inner.get_json(key)
+
+    def get_with_sha256(self, key):
+        return self.inner.get_with_sha256(key)
+
+    def head(self, key):
+        return self.inner.head(key)
+
+    def exists(self, key):
+        return self.inner.exists(key)
+
+    def list(self, prefix=''):
+        return self.inner.list(prefix)
 
 
 def open_store(url):

@@ -315,9 +315,9 @@ def _stored_results(s3, plan, run_id):
     done = set()
     for page in s3.get_paginator('list_objects_v2').paginate(Bucket=plan['results']['bucket'], Prefix=prefix):
         for item in page.get('Contents', []):
-            job_part, _sep, name = item['Key'][len(prefix):].partition('/')
-            if name == 'result.json' and job_part.startswith('job='):
-                done.add(job_part[len('job='):])
+            parts = item['Key'][len(prefix):].split('/')
+            if parts[-1] == 'result.json' and len(parts) > 1 and parts[-2].startswith('job='):
+                done.add(parts[-2][len('job='):])
     return done
 
 

@@ -19,9 +19,17 @@ description:
   - Parses each repetition with the benchmark's parser, runs its validation checks (for STREAM,
     the complete table and C(Solution Validates)) and reports per metric the median, min, max,
     sample standard deviation and coefficient of variation.
-  - Writes the raw log, the result document (validated against the result schema before
-    writing) and status sentinels to the results store, under
-    C(runs/run=<run_id>/job=<job_id>/).
+  - Writes status sentinels (C(running), then C(completed), C(failed) or C(timed_out)), the job
+    record, the system-info document, the raw log, the result document (validated against the
+    result schema before writing) and a C(SHA256SUMS) of those artifacts to the results store,
+    under C(runs/run=<run_id>/region=<region>/type=<instance type>/benchmark=<benchmark>/job=<job_id>/).
+  - With an C(s3://) store, every write goes through a local spool first (under O(chdir)) and is
+    sent in order, retried with back-off for up to O(upload_timeout) seconds when S3 cannot be
+    reached; a second run of the job sends what an earlier one left spooled.
+  - Meant to run under C(async) with C(poll: 0) on a benchmark instance: with O(power_off_command)
+    the host powers itself off once every object is stored (an EC2 instance launched with
+    shutdown behaviour C(terminate) then terminates). It is not powered off while objects are
+    still spooled; the instance's boot-time failsafe stops it at its deadline.
   - A job whose result already exists in the store is not run again (idempotent), unless
     O(force=true).
   - A result that fails validation is stored with C(validation.passed=false) and no metrics,
@@ -82,7 +90,7 @@ options:
     type: int
     default: 0
   instance:
-    description: Where the job runs (C(type), C(id), C(region), C(availability_zone), C(market), C(price_per_hour_usd), C(ami)).
+    description: Where the job runs (C(type), C(id), C(region), C(availability_zone), C(market), C(price_per_hour_usd), C(ami), C(launched_at)).
     type: dict
     default: {}
   system:
@@ -107,6 +115,17 @@ options:
         and C(assumption) (how the peak was computed, e.g. which clock). Stored under C(efficiency).
     type: list
     elements: dict
+    default: []
+  upload_timeout:
+    description: Seconds to keep retrying writes S3 refused or could not be reached for, after the benchmark ran.
+    type: int
+    default: 900
+  power_off_command:
+    description:
+      - Command (argument vector) run last, after every object is stored, whatever the job's
+        state. Empty (the default) leaves the host running, for example to debug it.
+    type: list
+    elements: str
     default: []
   force:
     description: Run even when the store already holds a result for this job.
@@ -158,7 +177,12 @@ result_key:
   description: Store key of the result document.
   returned: always
   type: str
-  sample: runs/run=demo/job=stream-default-5b0c1f8e9a2d/result.json
+  sample: runs/run=demo/region=local/type=bench1/benchmark=stream/job=stream-default-5b0c1f8e9a2d/result.json
+powered_off:
+  description: Whether O(power_off_command) was started.
+  returned: always
+  type: bool
+  sample: false
 store:
   description: The store URL written to.
   returned: always
@@ -177,7 +201,9 @@ headline:
 
 import os
 import platform
+import subprocess
 import time
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -185,7 +211,8 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _job
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 
-_INSTANCE_FIELDS = ('type', 'id', 'region', 'availability_zone', 'market', 'price_per_hour_usd', 'ami', 'hostname')
+_INSTANCE_FIELDS = ('type', 'id', 'region', 'availability_zone', 'market', 'price_per_hour_usd', 'ami', 'hostname',
+                    'launched_at')
 
 
 def _instance(params):
@@ -256,6 +283,8 @@ def main():
             parameters=dict(type='dict', default={}),
             expected=dict(type='dict', default={}),
             peaks=dict(type='list', elements='dict', default=[]),
+            upload_timeout=dict(type='int', default=900),
+            power_off_command=dict(type='list', elements='str', default=[]),
             force=dict(type='bool', default=False),
             fail_on_invalid=dict(type='bool', default=True),
         ),
@@ -273,10 +302,16 @@ def main():
     job_id = params['job_id'] or _job.job_id(params['run_id'], instance['region'] or 'local',
                                              instance['type'] or instance['hostname'], params['benchmark'],
                                              params['variant'], params['repetition_index'])
-    prefix = _store.job_prefix(params['run_id'], job_id)
+    prefix = _store.job_prefix(params['run_id'], instance['region'] or 'local',
+                               instance['type'] or instance['hostname'], params['benchmark'], job_id)
     result_key = prefix + '/result.json'
-    out = dict(changed=False, job_id=job_id, result_key=result_key, store=store.url, headline={})
+    out = dict(changed=False, job_id=job_id, result_key=result_key, store=store.url, headline={},
+               powered_off=False)
 
+    if isinstance(store, _store.S3Store):
+        store = _store.SpooledStore(store, os.path.join(params['chdir'], 'spool', job_id))
+        if store.pending() and not module.check_mode:
+            store.flush(deadline=params['upload_timeout'])  # what an earlier, interrupted run left
     if store.exists(result_key) and not params['force']:
         doc = store.get_json(result_key)
         out.update(state=doc['job']['state'], result=doc, headline=_headline(doc))
@@ -284,10 +319,41 @@ def main():
     if module.check_mode:
         module.exit_json(changed=True, state='pending', **dict((k, v) for k, v in out.items() if k != 'changed'))
 
+    finished = {}
     try:
-        _run_and_store(module, store, prefix, job_id, instance, out)
+        finished = _run_and_store(module, store, prefix, job_id, instance, out)
     except _store.StoreError as exc:
-        module.fail_json(msg='results store error: %s' % exc, **out)
+        finished = {'failed': True, 'msg': 'results store error: %s' % exc}
+    except Exception as exc:  # anything else still ends in a failed sentinel and the power-off below
+        finished = {'failed': True, 'msg': 'run_benchmark failed: %s' % traceback.format_exc(limit=5)}
+        try:
+            _sentinel(store, prefix, 'failed', 'internal error: %s' % exc)
+        except Exception:
+            pass
+    finished.update(_drain_and_power_off(module, store))
+    out.update(finished)
+    if out.pop('failed', False):
+        module.fail_json(**out)
+    module.exit_json(**out)
+
+
+def _drain_and_power_off(module, store):
+    """Last step whatever happened: send what is spooled, then power off if asked to."""
+    params = module.params
+    if isinstance(store, _store.SpooledStore) and store.flush(deadline=params['upload_timeout']):
+        return {'failed': True, 'msg': '%d objects could not be stored within %ss (last error: %s); they stay '
+                'in %s and the host is left running for its failsafe' % (store.pending(), params['upload_timeout'],
+                                                                         store.last_error, store.spool_dir)}
+    if not params['power_off_command']:
+        return {}
+    try:
+        # Detached: the module's own answer must still get out before the host goes down.
+        subprocess.Popen(params['power_off_command'], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:
+        module.warn('power off command %s failed: %s' % (params['power_off_command'], exc))
+        return {}
+    return {'powered_off': True}
 
 
 def _run_and_store(module, store, prefix, job_id, instance, out):
@@ -299,12 +365,13 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
            'variant': params['variant'], 'state': 'running', 'reason': None,
            'started_at': _job.utc_now(), 'finished_at': None, 'duration_s': 0.0}
     started = time.monotonic()
-    store.put_json(prefix + '/job.json', {'job': job, 'instance': instance, 'command': params['command'],
-                                          'parameters': params['parameters']})
     _sentinel(store, prefix, 'running')
+    artifacts = {'job.json': store.put_json(prefix + '/job.json', {
+        'job': job, 'instance': instance, 'command': params['command'], 'parameters': params['parameters']}),
+        'system.json': store.put_json(prefix + '/system.json', params['system'])}
 
     reps, raw, state, reason = _run_repetitions(module, log_dir, job_id)
-    raw_meta = store.put(prefix + '/raw.log', raw)
+    raw_meta = artifacts['raw.log'] = store.put(prefix + '/raw.log', raw)
     metrics, checks, passed, observed = _result.combine(reps)
     if state == 'completed' and not passed:
         state = 'failed'
@@ -321,14 +388,17 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
         # A document that breaks the schema is a bug in the caller or in us: keep the raw log,
         # mark the job failed, and say exactly which field is wrong.
         _sentinel(store, prefix, 'failed', 'result document failed schema validation')
-        module.fail_json(msg='result document does not match the schema: %s' % '; '.join(problems[:10]), **out)
-    store.put_json(prefix + '/result.json', doc)
-    _sentinel(store, prefix, state, reason)
+        return {'failed': True, 'changed': True, 'state': 'failed',
+                'msg': 'result document does not match the schema: %s' % '; '.join(problems[:10])}
+    artifacts['result.json'] = store.put_json(prefix + '/result.json', doc)
+    store.put(prefix + '/SHA256SUMS', ''.join('%s  %s\n' % (meta['sha256'], name)
+                                              for name, meta in sorted(artifacts.items())).encode())
+    _sentinel(store, prefix, state, reason)  # last: a terminal sentinel means everything above is stored
     out.update(changed=True, state=state, result=doc, headline=_headline(doc))
     if state != 'completed' and params['fail_on_invalid']:
-        module.fail_json(msg='%s job %s %s: %s (raw log kept at %s/raw.log)'
-                         % (params['benchmark'], job_id, state, reason, store.url + '/' + prefix), **out)
-    module.exit_json(**out)
+        return {'failed': True, 'msg': '%s job %s %s: %s (raw log kept at %s/raw.log)'
+                % (params['benchmark'], job_id, state, reason, store.url + '/' + prefix)}
+    return {}
 
 
 def _headline(doc):

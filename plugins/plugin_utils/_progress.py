@@ -4,7 +4,7 @@
 """Private: job progress from task results, as plain functions on dicts (the callback's logic).
 
 A job is a host of the benchmark play (with a plan: one job per host, named by its job id) or a
-row of results_info (collect). Its state only moves forward: launched -> running -> one terminal
+row of results_info / results_report (collect). Its state only moves forward: launched -> running -> one terminal
 state; the outcome a playbook records for a job (ec2_provision_outcome) has the last word.
 """
 
@@ -34,6 +34,9 @@ def state_from_result(action, status, result):
         return 'failed', False
     if name == 'ec2_job_instance' and status in ('ok', 'changed'):
         return 'launched', False
+    if name == 'run_benchmark' and status in ('ok', 'changed') and result.get('ansible_job_id') \
+            and not result.get('finished'):
+        return 'running', False  # started in the background (async, poll 0)
     if name == 'run_benchmark' and result.get('state') in TERMINAL:
         return result['state'], False
     return None, False
@@ -53,8 +56,18 @@ def advance(current, new, recorded=False):
     return new
 
 
+COLLECT_ACTIONS = ('results_info', 'results_report')
+_MACHINE_READABLE = ('json', 'ansible.posix.json', 'ansible.builtin.json', 'community.general.json')
+
+
+def machine_readable(stdout_callback):
+    return (stdout_callback or '') in _MACHINE_READABLE
+
+
 def collect_states(result):
-    """{job id: state} from a results_info result."""
+    """{job id: state} from a results_info (`jobs` rows) or results_report (`job_states`) result."""
+    if isinstance(result.get('job_states'), dict):
+        return dict(result['job_states'])
     return dict((row.get('job_id'), row.get('state')) for row in result.get('jobs') or [] if row.get('job_id'))
 
 

@@ -62,3 +62,10 @@ def parse_recap(text):
             host, _sep, counts = line.partition(':')
             recap[host.strip()] = dict((k, int(v)) for k, v in (part.split('=') for part in counts.split()))
     return recap
+
+
+def module_argv(module, params):
+    """`ansible localhost -m <module>` with the controller's Python, as a task on a host would run it."""
+    return [os.path.join(BIN, 'ansible'), 'localhost', '-c', 'local', '-i', 'localhost,',
+            '-e', 'ansible_python_interpreter=' + os.path.join(BIN, 'python'),
+            '-m', module, '-a', json.dumps(params)]

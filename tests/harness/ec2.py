@@ -6,6 +6,9 @@ moto hands out public-looking addresses: launched instances are mapped onto sshd
 through ec2_provision_connection_overrides, never connected to.
 """
 
+import os
+import shlex
+
 import boto3
 
 from harness.moto import CREDENTIALS
@@ -41,8 +44,22 @@ def connection(host):
     return conn
 
 
+def poweroff_standin(work_dir):
+    """A recorded stand-in for `systemctl poweroff`: the test hosts are this machine."""
+    os.makedirs(str(work_dir), exist_ok=True)
+    script = os.path.join(str(work_dir), 'poweroff-standin')
+    with open(script, 'w') as handle:
+        handle.write('#!/bin/sh\necho "$(date -u +%%s.%%N) poweroff" >> %s\n' % shlex.quote(script + '.log'))
+    os.chmod(script, 0o755)
+    return script
+
+
 def launch_vars(run_id, the_plan, hosts, mirror, work_dir, **more):
+    """launch.yml variables. Waits for each job (instancebench_wait) unless told otherwise; the
+    power-off command is always the stand-in, never the real one."""
     extra = {
+        'instancebench_wait': True,
+        'instancebench_power_off_command': [poweroff_standin(work_dir)],
         'instancebench_plan': the_plan,
         'instancebench_run_id': run_id,
         'ec2_provision_use_pricing_api': False,   # moto has no Pricing API: skip its retries

@@ -17,9 +17,8 @@ def _module(args, home, server, check=False):
     proc = subprocess.run(argv + (['--check'] if check else []), env=env, cwd=REPO, capture_output=True, text=True,
                           timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    # The json document, without the progress callback's lines around it.
-    document = proc.stdout[proc.stdout.index('{'):proc.stdout.rindex('}') + 1]
-    return json.loads(document)['plays'][0]['tasks'][0]['hosts']['localhost']
+    # stdout is the json callback's document alone: the progress callback stays quiet beside it.
+    return json.loads(proc.stdout)['plays'][0]['tasks'][0]['hosts']['localhost']
 
 
 def test_check_then_launch_then_nothing_more(moto, ansible_home):

@@ -27,6 +27,33 @@ def _bucket(server):
     ec2.client(server, 's3').create_bucket(Bucket='bench-results')
 
 
+def _assert_failsafe_behaves(user_data, workdir):
+    """Run the user data's failsafe pieces with the deadline file and systemctl replaced:
+    the first boot fixes the deadline, a reboot keeps it, the timer's check powers off only
+    once it has passed."""
+    workdir.mkdir()
+    deadline_file, calls = workdir / 'deadline', workdir / 'systemctl.calls'
+    standin = workdir / 'systemctl'
+    standin.write_text('#!/bin/sh\necho "$@" >> %s\n' % calls)
+    standin.chmod(0o755)
+    env = dict(os.environ, PATH='%s:%s' % (workdir, os.environ['PATH']))
+    arm = re.search(r'^failsafe_minutes=.*?^deadline_epoch=.*?$', user_data, re.M | re.S).group(0)
+    arm = arm.replace('/etc/instancebench/deadline', str(deadline_file)).replace('install -d -m 0755 /etc/instancebench\n', '')
+    subprocess.run(['bash', '-c', arm], check=True, env=env)
+    first = int(deadline_file.read_text())
+    assert abs(first - (time.time() + 60 * 60)) < 60
+    deadline_file.write_text('%d\n' % (first - 5))  # as if time had passed before a reboot
+    subprocess.run(['bash', '-c', arm], check=True, env=env)
+    assert int(deadline_file.read_text()) == first - 5, 'a reboot must not move the deadline'
+    check = re.search(r"^ExecStart=/bin/sh -c '(.*)'$", user_data, re.M).group(1)
+    check = check.replace('%%', '%').replace('/etc/instancebench/deadline', str(deadline_file))
+    subprocess.run(['sh', '-c', check], check=False, env=env)
+    assert not calls.exists(), 'powered off before the deadline'
+    deadline_file.write_text('%d\n' % (time.time() - 1))
+    subprocess.run(['sh', '-c', check], check=False, env=env)
+    assert calls.read_text() == 'poweroff\n'
+
+
 def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, moto, instance_host, mirror):
     _bucket(moto)
     site = tmp_path / 'checkip'
@@ -36,7 +63,6 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
         plan = ec2.plan(instance_host, networking={'public_key_file': instance_host.client_key + '.pub'})
         extra = ec2.launch_vars('ec2-e2e', plan, [instance_host], mirror, tmp_path / 'work',
                                 ec2_provision_controller_ip_url=url + '/ip')
-        started = time.time()
         first = _launch(tmp_path, ansible_home, moto, extra)
         second = _launch(tmp_path, ansible_home, moto, extra)
     assert first.returncode == 0, first.stdout[-5000:]
@@ -57,13 +83,14 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
         InstanceId=instance['InstanceId'], Attribute='userData')['UserData']['Value']).decode()
     assert user_data.startswith('#!/bin/bash\n')
     assert 'systemctl enable --now instancebench-failsafe.timer' in user_data and 'shutdown -P' in user_data
-    # The failsafe deadline: max runtime (30 min) + 30 min buffer after the launch, as an absolute time.
-    deadline = int(re.search(r'^deadline_epoch=(\d+)$', user_data, re.M).group(1))
-    assert abs(deadline - (started + 60 * 60)) < 10 * 60
+    # The failsafe: max runtime (30 min) + 30 min buffer, counted from the instance's first boot.
+    assert re.search(r'^failsafe_minutes=60$', user_data, re.M)
+    assert 'if [ ! -s /etc/instancebench/deadline ]' in user_data, 'a reboot must not extend the deadline'
     script = tmp_path / 'user_data.sh'
     script.write_text(user_data)
     lint = subprocess.run(['shellcheck', '-S', 'warning', str(script)], capture_output=True, text=True, check=False)
     assert lint.returncode == 0, lint.stdout
+    _assert_failsafe_behaves(user_data, tmp_path / 'failsafe')
     # The image came from the public SSM parameter for this type's architecture.
     ami = ec2.client(moto, 'ssm').get_parameter(
         Name='/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64')['Parameter']['Value']
@@ -83,7 +110,7 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
     assert [role['RoleName'] for role in profile['Roles']] == ['instancebench-ec2-e2e']
 
     s3 = ec2.client(moto, 's3')
-    key = 'ib/runs/run=ec2-e2e/job=%s/result.json' % tags['instancebench:job-id']
+    key = 'ib/runs/run=ec2-e2e/region=us-east-1/type=c7a.large/benchmark=stream/job=%s/result.json' % tags['instancebench:job-id']
     result = json.loads(s3.get_object(Bucket='bench-results', Key=key)['Body'].read())
     assert result['validation']['passed'] is True
     assert result['instance']['id'] == instance['InstanceId'] and result['instance']['type'] == 'c7a.large'

@@ -5,8 +5,9 @@
 import json
 import os
 import subprocess
+import time
 
-from harness.ansible_runner import BIN, REPO, ansible_env
+from harness.ansible_runner import REPO, ansible_env, module_argv
 
 FIXTURES = os.path.join(REPO, 'tests', 'fixtures', 'stream')
 SYSTEM = {'arch': 'x86_64', 'cpu': {}, 'uarch': {'name': 'znver4', 'source': 'detected'},
@@ -23,15 +24,13 @@ def _module(tmp_path, home, command, **args):
                   run_id='modtest', system=SYSTEM, build=BUILD, repetitions=2, timeout=60)
     params.update(args)
     os.makedirs(params['chdir'], exist_ok=True)
-    proc = subprocess.run([os.path.join(BIN, 'ansible'), 'localhost', '-c', 'local', '-i', 'localhost,',
-                           '-e', 'ansible_python_interpreter=' + os.path.join(BIN, 'python'),
-                           '-m', 'instancebench.aws.run_benchmark', '-a', json.dumps(params)],
-                          env=ansible_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    proc = subprocess.run(module_argv('instancebench.aws.run_benchmark', params), env=ansible_env(home),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     return proc
 
 
 def _stored(tmp_path):
-    job_dirs = list((tmp_path / 'store' / 'runs' / 'run=modtest').iterdir())
+    job_dirs = list((tmp_path / 'store' / 'runs' / 'run=modtest').glob('region=*/type=*/benchmark=stream/job=*'))
     assert len(job_dirs) == 1
     return job_dirs[0]
 
@@ -78,11 +77,56 @@ def test_graceful_timeout_keeps_partial_output(tmp_path, ansible_home):
     script = tmp_path / 'hang.sh'
     script.write_text('#!/bin/sh\necho "partial line before the hang"\nexec sleep 60\n')
     script.chmod(0o755)
-    proc = _module(tmp_path, ansible_home, [str(script)], timeout=2, kill_grace=1)
+    marker = tmp_path / 'powered-off'
+    poweroff = tmp_path / 'poweroff'  # recorded stand-in for systemctl poweroff
+    poweroff.write_text('#!/bin/sh\ntouch %s\n' % marker)
+    poweroff.chmod(0o755)
+    started = time.monotonic()
+    proc = _module(tmp_path, ansible_home, [str(script)], timeout=2, kill_grace=1, power_off_command=[str(poweroff)])
     assert proc.returncode != 0 and 'timed_out' in proc.stdout, proc.stdout
+    assert time.monotonic() - started < 30, 'the guard, not the 60 s hang, must end the job'
     job_dir = _stored(tmp_path)
     doc = json.loads((job_dir / 'result.json').read_text())
     assert doc['job']['state'] == 'timed_out' and doc['metrics'] == []
     assert 'SIGTERM' in doc['job']['reason']
     assert 'partial line before the hang' in (job_dir / 'raw.log').read_text()
     assert (job_dir / 'status-timed_out.json').exists()
+    for _ in range(50):  # started detached, after the last write
+        if marker.exists():
+            break
+        time.sleep(0.1)
+    assert marker.exists(), 'a timed-out job still powers its host off'
+    assert marker.stat().st_mtime >= (job_dir / 'status-timed_out.json').stat().st_mtime
+
+
+def test_async_hard_limit_kills_the_module_and_its_benchmark(tmp_path, ansible_home):
+    """Second guard: when the module's own timeout is too long, Ansible's async limit kills the
+    module, and the benchmark dies with it (it runs in its own session). No terminal sentinel is
+    left: collect tells timed_out from the job's deadline."""
+    pid_file = tmp_path / 'bench.pid'
+    script = tmp_path / 'hang.sh'
+    script.write_text('#!/bin/sh\necho $$ > %s\nexec sleep 300\n' % pid_file)
+    script.chmod(0o755)
+    params = dict(benchmark='stream', command=[str(script)], chdir=str(tmp_path / 'job'),
+                  store='file://%s' % (tmp_path / 'store'), run_id='modtest', system=SYSTEM, build=BUILD,
+                  repetitions=1, timeout=600)
+    os.makedirs(params['chdir'])
+    env = dict(ansible_env(ansible_home), ANSIBLE_ASYNC_DIR=str(tmp_path / 'async'))
+    proc = subprocess.run(module_argv('instancebench.aws.run_benchmark', params) + ['-B', '4', '-P', '0'], env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    assert proc.returncode == 0 and 'ansible_job_id' in proc.stdout, proc.stdout
+    for _ in range(100):
+        if pid_file.exists() and pid_file.read_text().strip():
+            break
+        time.sleep(0.1)
+    bench_pid = int(pid_file.read_text())
+    for _ in range(150):  # the limit is 4 s; async_wrapper checks every few seconds
+        if not os.path.exists('/proc/%d' % bench_pid) or 'Z' in open('/proc/%d/stat' % bench_pid).read().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(bench_pid, 9)
+        raise AssertionError('the benchmark outlived the async hard limit')
+    job_dir = _stored(tmp_path)
+    assert (job_dir / 'status-running.json').exists()
+    assert not list(job_dir.glob('status-[cft]*.json')), 'a killed module writes no terminal sentinel'

@@ -51,7 +51,8 @@ def test_launch_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_ho
     assert second.recap['bench1']['changed'] == 0, second.stdout
 
     collect = run_playbook('collect.yml', inventory, ansible_home, {
-        'instancebench_results_store': extra['instancebench_results_store']})
+        'instancebench_results_store': extra['instancebench_results_store'],
+        'instancebench_report_dir': str(tmp_path / 'report')})
     assert collect.returncode == 0, collect.stdout
     assert doc['job']['job_id'] in collect.stdout and 'completed' in collect.stdout
 

@@ -31,6 +31,10 @@ def test_collect_rows_and_the_summary_line():
     states = _progress.collect_states({'jobs': [{'job_id': 'a', 'state': 'completed'}, {'job_id': 'b', 'state': 'failed'},
                                                 {'job_id': 'c', 'state': 'completed'}, {'state': 'orphan row'}]})
     assert states == {'a': 'completed', 'b': 'failed', 'c': 'completed'}
+    assert _progress.collect_states({'job_states': {'a': 'timed_out'}, 'jobs': [{'job_id': 'b', 'state': 'x'}]}) == \
+        {'a': 'timed_out'}, "results_report's job_states win"
+    assert _progress.machine_readable('ansible.posix.json') and _progress.machine_readable('json')
+    assert not _progress.machine_readable('default') and not _progress.machine_readable(None)
     assert _progress.counts(states) == {'completed': 2, 'failed': 1}
     assert _progress.summary_line(states, 125.9) == 'instancebench 2:05 | 3 jobs: 2 completed, 1 failed'
     assert _progress.summary_line({}, 0) == 'instancebench 0:00 | 0 jobs'

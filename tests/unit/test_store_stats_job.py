@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, instancebench.aws contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 import hashlib
+import os
 import subprocess
 
 import pytest
@@ -61,9 +62,11 @@ def test_state_from_sentinels():
 
 def test_collect_flags_a_tampered_result(tmp_path):
     store = _store.open_store(str(tmp_path))
-    store.put_json('runs/run=r/job=j/result.json', {'not': 'a result'})
-    store.put_json('runs/run=r/job=j/status-completed.json', {'state': 'completed'})
-    with open(str(tmp_path / 'runs/run=r/job=j/result.json'), 'a') as handle:
+    prefix = _store.job_prefix('r', 'us-east-1', 'c7a.large', 'stream', 'j')
+    assert prefix == 'runs/run=r/region=us-east-1/type=c7a.large/benchmark=stream/job=j'
+    store.put_json(prefix + '/result.json', {'not': 'a result'})
+    store.put_json(prefix + '/status-completed.json', {'state': 'completed'})
+    with open(str(tmp_path / prefix / 'result.json'), 'a') as handle:
         handle.write(' ')
     rows = _collect.collect(store)
     assert len(rows) == 1 and rows[0]['state'] == 'completed' and rows[0]['valid'] is False
@@ -108,3 +111,52 @@ def test_s3_store_round_trip_with_sha256_metadata(monkeypatch):
             store.put('../escape', b'x')
         with pytest.raises(_store.StoreError, match='cannot read'):
             _store.open_store('s3://no-such-bucket').get('k')
+
+
+class _FlakyStore(object):
+    """A FileStore that is down for its first `down` writes; the first of them stores the
+    object and still fails (the ambiguous case: a timeout after the server took it)."""
+
+    def __init__(self, inner, down, ambiguous=True):
+        self.inner, self.down, self.url, self.writes = inner, down, inner.url, []
+        self.ambiguous = ambiguous
+
+    def put(self, key, data):
+        if self.down:
+            self.down -= 1
+            if self.ambiguous and not self.writes and not self.inner.exists(key):
+                self.inner.put(key, data)
+                self.writes.append(key)
+            raise _store.StoreError('connection refused')
+        self.writes.append(key)
+        return self.inner.put(key, data)
+
+    def head(self, key):
+        return self.inner.head(key)
+
+
+def test_spooled_store_keeps_order_and_sends_each_object_once(tmp_path):
+    flaky = _FlakyStore(_store.open_store(str(tmp_path / 'store')), down=5)
+    sleeps = []
+    spooled = _store.SpooledStore(flaky, str(tmp_path / 'spool'), sleep=sleeps.append)
+    for name in ('status-running.json', 'raw.log', 'result.json', 'status-completed.json'):
+        spooled.put('job/' + name, name.encode())
+    # The first, ambiguous write was found by HEAD on the next try: not sent twice.
+    assert spooled.pending() == 3 and 'connection refused' in spooled.last_error
+    # A new process (the job module run again) finds the spool on disk and sends it in order.
+    again = _store.SpooledStore(flaky, str(tmp_path / 'spool'), sleep=sleeps.append)
+    assert again.flush(deadline=None) == 0 and again.pending() == 0
+    assert flaky.writes == ['job/status-running.json', 'job/raw.log', 'job/result.json',
+                            'job/status-completed.json'], 'the ambiguous first write must not be repeated'
+    assert flaky.inner.get('job/result.json') == b'result.json'
+    assert sleeps and max(sleeps) <= 30.0, 'back-off is bounded'
+
+
+def test_spooled_store_gives_up_at_its_deadline(tmp_path):
+    clock = [0.0]
+    flaky = _FlakyStore(_store.open_store(str(tmp_path / 'store')), down=10 ** 6, ambiguous=False)
+    spooled = _store.SpooledStore(flaky, str(tmp_path / 'spool'), sleep=lambda s: clock.__setitem__(0, clock[0] + s),
+                                  clock=lambda: clock[0])
+    spooled.put('job/result.json', b'{}')
+    assert spooled.flush(deadline=100) == 1 and 70 <= clock[0] <= 100
+    assert os.listdir(str(tmp_path / 'spool')), 'what was not sent stays on disk'

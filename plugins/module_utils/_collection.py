@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: one collect pass — store rows streamed into the dataset, aggregated, reported."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _collect
+from ansible_collections.instancebench.aws.plugins.module_utils import _dataset
+from ansible_collections.instancebench.aws.plugins.module_utils import _report
+
+DATASET_FILES = ('dataset.jsonl', 'dataset.csv')
+REPORT_FILES = ('report.md', 'report.html')
+
+
+def write_collection(store, run_ids, dest, now, workers=16, commit=True):
+    """Returns {changed, summary, headline, job_states, table, files}. commit=False writes nothing."""
+    writer = _dataset.DatasetWriter(dest, commit)
+    aggregate = _dataset.Aggregate()
+    states = {}
+    finished_instances = {}  # {region: [instance ids of jobs that are over]} (EC2 jobs only)
+    for row in _collect.collect_rows(store, run_ids, now, workers):
+        aggregate.add(row)
+        states[row['job_id']] = row['state']
+        if row['state'] in _collect.TERMINAL_STATES and row.get('instance_id') and row['region'] != 'local':
+            finished_instances.setdefault(row['region'], []).append(row['instance_id'])
+        for record in _dataset.records(row):
+            writer.write(record)
+    summary, headline = aggregate.summary(), aggregate.headline_table()
+    changed = writer.close()['changed']
+    for name, text in (('report.md', _report.markdown(summary, headline, DATASET_FILES)),
+                       ('report.html', _report.html_page(summary, headline, DATASET_FILES))):
+        changed = _dataset.write_text_if_different(os.path.join(dest, name), text, commit) or changed
+    return {'changed': changed, 'summary': summary, 'headline': headline, 'job_states': states,
+            'finished_instances': finished_instances,
+            'table': _report.text_lines(summary, headline),
+            'files': [os.path.join(dest, name) for name in DATASET_FILES + REPORT_FILES]}

@@ -1,0 +1,150 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: job_record
+short_description: Record a launched job in the results store (the C(launched) sentinel), from the controller
+version_added: "0.1.0"
+description:
+  - Writes C(status-launched.json) under the job's directory
+    C(runs/run=<run_id>/region=<region>/type=<instance type>/benchmark=<benchmark>/job=<job_id>/):
+    run id, job id, the plan, instance id, market, price per hour, when the instance was started,
+    and the job's deadline (launch time + O(max_runtime_minutes), as a time and in seconds since
+    the epoch).
+  - The deadline is what collect compares the clock with: a job with no terminal sentinel after
+    its deadline is C(timed_out).
+  - Idempotent: an existing record with the same content is left alone.
+author:
+  - instancebench.aws contributors (@instancebench)
+options:
+  store:
+    description: Results store URL, C(s3://bucket/prefix) or C(file:///absolute/path).
+    type: str
+    required: true
+  run_id:
+    description: Run identifier.
+    type: str
+    required: true
+  job:
+    description: The job, as M(instancebench.aws.plan_info) returns it (C(job_id), C(instance_type), C(benchmark), C(replica)).
+    type: dict
+    required: true
+  instance_region:
+    description: Region of the instance (C(local) for hosts that are not EC2 instances); part of the key.
+    type: str
+    default: local
+  plan:
+    description: The checked plan the job belongs to, kept in the record.
+    type: dict
+    default: {}
+  instance:
+    description: The instance as the ec2_provision role records it (C(id), C(availability_zone), C(market), C(price_per_hour_usd), C(launched_at)).
+    type: dict
+    default: {}
+  max_runtime_minutes:
+    description: The plan's maximum runtime; the deadline is the instance's launch time (now if unknown) plus this.
+    type: int
+    required: true
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+notes:
+  - Supports check mode.
+  - Runs on the controller with its own credentials; nothing is written from the instance here.
+"""
+
+EXAMPLES = r"""
+- name: Record the job as launched
+  instancebench.aws.job_record:
+    store: s3://my-bench-results/instancebench
+    run_id: 20261126T101500Z
+    instance_region: us-east-1
+    job: "{{ instancebench_job }}"
+    instance: "{{ ec2_provision_instance }}"
+    plan: "{{ __ec2_provision_plan }}"
+    max_runtime_minutes: 120
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+key:
+  description: Store key of the record.
+  returned: always
+  type: str
+  sample: runs/run=r1/region=us-east-1/type=c7a.large/benchmark=stream/job=stream-default-5b0c1f8e9a2d/status-launched.json
+record:
+  description: The record written.
+  returned: always
+  type: dict
+"""
+
+import datetime
+import json
+import time
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _job
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
+
+
+def build_record(params):
+    job, instance = params['job'], params['instance']
+    launched = _job.parse_utc(instance.get('launched_at'))
+    started = launched.timestamp() if launched else time.time()
+    deadline_epoch = int(started) + 60 * params['max_runtime_minutes']
+    deadline = datetime.datetime.fromtimestamp(deadline_epoch, datetime.timezone.utc)
+    return {
+        'state': 'launched', 'run_id': params['run_id'], 'job_id': job['job_id'], 'plan': params['plan'],
+        'region': params['instance_region'], 'instance_type': job.get('instance_type'), 'benchmark': job.get('benchmark'),
+        'replica': job.get('replica', 0), 'instance_id': instance.get('id'),
+        'availability_zone': instance.get('availability_zone'), 'market': instance.get('market'),
+        'price_per_hour_usd': instance.get('price_per_hour_usd'), 'started_at': instance.get('launched_at'),
+        'deadline': deadline.strftime('%Y-%m-%dT%H:%M:%SZ'), 'deadline_epoch': deadline_epoch,
+    }
+
+
+def main():
+    module = InstancebenchAWSModule(
+        argument_spec=dict(
+            store=dict(type='str', required=True),
+            run_id=dict(type='str', required=True),
+            job=dict(type='dict', required=True),
+            instance_region=dict(type='str', default='local'),
+            instance=dict(type='dict', default={}),
+            plan=dict(type='dict', default={}),
+            max_runtime_minutes=dict(type='int', required=True),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params['max_runtime_minutes'] < 1:
+        module.fail_json(msg='max_runtime_minutes must be at least 1, got %s' % params['max_runtime_minutes'])
+    for field in ('job_id', 'instance_type', 'benchmark'):
+        if not params['job'].get(field):
+            module.fail_json(msg='job.%s is missing: pass the job as plan_info returns it' % field)
+    record = build_record(params)
+    key = _store.job_prefix(params['run_id'], params['instance_region'], record['instance_type'], record['benchmark'],
+                            record['job_id']) + '/status-launched.json'
+    try:
+        store = _store.open_store(params['store'])
+        if isinstance(store, _store.S3Store):
+            store = _store.S3Store(store.bucket, store.prefix, client=module.client('s3'))
+        current = store.get_json(key) if store.exists(key) else None
+        changed = current != json.loads(json.dumps(record))
+        if changed and not module.check_mode:
+            store.put_json(key, record)
+    except _store.StoreError as exc:
+        module.fail_json(msg='cannot record job %s in %s: %s' % (record['job_id'], params['store'], exc))
+    module.exit_json(changed=changed, key=key, record=record)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,68 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Jobs written into a results store the way the controller and run_benchmark write them, with
+result documents made by our analyzers from captured outputs of real runs (tests/fixtures/)."""
+
+import datetime
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _result
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from harness.fixtures import read_fixture
+
+SYSTEM = {'arch': 'x86_64', 'cpu': {}, 'uarch': {'name': 'znver4', 'source': 'detected'},
+          'topology': {'logical_cpus': 2, 'physical_cores': 2, 'sockets': 1, 'threads_per_core': 1, 'numa_nodes': 1},
+          'caches': {}, 'memory': {'total_bytes': 1, 'available_bytes': 1}, 'os': {}, 'kernel': 'k', 'compiler': None}
+BUILD = {'compiler': 'gcc', 'compiler_version': '12.2.0', 'flags': ['-O3'], 'flag_source': 'catalog',
+         'flag_warnings': [], 'binary_sha256': '0' * 64,
+         'source': {'name': 'stream', 'version': '5.10', 'url': 'u', 'sha256': 'a' * 64}}
+STREAM_OK = ('stream', 'znver4-omp2-o3-native.txt', {'threads': 2, 'array_size_elements': 33554432})
+STREAM_TRUNCATED = ('stream', 'znver4-killed-at-1.5s.txt', {'threads': 2, 'array_size_elements': 33554432})
+LAUNCHED_AT = '2026-11-26T10:00:00+00:00'
+
+
+def _iso(epoch):
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+
+
+def result_document(run_id, job_id, instance, output=STREAM_OK, repetitions=2, duration_s=600.0):
+    benchmark, fixture, expected = output
+    text = read_fixture(benchmark, fixture)
+    reps = []
+    for _ in range(repetitions):
+        analysed = _result.ANALYZERS[benchmark](text, expected)
+        analysed[1].append({'name': 'exit_status', 'passed': True, 'detail': 'rc=0 signal=None'})
+        reps.append(tuple(analysed))
+    metrics, checks, passed, _observed = _result.combine(reps)
+    state = 'completed' if passed else 'failed'
+    started = datetime.datetime(2026, 11, 26, 10, 5, tzinfo=datetime.timezone.utc).timestamp()
+    job = {'run_id': run_id, 'job_id': job_id, 'benchmark': benchmark, 'variant': 'default', 'state': state,
+           'reason': None if passed else 'validation failed', 'started_at': _iso(started),
+           'finished_at': _iso(started + duration_s), 'duration_s': duration_s}
+    artifacts = {'raw_log': {'key': 'raw.log', 'sha256': _store.sha256_bytes(text.encode()), 'bytes': len(text)}}
+    parameters = {'threads': 2, 'repetitions': repetitions, 'timeout_s': 3600}
+    return _result.document(job, instance, SYSTEM, BUILD, parameters, metrics, checks, passed, artifacts)
+
+
+def store_job(store, run_id, job_id, instance_type, price=None, states=('launched', 'running', 'completed'),
+              output=STREAM_OK, deadline_epoch=None, region='us-east-1', result=True):
+    """Write one job; returns its prefix. `states`: sentinels to write, in order."""
+    benchmark = output[0]
+    prefix = _store.job_prefix(run_id, region, instance_type, benchmark, job_id)
+    instance = {'type': instance_type, 'id': 'i-%s' % job_id[-8:], 'region': region, 'availability_zone': region + 'a',
+                'market': 'on-demand', 'price_per_hour_usd': price, 'ami': 'ami-1', 'hostname': 'ip-10-0-0-1',
+                'launched_at': LAUNCHED_AT}
+    for state in states:
+        if state == 'launched':
+            store.put_json(prefix + '/status-launched.json', {
+                'state': 'launched', 'run_id': run_id, 'job_id': job_id, 'instance_id': instance['id'],
+                'market': 'on-demand', 'price_per_hour_usd': price, 'started_at': LAUNCHED_AT,
+                'deadline': _iso(deadline_epoch or 0), 'deadline_epoch': deadline_epoch or 4102444800})
+            continue
+        if state in ('completed', 'failed') and result:
+            doc = result_document(run_id, job_id, instance, output)
+            sums = {'raw.log': store.put(prefix + '/raw.log', read_fixture(benchmark, output[1]).encode()),
+                    'result.json': store.put_json(prefix + '/result.json', doc)}
+            store.put(prefix + '/SHA256SUMS', ''.join('%s  %s\n' % (meta['sha256'], name)
+                                                      for name, meta in sorted(sums.items())).encode())
+        store.put_json(prefix + '/status-%s.json' % state, {'state': state})
+    return prefix

@@ -1,0 +1,106 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""End to end, fire and forget: moto (EC2) + SeaweedFS (S3) + an sshd test host as the instance.
+launch.yml starts the job and returns; the controller is gone (its SSH connections killed too);
+the job finishes on its own, stores everything and powers off; collect.yml finds it all."""
+
+import csv
+import json
+import os
+import time
+
+from harness import ec2
+from harness.ansible_runner import run_playbook, write_inventory
+from harness.processes import pids_mentioning, terminate_pid
+
+RUN = 'ff-e2e'
+
+
+def _keys(client, bucket, prefix=''):
+    pages = client.get_paginator('list_objects_v2').paginate(Bucket=bucket, Prefix=prefix)
+    return sorted(item['Key'] for page in pages for item in page.get('Contents', []))
+
+
+def _wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+def test_launch_returns_the_job_finishes_without_the_controller_and_collect_reports_it(
+        tmp_path, ansible_home, moto, seaweed, s3_instance_host, mirror):
+    bucket = seaweed.create_bucket('ff-e2e-results')
+    s3 = seaweed.client()
+    plan = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'})
+    work = tmp_path / 'work'
+    extra = ec2.launch_vars(RUN, plan, [s3_instance_host], mirror, work, instancebench_wait=False,
+                            instancebench_manifest_dir=str(tmp_path / 'manifests'),
+                            # Long enough that the job is still running when launch.yml returns.
+                            stream_ntimes=300, stream_repetitions=2)
+    # The controller: EC2 calls go to moto, S3 calls (plan check, launched record) to SeaweedFS.
+    env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url, INSTANCEBENCH_RUN_LOG=str(tmp_path / 'run-log.jsonl'))
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    launch = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
+    returned = time.time()
+    assert launch.returncode == 0, launch.stdout[-6000:]
+    assert '1 jobs started and run on their own' in launch.stdout
+
+    # The controller is gone: kill what it left behind (its SSH master connection) too.
+    for pid in pids_mentioning(s3_instance_host.control_dir):
+        terminate_pid(pid)
+    prefix = 'ib/runs/run=%s/region=us-east-1/type=c7a.large/benchmark=stream/' % RUN
+    in_flight = [k.rsplit('/', 1)[1] for k in _keys(s3, bucket, prefix)]
+    assert 'status-launched.json' in in_flight and 'status-completed.json' not in in_flight, \
+        'launch.yml should return while the job still runs: %s' % in_flight
+    [instance] = ec2.instances(moto, RUN)
+    assert instance['State']['Name'] == 'running', 'the controller must leave a background job alone'
+
+    _wait_for(lambda: any(k.endswith('/status-completed.json') for k in _keys(s3, bucket, prefix)), 300,
+              'the job to complete on its own')
+    names = sorted(k.rsplit('/', 1)[1] for k in _keys(s3, bucket, prefix))
+    assert names == ['SHA256SUMS', 'job.json', 'raw.log', 'result.json', 'status-completed.json',
+                     'status-launched.json', 'status-running.json', 'system.json']
+    job_dir = _keys(s3, bucket, prefix)[0].rsplit('/', 1)[0]
+    record = json.loads(s3.get_object(Bucket=bucket, Key=job_dir + '/status-launched.json')['Body'].read())
+    assert record['instance_id'] == instance['InstanceId'] and record['market'] == 'on-demand'
+    assert record['price_per_hour_usd'] == 0.10264 and record['plan']['max_runtime_minutes'] == 30
+    assert record['deadline_epoch'] - returned < 31 * 60
+    poweroff_log = work / 'poweroff-standin.log'
+    _wait_for(poweroff_log.exists, 30, 'the power-off stand-in')
+    assert len(poweroff_log.read_text().splitlines()) == 1
+    # Ansible's status file of the background job sits in the one private directory asked for.
+    assert (work / 'async').stat().st_mode & 0o777 == 0o700
+    statuses = [json.loads(p.read_text()) for p in (work / 'async').iterdir() if p.is_file()]
+    assert [s.get('state') for s in statuses] == ['completed'] and statuses[0]['powered_off'] is True
+
+    manifest = json.loads((tmp_path / 'manifests' / ('%s.json' % RUN)).read_text())
+    assert manifest['results_store'] == 's3://%s/ib' % bucket
+    assert [(j['state'], j['instance']['id']) for j in manifest['jobs']] == [('running', instance['InstanceId'])]
+
+    report_dir = tmp_path / 'report'
+    collect_vars = {'instancebench_results_store': 's3://%s/ib' % bucket, 'instancebench_run_id': RUN,
+                    'instancebench_report_dir': str(report_dir), 'instancebench_collect_terminate': True}
+    # The stand-in power-off does not reach moto: the instance still shows running, and collect's
+    # optional clean-up terminates the instances of jobs that are over.
+    assert ec2.instances(moto, RUN, states=('running',))
+    collect = run_playbook('collect.yml', inventory, ansible_home, collect_vars, env=env)
+    assert collect.returncode == 0, collect.stdout[-4000:]
+    assert 'runs %s: 1 jobs (1 completed); 100.0 %% finished' % RUN in collect.stdout
+    with open(str(report_dir / 'dataset.csv')) as handle:
+        rows = list(csv.DictReader(handle))
+    triad = [r for r in rows if r['metric'] == 'triad_bandwidth'][0]
+    assert triad['state'] == 'completed' and triad['instance_type'] == 'c7a.large' and float(triad['value']) > 1
+    # Cost: launch to the job's end, at the price it ran at.
+    assert 0 < float(triad['runtime_s']) < 600 and float(triad['cost_usd']) == \
+        round(float(triad['runtime_s']) / 3600 * 0.10264, 6)
+    assert 'c7a.large' in (report_dir / 'report.html').read_text()
+    assert not ec2.instances(moto, RUN, states=('pending', 'running'))
+    events = [json.loads(line) for line in open(str(tmp_path / 'run-log.jsonl'))]
+    assert [e['state'] for e in events if e['event'] == 'job_state'][-1] == 'running'
+
+    again = run_playbook('collect.yml', inventory, ansible_home, collect_vars, env=env)
+    assert again.returncode == 0 and again.recap['localhost']['changed'] == 0, 'a second collect changes nothing'
+    assert os.path.getsize(str(report_dir / 'dataset.jsonl')) > 0
