@@ -13,7 +13,7 @@ version_added: "0.1.0"
 author:
   - instancebench.aws contributors (@instancebench)
 description:
-  - Picks from a plan job host's variables what the run manifest keeps about the job: its id,
+  - Picks from a plan job host's variables what the run manifest keeps about the job; its id,
     instance type, benchmark and replica, the outcome launch.yml recorded (C(running) in the
     background, C(done), C(failed), C(not_launched), or C(unreachable)), the instance, and the
     store key and deadline of its C(launched) record.

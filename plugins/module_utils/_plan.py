@@ -18,6 +18,7 @@ import ipaddress
 import re
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
+from ansible_collections.instancebench.aws.plugins.module_utils import _plan_schedule
 
 BENCHMARKS = ('stream', 'fftw', 'hpl')
 MARKETS = ('on-demand', 'spot', 'spot-with-fallback')
@@ -35,7 +36,7 @@ EXPIRY_BUFFER_MINUTES = 30  # failsafe power-off comes this long after the job's
 
 TOP_LEVEL = ('name', 'region', 'availability_zones', 'instance_types', 'benchmarks', 'os', 'market',
              'max_runtime_minutes', 'results', 'sources_mirror', 'networking', 'tags',
-             'max_concurrency', 'expiry_hours', 'ssh_user', 'instances_per_type')
+             'max_concurrency', 'expiry_hours', 'ssh_user', 'instances_per_type', 'schedule')
 NETWORK_FIELDS = ('mode', 'vpc_cidr', 'subnet_ids', 'security_group_ids', 'key_name', 'public_key_file',
                   'ssh_ingress_cidrs', 'ssh_open_to_world', 'connect_via')
 
@@ -325,6 +326,9 @@ def check_plan(plan):
     if user is not None and (not isinstance(user, str) or not _SSH_USER.match(user)):
         problems.append(problem('ssh_user', '%r is not a login name' % (user,)))
     out['ssh_user'] = user
+    out['schedule'], more = _plan_schedule.check_schedule(plan.get('schedule'), out['instance_types'],
+                                                          out['benchmarks'], MARKETS)
+    problems.extend(more)
     return out, problems
 
 
@@ -346,14 +350,24 @@ def launch_attempts(market, zones):
     return on_demand
 
 
-def expand_jobs(plan, run_id, type_info, offered_zones, prices=None):
+def expand_jobs(plan, run_id, type_info, offered_zones, prices=None, windows=None):
     """One job per (instance type, benchmark, replica): one benchmark per instance, never two at
     once; instances_per_type > 1 puts identical instances side by side (instance-to-instance spread).
+    A scheduled plan gives its jobs explicitly: those of `windows` (see _plan_schedule).
 
     type_info: {type: {architecture, vcpus, cores, threads_per_core, clock_ghz, manufacturer, memory_mib}}
     offered_zones: {type: [zones offering it, in plan order]}; prices: {type: usd per hour or None}.
     """
     jobs = []
+    if plan.get('schedule'):
+        for window in windows or []:
+            for entry in window['jobs']:
+                job = _job_entry(dict(plan, market=entry['market']), run_id, entry['instance_type'], entry['benchmark'],
+                                 0, len(jobs), type_info, offered_zones, prices, entry['variant'])
+                job.update(window=window['name'], role_vars=entry.get('role_vars', {}),
+                           estimated_minutes=entry.get('estimated_minutes'))
+                jobs.append(job)
+        return jobs
     replicas = range(plan.get('instances_per_type', 1))
     for instance_type in plan['instance_types']:
         for benchmark in plan['benchmarks']:
@@ -363,8 +377,8 @@ def expand_jobs(plan, run_id, type_info, offered_zones, prices=None):
     return jobs
 
 
-def _job_entry(plan, run_id, instance_type, benchmark, replica, index, type_info, offered_zones, prices):
-    variant = 'default'
+def _job_entry(plan, run_id, instance_type, benchmark, replica, index, type_info, offered_zones, prices,
+               variant='default'):
     return {
         'job_id': _job.job_id(run_id, plan['region'], instance_type, benchmark, variant, replica),
         'run_id': run_id,
@@ -378,4 +392,6 @@ def _job_entry(plan, run_id, instance_type, benchmark, replica, index, type_info
         'hardware': type_info[instance_type],
         'on_demand_price_per_hour_usd': (prices or {}).get(instance_type),
         'attempts': launch_attempts(plan['market'], offered_zones[instance_type]),
+        'window': None,
+        'role_vars': {},
     }

@@ -14,11 +14,11 @@ short_description: Record a launched job in the results store (the C(launched) s
 version_added: "0.1.0"
 description:
   - Writes C(status-launched.json) under the job's directory
-    C(runs/run=<run_id>/region=<region>/type=<instance type>/benchmark=<benchmark>/job=<job_id>/):
+    C(runs/run=<run_id>/region=<region>/type=<instance type>/benchmark=<benchmark>/job=<job_id>/), with the
     run id, job id, the plan, instance id, market, price per hour, when the instance was started,
     and the job's deadline (launch time + O(max_runtime_minutes), as a time and in seconds since
     the epoch).
-  - The deadline is what collect compares the clock with: a job with no terminal sentinel after
+  - The deadline is what collect compares the clock with; a job with no terminal sentinel after
     its deadline is C(timed_out).
   - Idempotent: an existing record with the same content is left alone.
 author:

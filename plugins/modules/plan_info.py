@@ -53,6 +53,20 @@ options:
     description: Region of the Pricing API endpoint.
     type: str
     default: us-east-1
+  window:
+    description:
+      - For a plan with a C(schedule) (from playbooks/schedule.yml), which windows' jobs to return;
+        a window name, C(due) (every window whose start has passed; jobs already done or running
+        are skipped by launch.yml) or C(all). Must be empty for a plan without a schedule.
+    type: str
+    default: ''
+  max_in_flight:
+    description:
+      - At most this many jobs of the run running at once (jobs started earlier and still running
+        count); jobs beyond are returned with C(deferred=true) for a later invocation. 0 for no
+        limit (when launch.yml waits for each job, its batches limit instead).
+    type: int
+    default: 0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -118,6 +132,15 @@ jobs:
     result_stored:
       description: This run already has a result for the job in the results bucket; launch.yml launches nothing for it.
       type: bool
+    store_state:
+      description:
+        - What the results store says of the job in this run. C(none) (not started), C(in_flight)
+          (launched, no terminal sentinel, deadline not passed; never launched twice), C(over)
+          (finished without a result, or past its deadline), C(stored) (has a result).
+      type: str
+    deferred:
+      description: Not to be launched now, to keep within O(max_in_flight).
+      type: bool
 architectures:
   description: Architectures the plan needs (C(x86_64), C(arm64)), sorted.
   returned: success
@@ -160,8 +183,11 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _collect
 from ansible_collections.instancebench.aws.plugins.module_utils import _plan
+from ansible_collections.instancebench.aws.plugins.module_utils import _plan_schedule
 from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
 _RUN_ID = re.compile(r'^[A-Za-z0-9._-]{1,48}$')  # IAM names: 'instancebench-' + run id <= 64
@@ -309,16 +335,33 @@ def _check_buckets(s3, plan):
     return problems
 
 
-def _stored_results(s3, plan, run_id):
-    """Job ids of this run that already have a result.json in the results store."""
-    prefix = '/'.join(part for part in (plan['results']['prefix'], 'runs', 'run=%s' % run_id) if part) + '/'
-    done = set()
-    for page in s3.get_paginator('list_objects_v2').paginate(Bucket=plan['results']['bucket'], Prefix=prefix):
-        for item in page.get('Contents', []):
-            parts = item['Key'][len(prefix):].split('/')
-            if parts[-1] == 'result.json' and len(parts) > 1 and parts[-2].startswith('job='):
-                done.add(parts[-2][len('job='):])
-    return done
+def _store_states(s3, plan, run_id, now):
+    """{job id: stored | in_flight | over} for the jobs this run already has in the results store:
+    a result (stored), a launched record with no terminal sentinel before its deadline
+    (in_flight: running on its own, never to be launched twice), or finished without a result
+    or past its deadline (over)."""
+    store = _store.S3Store(plan['results']['bucket'], plan['results']['prefix'], client=s3)
+    states = {}
+    for prefix, names, parts in _collect.group_jobs(store.list('runs/run=%s/' % run_id)):
+        if 'result.json' in names:
+            states[parts['job_id']] = 'stored'
+            continue
+        launched = None
+        if _collect.job_state(names) not in _collect.TERMINAL_STATES and 'status-launched.json' in names:
+            launched = store.get_json(prefix + '/status-launched.json')
+        state, _reason = _collect.derive_state(names, launched, now)
+        states[parts['job_id']] = 'over' if state in _collect.TERMINAL_STATES else 'in_flight'
+    return states
+
+
+def _limit_in_flight(jobs, max_in_flight):
+    """Defer the jobs to launch beyond `max_in_flight` instances alive at once (0: no limit)."""
+    room = max_in_flight - sum(1 for job in jobs if job['store_state'] == 'in_flight')
+    for job in jobs:
+        job['deferred'] = False
+        if max_in_flight and job['store_state'] == 'none':
+            job['deferred'] = room <= 0
+            room -= 1
 
 
 def _spot_prices(ec2, plan, zones):
@@ -368,10 +411,19 @@ def main():
             price_table=dict(type='dict', default={}),
             use_pricing_api=dict(type='bool', default=True),
             pricing_region=dict(type='str', default='us-east-1'),
+            max_in_flight=dict(type='int', default=0),
+            window=dict(type='str', default=''),
         ),
         supports_check_mode=True,
     )
     plan, problems = _plan.check_plan(module.params['plan'])
+    windows = None
+    if plan.get('schedule'):
+        windows, why = _plan_schedule.select_windows(plan['schedule'], module.params['window'], time.time())
+        problems.extend([why] if why else [])
+    elif module.params['window']:
+        problems.append(_plan.problem('window', 'this plan has no schedule; leave instancebench_window out, or make '
+                                      'a schedule with playbooks/schedule.yml'))
     if not _RUN_ID.match(module.params['run_id']):
         problems.append(_plan.problem('run_id', '%r: use 1-48 letters, digits, ".", "_" and "-"' % module.params['run_id']))
     if problems:
@@ -404,14 +456,16 @@ def main():
 
     prices = _prices(module, plan)
     jobs = _plan.expand_jobs(plan, module.params['run_id'], found, in_order,
-                             dict((name, usd) for name, (usd, _source) in prices.items()))
+                             dict((name, usd) for name, (usd, _source) in prices.items()), windows)
     try:
-        done = _stored_results(s3, plan, module.params['run_id'])
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        module.fail_json_aws(exc, msg='Could not list the results of run %s' % module.params['run_id'])
+        states = _store_states(s3, plan, module.params['run_id'], time.time())
+    except (_store.StoreError, ValueError) as exc:
+        module.fail_json(msg='Could not read the results of run %s: %s' % (module.params['run_id'], exc))
     for job in jobs:
         job['price_source'] = prices[job['instance_type']][1]
-        job['result_stored'] = job['job_id'] in done
+        job['store_state'] = states.get(job['job_id'], 'none')
+        job['result_stored'] = job['store_state'] == 'stored'
+    _limit_in_flight(jobs, module.params['max_in_flight'])
     try:
         _price_attempts(jobs, _spot_prices(ec2, plan, zones))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:

@@ -26,7 +26,7 @@ description:
   - With an C(s3://) store, every write goes through a local spool first (under O(chdir)) and is
     sent in order, retried with back-off for up to O(upload_timeout) seconds when S3 cannot be
     reached; a second run of the job sends what an earlier one left spooled.
-  - Meant to run under C(async) with C(poll: 0) on a benchmark instance: with O(power_off_command)
+  - Meant to run under C(async) with C(poll=0) on a benchmark instance; with O(power_off_command)
     the host powers itself off once every object is stored (an EC2 instance launched with
     shutdown behaviour C(terminate) then terminates). It is not powered off while objects are
     still spooled; the instance's boot-time failsafe stops it at its deadline.

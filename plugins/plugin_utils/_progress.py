@@ -12,8 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-ORDER = ('started', 'launched', 'running', 'completed', 'done', 'failed', 'timed_out', 'not_launched')
-TERMINAL = frozenset(('completed', 'done', 'failed', 'timed_out', 'not_launched'))
+ORDER = ('started', 'launched', 'running', 'completed', 'done', 'failed', 'timed_out', 'not_launched', 'deferred')
+# Terminal for this invocation: a deferred job waits for the next one.
+TERMINAL = frozenset(('completed', 'done', 'failed', 'timed_out', 'not_launched', 'deferred'))
 
 
 def short_action(action):
@@ -72,11 +73,12 @@ def collect_states(result):
 
 
 def counts(states):
-    """{state: number of jobs}, states in ORDER."""
+    """{state: number of jobs}, states in ORDER, any other (e.g. unknown) after them."""
     found = {}
     for state in states.values():
         found[state] = found.get(state, 0) + 1
-    return dict((state, found[state]) for state in ORDER if state in found)
+    ordered = [state for state in ORDER if state in found] + sorted(set(found) - set(ORDER))
+    return dict((state, found[state]) for state in ordered)
 
 
 def summary_line(states, elapsed_s):

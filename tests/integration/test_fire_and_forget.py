@@ -104,3 +104,47 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
     again = run_playbook('collect.yml', inventory, ansible_home, collect_vars, env=env)
     assert again.returncode == 0 and again.recap['localhost']['changed'] == 0, 'a second collect changes nothing'
     assert os.path.getsize(str(report_dir / 'dataset.jsonl')) > 0
+
+
+def test_max_concurrency_holds_across_invocations_and_nothing_starts_twice(
+        tmp_path, ansible_home, moto, seaweed, s3_instance_host, mirror):
+    """Background jobs outlive launch.yml, so max_concurrency counts the run's jobs still running:
+    the second job waits (deferred), a launch while the first runs starts nothing, the next one
+    after it finished starts the second."""
+    run = 'ff-limit'
+    bucket = seaweed.create_bucket('ff-limit-results')
+    s3 = seaweed.client()
+    plan = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'}, instances_per_type=2,
+                    max_concurrency=1)
+    work = tmp_path / 'work'
+    extra = ec2.launch_vars(run, plan, [s3_instance_host, s3_instance_host], mirror, work, instancebench_wait=False,
+                            instancebench_manifest_dir=str(tmp_path / 'manifests'),
+                            stream_ntimes=600, stream_repetitions=2)   # ~30 s: outlives the second launch's check
+    env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    prefix = 'ib/runs/run=%s/' % run
+
+    def completed():
+        return sum(1 for k in _keys(s3, bucket, prefix) if k.endswith('/status-completed.json'))
+
+    first = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
+    assert first.returncode == 0, first.stdout[-6000:]
+    assert '1 jobs started and run on their own' in first.stdout and '1 jobs deferred (max_concurrency 1)' in first.stdout
+    assert len(ec2.instances(moto, run)) == 1
+
+    second = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
+    assert second.returncode == 0, second.stdout[-6000:]
+    assert completed() == 0, 'the first job must still be running for this check to mean anything'
+    assert 'already running in this run' in second.stdout and '1 jobs deferred' in second.stdout
+    assert len(ec2.instances(moto, run)) == 1, 'nothing may start while max_concurrency jobs run'
+
+    _wait_for(lambda: completed() == 1, 300, 'the first job')
+    third = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
+    assert third.returncode == 0, third.stdout[-6000:]
+    assert '1 jobs started and run on their own' in third.stdout and 'deferred' not in third.stdout.split('TASK [Fail when')[-1]
+    assert len(ec2.instances(moto, run)) == 2
+    _wait_for(lambda: completed() == 2, 300, 'the second job')
+    launched = [k for k in _keys(s3, bucket, prefix) if k.endswith('/status-launched.json')]
+    assert len(launched) == 2 and len(set(k.split('/job=')[1] for k in launched)) == 2
+    manifest = json.loads((tmp_path / 'manifests' / ('%s.json' % run)).read_text())
+    assert sorted(j['state'] for j in manifest['jobs']) == ['done', 'running']

@@ -39,3 +39,5 @@ def test_collect_rows_and_the_summary_line():
     assert _progress.summary_line(states, 125.9) == 'instancebench 2:05 | 3 jobs: 2 completed, 1 failed'
     assert _progress.summary_line({}, 0) == 'instancebench 0:00 | 0 jobs'
     assert _progress.summary_line({'x': 'not_launched'}, 1) == 'instancebench 0:01 | 1 job: 1 not launched'
+    assert _progress.summary_line({'x': 'unknown', 'y': 'deferred', 'z': 'running'}, 1) == \
+        'instancebench 0:01 | 3 jobs: 1 running, 1 deferred, 1 unknown', 'no state is dropped from the counts'

@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: the `schedule` part of a plan (written by playbooks/schedule.yml) — its check, and
+which windows one launch.yml invocation runs."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import calendar
+import re
+import time
+
+_NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,60}$')
+_VARIANT = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}$')
+_STAMP = '%Y-%m-%dT%H:%M:%SZ'
+
+
+def _problem(field, message):
+    return '%s: %s' % (field, message)
+
+
+def _epoch(text):
+    try:
+        return calendar.timegm(time.strptime(text, _STAMP))
+    except (TypeError, ValueError):
+        return None
+
+
+def check_schedule(schedule, instance_types, benchmarks, markets):
+    """(normalized schedule or None, problems)."""
+    if schedule is None:
+        return None, []
+    problems = []
+    if not isinstance(schedule, dict) or not isinstance(schedule.get('windows'), list) or not schedule['windows']:
+        return None, [_problem('schedule', 'must hold a non-empty windows list; regenerate it with playbooks/schedule.yml')]
+    windows, names = [], set()
+    for index, window in enumerate(schedule['windows']):
+        where = 'schedule.windows[%d]' % index
+        if not isinstance(window, dict) or not _NAME.match(str(window.get('name', ''))):
+            problems.append(_problem(where, 'needs a name of lowercase letters, digits and "-"'))
+            continue
+        start, end = _epoch(window.get('start')), _epoch(window.get('end'))
+        if start is None or end is None or end <= start:
+            problems.append(_problem(where, 'start and end must be UTC times (%s) with end after start' % _STAMP))
+        if window['name'] in names:
+            problems.append(_problem(where, 'window %s is listed twice' % window['name']))
+        names.add(window['name'])
+        jobs = window.get('jobs')
+        if not isinstance(jobs, list):
+            problems.append(_problem(where + '.jobs', 'must be a list'))
+            continue
+        for number, job in enumerate(jobs):
+            problems.extend(_check_job('%s.jobs[%d]' % (where, number), job, instance_types, benchmarks, markets))
+        windows.append(dict(window, start_epoch=start, end_epoch=end))
+    return dict(schedule, windows=windows), problems
+
+
+def _check_job(where, job, instance_types, benchmarks, markets):
+    if not isinstance(job, dict):
+        return [_problem(where, 'must be a mapping')]
+    problems = []
+    if job.get('instance_type') not in instance_types:
+        problems.append(_problem(where + '.instance_type', '%r is not in instance_types' % (job.get('instance_type'),)))
+    if job.get('benchmark') not in benchmarks:
+        problems.append(_problem(where + '.benchmark', '%r is not in benchmarks' % (job.get('benchmark'),)))
+    if not _VARIANT.match(str(job.get('variant', ''))):
+        problems.append(_problem(where + '.variant', 'needs a variant name'))
+    if job.get('market') not in markets:
+        problems.append(_problem(where + '.market', 'choose from %s' % ', '.join(markets)))
+    if not isinstance(job.get('role_vars', {}), dict):
+        problems.append(_problem(where + '.role_vars', 'must be a mapping of role variables'))
+    return problems
+
+
+def select_windows(schedule, selector, now_epoch):
+    """(windows to run now, problem or None). selector: a window name, `due` (every window that
+    has opened: what a timer runs; jobs done or running are skipped later) or `all`."""
+    if not selector:
+        return [], _problem('window', 'this plan is a schedule: choose a window with -e instancebench_window=<name>, '
+                            '`due` (every window opened by now) or `all`')
+    if selector == 'all':
+        return schedule['windows'], None
+    if selector == 'due':
+        return [w for w in schedule['windows'] if w['start_epoch'] is not None and w['start_epoch'] <= now_epoch], None
+    found = [w for w in schedule['windows'] if w['name'] == selector]
+    if not found:
+        return [], _problem('window', '%r is not a window of this plan; it has %s' % (
+            selector, ', '.join(w['name'] for w in schedule['windows'][:12]) + (' ...' if len(schedule['windows']) > 12 else '')))
+    return found, None

@@ -1,0 +1,95 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""playbooks/schedule.yml against moto (offerings per region, Service Quotas): plan files that
+launch.yml's plan check accepts, byte-identical on a second run; refusals before planning; and a
+due window of a generated plan launched, its job run with its variant's variables."""
+
+import datetime
+import json
+import os
+import time
+
+import yaml
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _plan
+from harness import ec2
+from harness.ansible_runner import REPO, run_playbook, write_inventory
+
+with open(os.path.join(REPO, 'playbooks', 'schedules', 'example.yml')) as _handle:
+    EXAMPLE = yaml.safe_load(_handle)['instancebench_schedule']
+
+
+def _schedule(tmp_path, ansible_home, moto, request):
+    return run_playbook('schedule.yml', write_inventory(str(tmp_path / 'hosts.yml'), {}), ansible_home,
+                        {'instancebench_schedule': request, 'instancebench_plan_dir': str(tmp_path / 'plans')},
+                        env=moto.env())
+
+
+def test_the_example_schedule_becomes_a_plan_launch_accepts(tmp_path, ansible_home, moto):
+    first = _schedule(tmp_path, ansible_home, moto, EXAMPLE)
+    assert first.returncode == 0, first.stdout[-4000:]
+    path = tmp_path / 'plans' / 'weekly-seed-us-east-1.yml'
+    text = path.read_text()
+    assert '60 jobs in' in first.stdout and 'USD all on-demand' in first.stdout
+    plan = yaml.safe_load(text)['instancebench_plan']
+    checked, problems = _plan.check_plan(plan)
+    assert problems == [], problems
+    jobs = [job for window in checked['schedule']['windows'] for job in window['jobs']]
+    assert len(jobs) == 60 and plan['max_concurrency'] == 5
+    hpl_blis = [job for job in jobs if job['benchmark'] == 'hpl' and job['variant'] == 'blis']
+    assert hpl_blis and all(job['role_vars'] == {'hpl_blas': 'blis'} for job in hpl_blis)
+    assert plan['results'] == EXAMPLE['plan']['results'], 'launch settings are carried into the plan'
+    # The same request again: the same bytes (and no change reported).
+    second = _schedule(tmp_path, ansible_home, moto, EXAMPLE)
+    assert second.returncode == 0 and path.read_text() == text
+    assert second.recap['localhost']['changed'] == 0
+
+
+def test_a_family_not_offered_and_a_quota_below_one_instance_are_refused(tmp_path, ansible_home, moto):
+    request = dict(EXAMPLE, families={'m7i': ['large'], 'zz9': ['large', 'xlarge']}, vcpu_quota={'m7i': 1})
+    proc = _schedule(tmp_path, ansible_home, moto, request)
+    assert proc.returncode != 0
+    assert 'vcpu_quota.m7i: quota 1 vCPUs is smaller than one m7i.large (2 vCPUs)' in proc.stdout
+    request = dict(EXAMPLE, families={'m7i': ['large'], 'zz9': ['large', 'xlarge']})
+    proc = _schedule(tmp_path, ansible_home, moto, request)
+    assert proc.returncode != 0
+    assert 'families.zz9: no size of zz9 is offered in us-east-1' in proc.stdout, proc.stdout[-3000:]
+    assert not (tmp_path / 'plans').exists(), 'nothing is written when the request is refused'
+
+
+def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
+        tmp_path, ansible_home, moto, seaweed, s3_instance_host, mirror):
+    """schedule.yml -> plan file -> launch.yml -e instancebench_window=due: the window's job runs
+    with its variant's role variables (STREAM one-thread: 1 thread) and lands in S3 by its job id."""
+    bucket = seaweed.create_bucket('schedule-run')
+    today = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')
+    plan_settings = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'})
+    request = {'name': 'sched-run', 'regions': ['us-east-1'], 'families': {'c7a': ['large']},
+               'benchmarks': {'stream': ['one-thread']}, 'days': 1, 'start_date': today,
+               'windows': [{'name': 'allday', 'start': '00:00', 'hours': 24, 'focus': ['stream']}],
+               'max_jobs_per_day': 5, 'max_concurrent': 2,
+               'plan': dict((k, plan_settings[k]) for k in ('results', 'networking', 'tags'))}
+    env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    planned = run_playbook('schedule.yml', inventory, ansible_home, {'instancebench_schedule': request,
+                                                                     'instancebench_plan_dir': str(tmp_path / 'plans')},
+                           env=env)
+    assert planned.returncode == 0, planned.stdout[-3000:]
+    plan = yaml.safe_load((tmp_path / 'plans' / 'sched-run-us-east-1.yml').read_text())['instancebench_plan']
+    extra = ec2.launch_vars('sched-run', plan, [s3_instance_host], mirror, tmp_path / 'work', instancebench_wait=False,
+                            instancebench_window='due', instancebench_manifest_dir=str(tmp_path / 'manifests'))
+    no_window = run_playbook('launch.yml', inventory, ansible_home, dict(extra, instancebench_window=''), env=env)
+    assert no_window.returncode != 0 and 'window: this plan is a schedule' in no_window.stdout
+    launch = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
+    assert launch.returncode == 0, launch.stdout[-5000:]
+    client = seaweed.client()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        keys = [item['Key'] for item in client.list_objects_v2(Bucket=bucket).get('Contents', [])]
+        if any(k.endswith('/status-completed.json') for k in keys):
+            break
+        time.sleep(1)
+    [result_key] = [k for k in keys if k.endswith('/result.json')]
+    assert '/type=c7a.large/benchmark=stream/job=stream-one-thread-' in result_key
+    doc = json.loads(client.get_object(Bucket=bucket, Key=result_key)['Body'].read())
+    assert doc['job']['variant'] == 'one-thread' and doc['parameters']['threads'] == 1, 'the variant set 1 thread'
