@@ -104,7 +104,7 @@ def collect(server, bucket, workdir):
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    out, _ = proc.communicate()
+    out = proc.communicate()[0]
     wall = time.monotonic() - started
     done.set()
     sampler.join()
@@ -125,7 +125,7 @@ def main():
         print('filled SeaweedFS with %d jobs (%d objects) in %.1f s' % (jobs, 8 * jobs, time.monotonic() - started))
         wall, peak, out = collect(server, bucket, workdir)
         with open(os.path.join(workdir, 'report', 'dataset.jsonl')) as handle:
-            records = sum(1 for _ in handle)
+            records = sum(1 for _line in handle)
         summary = [line for line in out.splitlines() if line.strip().strip('"').startswith('runs %s' % RUN)]
         print('collect.yml over %d jobs: %.1f s wall; peak RSS of the controller process tree %.0f MB, '
               'largest process %.0f MB; %d dataset records' % (jobs, wall, peak['total'] / 1024.0,

@@ -49,7 +49,7 @@ def main():
     data = _load('roles/schedule/vars/main.yml', '_schedule_data')
     table = _load('roles/ec2_provision/vars/prices.yml', '_ec2_provision_prices')
     timings = []
-    for _ in range(20):
+    for _repeat in range(20):
         started = time.perf_counter()
         windows, summary = plan_once(request, data, table)
         timings.append(time.perf_counter() - started)
@@ -72,10 +72,10 @@ def main():
     if proc.returncode != 0:
         raise SystemExit(proc.stdout[-3000:])
     print('ansible-playbook playbooks/schedule.yml (moto: offerings, Service Quotas; writes the plan): %.1f s wall' % wall)
+    figures = (summary['jobs'], summary['windows_used'], summary['windows'], summary['days_used'], summary['days'],
+               summary['estimated_instance_hours'], summary['estimated_cost_usd'], summary['estimated_cost_on_demand_usd'])
     print('%d jobs in %d of %d windows over %d of %d days; %.1f instance-hours; estimated %.2f USD with spot from '
-          'xlarge up, %.2f USD all on-demand' % (summary['jobs'], summary['windows_used'], summary['windows'],
-                                                summary['days_used'], summary['days'], summary['estimated_instance_hours'],
-                                                summary['estimated_cost_usd'], summary['estimated_cost_on_demand_usd']))
+          'xlarge up, %.2f USD all on-demand' % figures)
     for window in windows:
         if window['jobs']:
             kinds = sorted(set(j['size'] for j in window['jobs']))

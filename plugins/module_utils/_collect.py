@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import multiprocessing
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -176,23 +177,47 @@ def summary(doc):
     return '%s %.4g %s' % (first['name'], first['value'], first['unit'])
 
 
-def run_prefixes(run_ids):
-    return ['runs/run=%s/' % run for run in run_ids] if run_ids else ['runs/']
+def partitions(store, run_ids):
+    """The run/region/type partitions to read, by delimiter listings (no object is listed)."""
+    runs = ['runs/run=%s/' % run for run in run_ids] if run_ids else store.list_dirs('runs/')
+    return [kind for run in runs for region in store.list_dirs(run) for kind in store.list_dirs(region)]
 
 
-def collect_rows(store, run_ids=None, now=None, workers=16):
-    """Rows in key order, produced as they are read (a generator: the caller may stream them).
-    `workers` reads in parallel: with S3 each job costs a round trip."""
-    jobs = []
-    for prefix in run_prefixes(run_ids):
-        jobs.extend(group_jobs(store.list(prefix)))
+def _inspect_partition(store, partition, now, workers):
+    jobs = group_jobs(store.list(partition))
     if workers <= 1 or len(jobs) < 2:
-        for prefix, names, parts in jobs:
-            yield inspect_job(store, prefix, names, parts, now)
-        return
+        return [inspect_job(store, prefix, names, parts, now) for prefix, names, parts in jobs]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for row in pool.map(lambda job: inspect_job(store, job[0], job[1], job[2], now), jobs):
-            yield row
+        return list(pool.map(lambda job: inspect_job(store, job[0], job[1], job[2], now), jobs))
+
+
+_CHILD = {}
+
+
+def _child_start(store_factory, now, workers):
+    _CHILD.update(store=store_factory(), now=now, workers=workers)
+
+
+def _child_partition(partition):
+    return _inspect_partition(_CHILD['store'], partition, _CHILD['now'], _CHILD['workers'])
+
+
+def collect_rows(store, run_ids=None, now=None, workers=16, processes=1, store_factory=None):
+    """Rows in key order, partition by partition (a generator: the caller streams them).
+    `workers` threads read each partition's results in parallel (with S3 each job costs a round
+    trip); with `processes` > 1 and a `store_factory` (each process opens its own store: S3
+    clients do not survive a fork), partitions are read by that many processes, since parsing
+    answers is CPU work a single Python process does one at a time."""
+    found = partitions(store, run_ids)
+    if processes > 1 and store_factory is not None and len(found) > 1:
+        context = multiprocessing.get_context('fork')
+        with context.Pool(min(processes, len(found)), initializer=_child_start,
+                          initargs=(store_factory, now, workers)) as pool:
+            for rows in pool.imap(_child_partition, found):
+                yield from rows
+        return
+    for partition in found:
+        yield from _inspect_partition(store, partition, now, workers)
 
 
 def collect(store, run_id=None, now=None):

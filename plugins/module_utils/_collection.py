@@ -17,13 +17,14 @@ DATASET_FILES = ('dataset.jsonl', 'dataset.csv')
 REPORT_FILES = ('report.md', 'report.html')
 
 
-def write_collection(store, run_ids, dest, now, workers=16, commit=True):
-    """Returns {changed, summary, headline, job_states, table, files}. commit=False writes nothing."""
+def write_collection(store, run_ids, dest, now, workers=16, commit=True, processes=1, store_factory=None):
+    """Returns {changed, summary, headline, job_states, finished_instances, table, files}.
+    commit=False writes nothing. processes/store_factory: see _collect.collect_rows."""
     writer = _dataset.DatasetWriter(dest, commit)
     aggregate = _dataset.Aggregate()
     states = {}
     finished_instances = {}  # {region: [instance ids of jobs that are over]} (EC2 jobs only)
-    for row in _collect.collect_rows(store, run_ids, now, workers):
+    for row in _collect.collect_rows(store, run_ids, now, workers, processes, store_factory):
         aggregate.add(row)
         states[row['job_id']] = row['state']
         if row['state'] in _collect.TERMINAL_STATES and row.get('instance_id') and row['region'] != 'local':

@@ -73,6 +73,13 @@ def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0):
     return {'rc': rc, 'timed_out': sent is not None, 'duration_s': time.monotonic() - started, 'signal': sent}
 
 
+def start_detached(argv):
+    """Start `argv` in its own session and do not wait: e.g. a power-off, which must not hold
+    back the module's own answer."""
+    subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
+
+
 def _die_with_parent():
     """In the child: SIGKILL when this module dies. The benchmark has its own session (so our
     timeout can signal its whole group), which also hides it from async's hard-limit kill of

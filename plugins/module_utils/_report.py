@@ -50,8 +50,8 @@ def text_lines(summary, headline, width=78):
     for problem in summary['problems']:
         lines.append(('PROBLEM %s: %s' % (problem['job_id'], '; '.join(problem['problems'])))[:width * 2])
     if summary['jobs_with_problems'] > len(summary['problems']):
-        lines.append('... %d more jobs with problems (see the report)' % (summary['jobs_with_problems']
-                                                                       - len(summary['problems'])))
+        more = summary['jobs_with_problems'] - len(summary['problems'])
+        lines.append('... %d more jobs with problems (see the report)' % more)
     return lines
 
 

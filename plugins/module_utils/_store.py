@@ -151,6 +151,13 @@ class FileStore(object):
                 keys.append(os.path.relpath(os.path.join(directory, name), self.root).replace(os.sep, '/'))
         return sorted(keys)
 
+    def list_dirs(self, prefix):
+        """The next level of 'directories' under `prefix` (ending in '/'), as keys ending in '/'."""
+        base = self._path(prefix)
+        if not os.path.isdir(base):
+            return []
+        return sorted(prefix + name + '/' for name in os.listdir(base) if os.path.isdir(os.path.join(base, name)))
+
 
 def s3_client():
     """A boto3 S3 client with the host's own credentials (on EC2: the instance profile).
@@ -239,6 +246,19 @@ class S3Store(object):
         except Exception as exc:
             raise StoreError('cannot list s3://%s/%s: %s' % (self.bucket, root, exc))
         return sorted(keys)
+
+    def list_dirs(self, prefix):
+        """The next level of 'directories' under `prefix` (ending in '/'): a delimiter listing,
+        so a run's partitions are found without listing its objects."""
+        root = self._key('') if self.prefix else ''
+        found = []
+        paginator = self.client.get_paginator('list_objects_v2')
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix), Delimiter='/'):
+                found.extend(item['Prefix'][len(root):] for item in page.get('CommonPrefixes', []))
+        except Exception as exc:
+            raise StoreError('cannot list s3://%s/%s: %s' % (self.bucket, self._key(prefix), exc))
+        return sorted(found)
 
 
 class SpooledStore(object):
@@ -329,6 +349,9 @@ class SpooledStore(object):
 
     def list(self, prefix=''):
         return self.inner.list(prefix)
+
+    def list_dirs(self, prefix):
+        return self.inner.list_dirs(prefix)
 
 
 def open_store(url):

@@ -20,7 +20,7 @@ description:
     the epoch).
   - The deadline is what collect compares the clock with; a job with no terminal sentinel after
     its deadline is C(timed_out).
-  - Idempotent: an existing record with the same content is left alone.
+  - Idempotent; an existing record with the same content is left alone.
 author:
   - instancebench.aws contributors (@instancebench)
 options:

@@ -45,9 +45,15 @@ options:
     description: The time deadlines are compared with, in seconds since the epoch; now when omitted.
     type: float
   workers:
-    description: Parallel reads (each job costs one request to S3).
+    description: Parallel reads per process (each job costs one request to S3).
     type: int
     default: 16
+  processes:
+    description:
+      - Processes reading the run's partitions (region and instance type) side by side; reading
+        S3 answers is CPU work one Python process does one at a time. 0 for one per CPU, at most 4.
+    type: int
+    default: 0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -108,6 +114,7 @@ files:
   elements: str
 """
 
+import os
 import time
 
 try:
@@ -121,13 +128,18 @@ from ansible_collections.instancebench.aws.plugins.module_utils._aws import Inst
 
 
 def _open(module):
-    url = module.params['store']
-    store = _store.open_store(url)
+    """The store; for S3 with the module's AWS settings (endpoint, credentials, region)."""
+    store = _store.open_store(module.params['store'])
     if isinstance(store, _store.S3Store):
         store = _store.S3Store(store.bucket, store.prefix, client=module.client(
             's3', config=Config(max_pool_connections=max(10, module.params['workers']),
                                 retries={'max_attempts': 5, 'mode': 'standard'})))
     return store
+
+
+def _processes(module):
+    wanted = module.params['processes'] or min(4, os.cpu_count() or 1)
+    return max(1, wanted)
 
 
 def main():
@@ -138,16 +150,19 @@ def main():
             dest=dict(type='path', required=True),
             now_epoch=dict(type='float'),
             workers=dict(type='int', default=16),
+            processes=dict(type='int', default=0),
         ),
         supports_check_mode=True,
     )
     params = module.params
-    if params['workers'] < 1:
-        module.fail_json(msg='workers must be at least 1, got %s' % params['workers'])
+    if params['workers'] < 1 or params['processes'] < 0:
+        module.fail_json(msg='workers must be at least 1 and processes 0 or more, got %s and %s'
+                         % (params['workers'], params['processes']))
     now = params['now_epoch'] if params['now_epoch'] is not None else time.time()
     try:
         outcome = _collection.write_collection(_open(module), params['run_ids'], params['dest'], now,
-                                               params['workers'], commit=not module.check_mode)
+                                               params['workers'], commit=not module.check_mode,
+                                               processes=_processes(module), store_factory=lambda: _open(module))
     except _store.StoreError as exc:
         module.fail_json(msg='cannot read the results store: %s' % exc)
     module.exit_json(**outcome)

@@ -201,7 +201,6 @@ headline:
 
 import os
 import platform
-import subprocess
 import time
 import traceback
 
@@ -347,9 +346,7 @@ def _drain_and_power_off(module, store):
     if not params['power_off_command']:
         return {}
     try:
-        # Detached: the module's own answer must still get out before the host goes down.
-        subprocess.Popen(params['power_off_command'], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        _job.start_detached(params['power_off_command'])
     except OSError as exc:
         module.warn('power off command %s failed: %s' % (params['power_off_command'], exc))
         return {}

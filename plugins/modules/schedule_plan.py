@@ -21,8 +21,8 @@ description:
     Quotas (when it answers) caps the vCPUs per family. Nothing is planned while a problem remains.
   - Placement rules (deterministic, same request gives the same plan) - size waves (all
     C(.large) first, sizes never share a window), each window's benchmark focus with rotation,
-    at most O(request.max_concurrent) jobs at once, per-family vCPU quotas at every moment, at
-    most O(request.max_jobs_per_day) jobs a day. Jobs that do not fit are refused, naming the
+    at most C(max_concurrent) jobs at once, per-family vCPU quotas at every moment, at
+    most C(max_jobs_per_day) jobs a day. Jobs that do not fit are refused, naming the
     cap to raise.
   - Each job carries its estimated duration and cost (on-demand, and with the spot policy).
 author:

@@ -28,7 +28,7 @@ def result_document(run_id, job_id, instance, output=STREAM_OK, repetitions=2, d
     benchmark, fixture, expected = output
     text = read_fixture(benchmark, fixture)
     reps = []
-    for _ in range(repetitions):
+    for _repetition in range(repetitions):
         analysed = _result.ANALYZERS[benchmark](text, expected)
         analysed[1].append({'name': 'exit_status', 'passed': True, 'detail': 'rc=0 signal=None'})
         reps.append(tuple(analysed))

@@ -53,8 +53,8 @@ def test_spot_falls_back_zone_then_market_and_a_job_without_capacity_does_not_st
     assert instance['Placement']['AvailabilityZone'] == 'us-east-1b' and instance['InstanceType'] == 'c7a.large'
     s3 = ec2.client(moto, 's3')
     job = ec2.tags(instance)['instancebench:job-id']
-    result = json.loads(s3.get_object(Bucket='bench-results', Key='ib/runs/run=ec2-capacity/region=us-east-1/type=c7a.large/benchmark=stream/job=%s/result.json' % job)
-                        ['Body'].read())
+    key = 'ib/runs/run=ec2-capacity/region=us-east-1/type=c7a.large/benchmark=stream/job=%s/result.json' % job
+    result = json.loads(s3.get_object(Bucket='bench-results', Key=key)['Body'].read())
     assert result['instance']['availability_zone'] == 'us-east-1b'
     assert result['instance']['market'] == 'on-demand', 'the market actually used is recorded, not the one asked for'
     assert result['instance']['price_per_hour_usd'] == 0.10264

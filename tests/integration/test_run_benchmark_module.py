@@ -91,7 +91,7 @@ def test_graceful_timeout_keeps_partial_output(tmp_path, ansible_home):
     assert 'SIGTERM' in doc['job']['reason']
     assert 'partial line before the hang' in (job_dir / 'raw.log').read_text()
     assert (job_dir / 'status-timed_out.json').exists()
-    for _ in range(50):  # started detached, after the last write
+    for _wait in range(50):  # started detached, after the last write
         if marker.exists():
             break
         time.sleep(0.1)
@@ -115,12 +115,12 @@ def test_async_hard_limit_kills_the_module_and_its_benchmark(tmp_path, ansible_h
     proc = subprocess.run(module_argv('instancebench.aws.run_benchmark', params) + ['-B', '4', '-P', '0'], env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     assert proc.returncode == 0 and 'ansible_job_id' in proc.stdout, proc.stdout
-    for _ in range(100):
+    for _wait in range(100):
         if pid_file.exists() and pid_file.read_text().strip():
             break
         time.sleep(0.1)
     bench_pid = int(pid_file.read_text())
-    for _ in range(150):  # the limit is 4 s; async_wrapper checks every few seconds
+    for _wait in range(150):  # the limit is 4 s; async_wrapper checks every few seconds
         if not os.path.exists('/proc/%d' % bench_pid) or 'Z' in open('/proc/%d/stat' % bench_pid).read().split()[2]:
             break
         time.sleep(0.1)

@@ -73,7 +73,7 @@ def test_results_survive_an_s3_outage_exactly_once(tmp_path, ansible_home, priva
         assert not marker.exists(), 'powered off with results still spooled'
         time.sleep(2)
         private_s3.start()
-        out, _ = job.communicate(timeout=300)
+        out = job.communicate(timeout=300)[0]
     finally:
         if job.poll() is None:
             job.kill()

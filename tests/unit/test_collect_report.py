@@ -132,3 +132,16 @@ def test_report_lists_jobs_without_a_result_with_why(tmp_path):
     assert '| bad-output | c7a.large | failed | validation failed |' in markdown
     assert '| hung | c7g.large | timed_out | deadline ' in markdown
     assert '<td>hung</td><td>c7g.large</td><td>timed_out</td>' in (tmp_path / 'report' / 'report.html').read_text()
+
+
+def test_processes_read_partitions_and_give_the_same_rows_in_the_same_order(tmp_path):
+    store = _store.open_store(str(tmp_path / 'store'))
+    for index, kind in enumerate(['c7a.large', 'c7g.large', 'm7i.large', 'c7a.large', 'r7a.xlarge']):
+        store_job(store, 'r1', 'job%d' % index, kind, price=0.1)
+    store_job(store, 'r2', 'elsewhere', 'c7a.large', region='us-west-2')
+    alone = list(_collect.collect_rows(store, None, NOW, workers=1))
+    forked = list(_collect.collect_rows(store, None, NOW, workers=4, processes=2,
+                                        store_factory=lambda: _store.open_store(str(tmp_path / 'store'))))
+    assert [r['job_id'] for r in forked] == [r['job_id'] for r in alone] and forked == alone
+    assert len(alone) == 6 and [r['instance_type'] for r in alone[:4]] == ['c7a.large', 'c7a.large', 'c7g.large',
+                                                                            'm7i.large']
