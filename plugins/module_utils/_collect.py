@@ -18,7 +18,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
-from ansible_collections.instancebench.aws.plugins.module_utils._job import seconds_between
+from ansible_collections.instancebench.aws.plugins.module_utils._job import parse_utc, seconds_between
 from ansible_collections.instancebench.aws.plugins.module_utils._store import StoreError, sha256_bytes
 
 # Later sentinels win: a terminal state beats running, running beats launched.
@@ -60,6 +60,27 @@ def derive_state(names, launched, now):
         return 'timed_out', 'deadline %s passed with no terminal sentinel (last state: %s)' % (
             (launched or {}).get('deadline'), state)
     return state, None
+
+
+def store_state(store, prefix, names, now):
+    """(stored | in_flight | over, epoch it ended or None) — what a launch needs to know of a job
+    already in the store: completed (stored), still running before its deadline (in_flight), or
+    failed / timed out / past its deadline (over, with when: a retry waits from then)."""
+    state = job_state(names)
+    if state == 'completed':
+        return 'stored', None
+    if state in TERMINAL_STATES:
+        try:
+            sentinel = store.get_json('%s/status-%s.json' % (prefix, state))
+        except (StoreError, ValueError):
+            sentinel = {}
+        ended = parse_utc(sentinel.get('timestamp'))
+        return 'over', ended.timestamp() if ended else None
+    launched = store.get_json(prefix + '/status-launched.json') if 'status-launched.json' in names else None
+    derived, _reason = derive_state(names, launched, now)
+    if derived == 'timed_out':
+        return 'over', float(launched['deadline_epoch'])
+    return 'in_flight', None
 
 
 def _empty_row(prefix, parts):

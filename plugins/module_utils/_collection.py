@@ -11,10 +11,24 @@ import os
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _collect
 from ansible_collections.instancebench.aws.plugins.module_utils import _dataset
+from ansible_collections.instancebench.aws.plugins.module_utils import _plan_progress
 from ansible_collections.instancebench.aws.plugins.module_utils import _report
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
 
 DATASET_FILES = ('dataset.jsonl', 'dataset.csv')
 REPORT_FILES = ('report.md', 'report.html')
+
+
+def _plans_progress(store, by_run):
+    """Progress of each run that was launched from a schedule (it has schedule.json)."""
+    out = []
+    for run_id in sorted(by_run):
+        try:
+            schedule = store.get_json(_plan_progress.SCHEDULE_KEY % run_id)
+        except (_store.StoreError, ValueError):
+            continue  # not a scheduled run
+        out.append(_plan_progress.plan_progress(run_id, schedule, by_run[run_id]))
+    return out
 
 
 def write_collection(store, run_ids, dest, now, workers=16, commit=True, processes=1, store_factory=None):
@@ -23,15 +37,18 @@ def write_collection(store, run_ids, dest, now, workers=16, commit=True, process
     writer = _dataset.DatasetWriter(dest, commit)
     aggregate = _dataset.Aggregate()
     states = {}
+    by_run = {}  # {run id: {job id: {state, cost_usd}}} for a scheduled plan's progress
     finished_instances = {}  # {region: [instance ids of jobs that are over]} (EC2 jobs only)
     for row in _collect.collect_rows(store, run_ids, now, workers, processes, store_factory):
         aggregate.add(row)
         states[row['job_id']] = row['state']
+        by_run.setdefault(row['run_id'], {})[row['job_id']] = {'state': row['state'], 'cost_usd': row.get('cost_usd')}
         if row['state'] in _collect.TERMINAL_STATES and row.get('instance_id') and row['region'] != 'local':
             finished_instances.setdefault(row['region'], []).append(row['instance_id'])
         for record in _dataset.records(row):
             writer.write(record)
     summary, headline = aggregate.summary(), aggregate.headline_table()
+    summary['plans'] = _plans_progress(store, by_run)
     changed = writer.close()['changed']
     for name, text in (('report.md', _report.markdown(summary, headline, DATASET_FILES)),
                        ('report.html', _report.html_page(summary, headline, DATASET_FILES))):

@@ -12,6 +12,8 @@ import calendar
 import re
 import time
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _job
+
 _NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,60}$')
 _VARIANT = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}$')
 _STAMP = '%Y-%m-%dT%H:%M:%SZ'
@@ -35,6 +37,11 @@ def check_schedule(schedule, instance_types, benchmarks, markets):
     problems = []
     if not isinstance(schedule, dict) or not isinstance(schedule.get('windows'), list) or not schedule['windows']:
         return None, [_problem('schedule', 'must hold a non-empty windows list; regenerate it with playbooks/schedule.yml')]
+    for field, default in (('retry_limit', 2), ('retry_backoff_minutes', 30)):
+        value = schedule.get(field, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 1000:
+            problems.append(_problem('schedule.' + field, 'must be a whole number from 0 to 1000, got %r' % (value,)))
+        schedule = dict(schedule, **{field: value})
     windows, names = [], set()
     for index, window in enumerate(schedule['windows']):
         where = 'schedule.windows[%d]' % index
@@ -72,6 +79,32 @@ def _check_job(where, job, instance_types, benchmarks, markets):
     if not isinstance(job.get('role_vars', {}), dict):
         problems.append(_problem(where + '.role_vars', 'must be a mapping of role variables'))
     return problems
+
+
+def resolve_attempts(jobs, states, now, schedule, run_id):
+    """Each scheduled job as its current attempt. states: {job id: (state, ended epoch)}.
+    A job whose latest attempt failed or timed out comes back as attempt n+1 (its own job id) once
+    `retry_backoff_minutes` have passed since it ended (store_state `waiting` until then), at most
+    `retry_limit` times (then `over`)."""
+    out = []
+    for job in jobs:
+        attempt, current = 0, dict(job, attempt=0)
+        while True:
+            state, ended = states.get(current['job_id'], ('none', None))
+            if state != 'over' or attempt >= schedule['retry_limit']:
+                current['store_state'] = state
+                break
+            retry_at = (now if ended is None else ended) + 60 * schedule['retry_backoff_minutes']
+            attempt += 1
+            current = dict(current, attempt=attempt, replica=attempt, retry_of=current['job_id'],
+                           job_id=_job.job_id(run_id, job['region'], job['instance_type'], job['benchmark'],
+                                              job['variant'], attempt))
+            if now < retry_at and current['job_id'] not in states:
+                current['store_state'] = 'waiting'
+                current['retry_at'] = time.strftime(_STAMP, time.gmtime(retry_at))
+                break
+        out.append(current)
+    return out
 
 
 def select_windows(schedule, selector, now_epoch):

@@ -27,6 +27,16 @@ def _states_phrase(summary):
     return ', '.join('%d %s' % (states[s], s) for s in ordered) or 'no jobs'
 
 
+def plan_lines(summary):
+    """One sentence per scheduled plan: how far it has come, time and cost."""
+    return ['plan %s (run %s): %d jobs: %d completed, %d running, %d failed, %d pending; %.1f %% done; '
+            'about %.1f h of jobs left; cost so far %s USD (estimated %s for the completed jobs, %s for all)'
+            % (p['schedule'], p['run_id'], p['jobs'], p['completed'], p['running'], p['failed'], p['pending'],
+               p['percent_done'], p['estimated_hours_left'], _fmt(p['cost_usd'], 2),
+               _fmt(p['estimated_cost_of_completed_usd'], 2), _fmt(p['estimated_cost_usd'], 2))
+            for p in summary.get('plans', [])]
+
+
 def _aligned(rows, width):
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     return [' '.join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip()[:width] for row in rows]
@@ -36,7 +46,7 @@ def text_lines(summary, headline, width=78):
     """The terminal table: one line of counts, then the headline figures per instance type."""
     lines = ['runs %s: %d jobs (%s); %.1f %% finished; cost %s USD' % (
         ', '.join(summary['runs']) or '-', summary['jobs'], _states_phrase(summary),
-        summary['percent_finished'], _fmt(summary['cost_usd'], 4))]
+        summary['percent_finished'], _fmt(summary['cost_usd'], 4))] + plan_lines(summary)
     lines.extend(_aligned([('job', 'instance type', 'uarch', 'state', 'median of repetitions')] + [
         (j['job_id'], j['instance_type'], j['uarch'] or '-', j['state'], j['summary'])
         for j in summary['job_lines']], width) if summary['job_lines'] else [])
@@ -60,7 +70,8 @@ def markdown(summary, headline, dataset_files):
            '- Runs: %s' % (', '.join('`%s`' % r for r in summary['runs']) or '-'),
            '- Jobs: %d (%s); %.1f %% finished' % (summary['jobs'], _states_phrase(summary), summary['percent_finished']),
            '- Cost of the jobs with a known price: %s USD (runtime x price per hour)' % _fmt(summary['cost_usd'], 4),
-           '- Dataset: %s' % ', '.join('`%s`' % f for f in dataset_files), '']
+           '- Dataset: %s' % ', '.join('`%s`' % f for f in dataset_files)]
+    out += ['- %s' % line[0].upper() + line[1:] for line in plan_lines(summary)] + ['']
     for benchmark in sorted(set(e['benchmark'] for e in headline)):
         entries = [e for e in headline if e['benchmark'] == benchmark]
         out += ['## %s (%s), median per instance type' % TITLES.get(benchmark, (benchmark, '')), '',
@@ -140,6 +151,7 @@ def html_page(summary, headline, dataset_files):
         '<p id="summary">Runs %s: %d jobs (%s); %.1f %% finished; cost %s USD.</p>' % (
             html.escape(', '.join(summary['runs']) or '-'), summary['jobs'], html.escape(_states_phrase(summary)),
             summary['percent_finished'], _fmt(summary['cost_usd'], 4)),
+        ''.join('<p class="plan">%s</p>' % html.escape(line) for line in plan_lines(summary)),
         '\n'.join(charts) or '<p>No validated STREAM or HPL result yet.</p>',
         ('<h2>Problems</h2><ul class="problems">%s</ul>' % problems) if problems else '',
         '<p>Dataset: %s</p>' % ', '.join('<code>%s</code>' % html.escape(f) for f in dataset_files),

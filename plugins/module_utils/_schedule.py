@@ -81,6 +81,10 @@ def check_request(request, data):
         datetime.datetime.strptime(str(out['start_date']), '%Y-%m-%d')
     except ValueError:
         problems.append(problem('start_date', '%r is not a date: use YYYY-MM-DD' % (out['start_date'],)))
+    for field, default, cap in (('retry_limit', 2, 10), ('retry_backoff_minutes', 30, 24 * 60)):
+        out[field] = request.get(field, default)
+        if not _is_int(out[field]) or not 0 <= out[field] <= cap:
+            problems.append(problem(field, 'must be a whole number from 0 to %d, got %r' % (cap, out[field])))
     out['size_waves'] = request.get('size_waves', True)
     out['rotation'] = request.get('rotation', True)
     for field in ('size_waves', 'rotation'):

@@ -41,7 +41,10 @@ options:
     type: str
     default: local
   plan:
-    description: The checked plan the job belongs to, kept in the record.
+    description:
+      - The checked plan the job belongs to, kept in the record without its C(schedule) (every
+        window's jobs would otherwise be copied into every job's record); the record names the
+        schedule and the job's window instead.
     type: dict
     default: {}
   instance:
@@ -52,6 +55,18 @@ options:
     description: The plan's maximum runtime; the deadline is the instance's launch time (now if unknown) plus this.
     type: int
     required: true
+  state:
+    description:
+      - C(launched) writes the launched record. C(failed) writes C(status-failed.json) with
+        O(reason) instead, for a job that failed on the controller's side (launch, CPU check,
+        build) before its instance could report; collect and later launches then see it ended.
+    type: str
+    choices: [launched, failed]
+    default: launched
+  reason:
+    description: Why the job failed (with O(state=failed)).
+    type: str
+    default: ''
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -102,7 +117,10 @@ def build_record(params):
     deadline_epoch = int(started) + 60 * params['max_runtime_minutes']
     deadline = datetime.datetime.fromtimestamp(deadline_epoch, datetime.timezone.utc)
     return {
-        'state': 'launched', 'run_id': params['run_id'], 'job_id': job['job_id'], 'plan': params['plan'],
+        'state': 'launched', 'run_id': params['run_id'], 'job_id': job['job_id'],
+        'plan': dict((k, v) for k, v in params['plan'].items() if k != 'schedule'),
+        'schedule': (params['plan'].get('schedule') or {}).get('name'), 'window': job.get('window'),
+        'variant': job.get('variant', 'default'),
         'region': params['instance_region'], 'instance_type': job.get('instance_type'), 'benchmark': job.get('benchmark'),
         'replica': job.get('replica', 0), 'instance_id': instance.get('id'),
         'availability_zone': instance.get('availability_zone'), 'market': instance.get('market'),
@@ -121,6 +139,8 @@ def main():
             instance=dict(type='dict', default={}),
             plan=dict(type='dict', default={}),
             max_runtime_minutes=dict(type='int', required=True),
+            state=dict(type='str', choices=['launched', 'failed'], default='launched'),
+            reason=dict(type='str', default=''),
         ),
         supports_check_mode=True,
     )
@@ -133,6 +153,11 @@ def main():
     record = build_record(params)
     key = _store.job_prefix(params['run_id'], params['instance_region'], record['instance_type'], record['benchmark'],
                             record['job_id']) + '/status-launched.json'
+    if params['state'] == 'failed':
+        key = key.replace('/status-launched.json', '/status-failed.json')
+        record = {'state': 'failed', 'run_id': params['run_id'], 'job_id': record['job_id'],
+                  'reason': params['reason'][:2000], 'by': 'controller', 'window': record['window'],
+                  'timestamp': _job.utc_now()}
     try:
         store = _store.open_store(params['store'])
         if isinstance(store, _store.S3Store):

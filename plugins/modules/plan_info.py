@@ -136,8 +136,12 @@ jobs:
       description:
         - What the results store says of the job in this run. C(none) (not started), C(in_flight)
           (launched, no terminal sentinel, deadline not passed; never launched twice), C(over)
-          (finished without a result, or past its deadline), C(stored) (has a result).
+          (failed, timed out or past its deadline; for a scheduled job, no retry left), C(waiting)
+          (a scheduled job's retry, not before C(retry_at)), C(stored) (completed).
       type: str
+    attempt:
+      description: For a scheduled job, which attempt this is (0 first; a retry gets a new job id).
+      type: int
     deferred:
       description: Not to be launched now, to keep within O(max_in_flight).
       type: bool
@@ -336,22 +340,11 @@ def _check_buckets(s3, plan):
 
 
 def _store_states(s3, plan, run_id, now):
-    """{job id: stored | in_flight | over} for the jobs this run already has in the results store:
-    a result (stored), a launched record with no terminal sentinel before its deadline
-    (in_flight: running on its own, never to be launched twice), or finished without a result
-    or past its deadline (over)."""
+    """{job id: (stored | in_flight | over, ended epoch)} for the jobs this run already has in the
+    results store (see _collect.store_state)."""
     store = _store.S3Store(plan['results']['bucket'], plan['results']['prefix'], client=s3)
-    states = {}
-    for prefix, names, parts in _collect.group_jobs(store.list('runs/run=%s/' % run_id)):
-        if 'result.json' in names:
-            states[parts['job_id']] = 'stored'
-            continue
-        launched = None
-        if _collect.job_state(names) not in _collect.TERMINAL_STATES and 'status-launched.json' in names:
-            launched = store.get_json(prefix + '/status-launched.json')
-        state, _reason = _collect.derive_state(names, launched, now)
-        states[parts['job_id']] = 'over' if state in _collect.TERMINAL_STATES else 'in_flight'
-    return states
+    return dict((parts['job_id'], _collect.store_state(store, prefix, names, now))
+                for prefix, names, parts in _collect.group_jobs(store.list('runs/run=%s/' % run_id)))
 
 
 def _limit_in_flight(jobs, max_in_flight):
@@ -461,9 +454,12 @@ def main():
         states = _store_states(s3, plan, module.params['run_id'], time.time())
     except (_store.StoreError, ValueError) as exc:
         module.fail_json(msg='Could not read the results of run %s: %s' % (module.params['run_id'], exc))
+    if plan.get('schedule'):
+        # A scheduled job that failed or timed out comes back as its next attempt (new job id).
+        jobs = _plan_schedule.resolve_attempts(jobs, states, time.time(), plan['schedule'], module.params['run_id'])
     for job in jobs:
         job['price_source'] = prices[job['instance_type']][1]
-        job['store_state'] = states.get(job['job_id'], 'none')
+        job.setdefault('store_state', states.get(job['job_id'], ('none', None))[0])
         job['result_stored'] = job['store_state'] == 'stored'
     _limit_in_flight(jobs, module.params['max_in_flight'])
     try:

@@ -34,7 +34,8 @@ options:
         C(instance_types), C(benchmarks) (a list, or benchmark to variant names), C(days),
         C(start_date) (YYYY-MM-DD), C(windows) (each C(name), C(start) HH:MM UTC, C(hours),
         C(focus)), C(max_jobs_per_day), C(max_concurrent), C(size_waves), C(rotation),
-        C(spot_from_size), C(vcpu_quota) (family to vCPUs), C(default_vcpu_quota), and C(plan)
+        C(spot_from_size), C(vcpu_quota) (family to vCPUs), C(default_vcpu_quota), C(retry_limit)
+        and C(retry_backoff_minutes) (a failed or timed-out job comes back in a later launch), and C(plan)
         (launch settings copied into every plan - results, networking, os, tags, ...).
     type: dict
     required: true
@@ -180,6 +181,7 @@ def _plans(request, checked, data, windows, summary):
             'max_runtime_minutes': plan.get('max_runtime_minutes', min(24 * 60, 2 * longest)),
             'max_concurrency': checked['max_concurrent'],
             'schedule': {'name': checked['name'], 'start_date': checked['start_date'],
+                         'retry_limit': checked['retry_limit'], 'retry_backoff_minutes': checked['retry_backoff_minutes'],
                          'windows': [w for w in mine if w['jobs']], 'summary': summary},
         })
         plans[region] = plan

@@ -93,3 +93,55 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
     assert '/type=c7a.large/benchmark=stream/job=stream-one-thread-' in result_key
     doc = json.loads(client.get_object(Bucket=bucket, Key=result_key)['Body'].read())
     assert doc['job']['variant'] == 'one-thread' and doc['parameters']['threads'] == 1, 'the variant set 1 thread'
+    record = json.loads(client.get_object(Bucket=bucket, Key=result_key.replace('result.json', 'status-launched.json'))
+                        ['Body'].read())
+    assert record['window'] == 'd1-allday' and record['schedule'] == 'sched-run'
+    assert 'schedule' not in record['plan'], "every job's record must not carry the whole schedule"
+    collect = run_playbook('collect.yml', inventory, ansible_home, {
+        'instancebench_results_store': 's3://%s/ib' % bucket, 'instancebench_run_id': 'sched-run',
+        'instancebench_report_dir': str(tmp_path / 'report')}, env=env)
+    assert collect.returncode == 0, collect.stdout[-3000:]
+    assert 'plan sched-run (run sched-run): 1 jobs: 1 completed, 0 running, 0 failed, 0 pending; 100.0 % done' \
+        in collect.stdout
+
+
+def test_a_failed_scheduled_job_is_retried_once_as_a_new_attempt_then_given_up(
+        tmp_path, ansible_home, moto, seaweed, s3_instance_host, mirror):
+    """An m7i (Intel) job on this AMD test host fails its CPU check every time: the controller
+    records the failure, the next launch of the due windows retries it as attempt 1 (a new job id,
+    a new instance), and the one after launches nothing more (retry_limit 1)."""
+    bucket = seaweed.create_bucket('schedule-retry')
+    today = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')
+    settings = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'})
+    request = {'name': 'sched-retry', 'regions': ['us-east-1'], 'families': {'m7i': ['large']},
+               'benchmarks': {'stream': ['one-thread']}, 'days': 1, 'start_date': today,
+               'windows': [{'name': 'allday', 'start': '00:00', 'hours': 24, 'focus': ['stream']}],
+               'max_jobs_per_day': 5, 'max_concurrent': 2, 'retry_limit': 1, 'retry_backoff_minutes': 0,
+               'plan': dict((k, settings[k]) for k in ('results', 'networking'))}
+    env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    assert run_playbook('schedule.yml', inventory, ansible_home, {
+        'instancebench_schedule': request, 'instancebench_plan_dir': str(tmp_path / 'plans')}, env=env).returncode == 0
+    plan = yaml.safe_load((tmp_path / 'plans' / 'sched-retry-us-east-1.yml').read_text())['instancebench_plan']
+    extra = ec2.launch_vars('sched-retry', plan, [s3_instance_host], mirror, tmp_path / 'work', instancebench_wait=False,
+                            instancebench_window='due', instancebench_manifest_dir=str(tmp_path / 'manifests'))
+    client = seaweed.client()
+
+    def failed_jobs():
+        keys = [item['Key'] for item in client.list_objects_v2(Bucket=bucket).get('Contents', [])]
+        return sorted(k.split('/job=')[1].split('/')[0] for k in keys if k.endswith('/status-failed.json'))
+
+    first = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
+    assert first.returncode != 0 and 'm7i.large' in first.stdout
+    assert len(failed_jobs()) == 1 and len(ec2.instances(moto, 'sched-retry')) == 1
+    second = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
+    assert second.returncode != 0
+    attempts = failed_jobs()
+    assert len(attempts) == 2 and len(ec2.instances(moto, 'sched-retry')) == 2, 'attempt 1: a new job, a new instance'
+    third = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
+    assert third.returncode != 0 and 'no retry left' in third.stdout
+    assert failed_jobs() == attempts and len(ec2.instances(moto, 'sched-retry')) == 2, 'retry_limit 1 is final'
+    record = json.loads(client.get_object(Bucket=bucket, Key=[
+        item['Key'] for item in client.list_objects_v2(Bucket=bucket)['Contents']
+        if item['Key'].endswith('/status-failed.json')][0])['Body'].read())
+    assert record['by'] == 'controller' and 'm7i.large should be' in record['reason'], record

@@ -145,3 +145,32 @@ def test_processes_read_partitions_and_give_the_same_rows_in_the_same_order(tmp_
     assert [r['job_id'] for r in forked] == [r['job_id'] for r in alone] and forked == alone
     assert len(alone) == 6 and [r['instance_type'] for r in alone[:4]] == ['c7a.large', 'c7a.large', 'c7g.large',
                                                                             'm7i.large']
+
+
+def test_a_scheduled_plans_progress_counts_jobs_not_launched_yet(tmp_path):
+    from ansible_collections.instancebench.aws.plugins.module_utils import _job
+    store = _store.open_store(str(tmp_path / 'store'))
+
+    def job(kind, variant='one-thread'):
+        return {'region': 'us-east-1', 'instance_type': kind, 'benchmark': 'stream', 'variant': variant,
+                'estimated_minutes': 30, 'estimated_cost_usd': 0.05}
+
+    def job_id(kind, attempt=0):
+        return _job.job_id('r1', 'us-east-1', kind, 'stream', 'one-thread', attempt)
+
+    schedule = {'name': 'weekly', 'retry_limit': 1, 'max_concurrent': 2, 'windows': [
+        {'name': 'd1-morning', 'jobs': [job('c7a.large'), job('c7g.large'), job('m7i.large')]},
+        {'name': 'd2-morning', 'jobs': [job('r7a.large'), job('c7i.large')]}]}
+    store.put_json('runs/run=r1/schedule.json', schedule)
+    store_job(store, 'r1', job_id('c7a.large'), 'c7a.large', price=0.1)                       # completed
+    for attempt in (0, 1):                                                                     # failed twice
+        store_job(store, 'r1', job_id('c7g.large', attempt), 'c7g.large', states=('launched', 'failed'), result=False)
+    store_job(store, 'r1', job_id('m7i.large'), 'm7i.large', states=('launched', 'failed'), result=False)  # retry due
+    store_job(store, 'r1', job_id('r7a.large'), 'r7a.large', states=('launched', 'running'), deadline_epoch=NOW + 600)
+    outcome = _collect_into(store, tmp_path / 'report')
+    [plan] = outcome['summary']['plans']
+    assert (plan['jobs'], plan['completed'], plan['failed'], plan['running'], plan['pending']) == (5, 1, 1, 1, 2)
+    assert plan['percent_done'] == 40.0 and plan['estimated_hours_left'] == 0.8  # 3 x 30 min over 2 slots
+    assert plan['cost_usd'] == 0.025 and plan['estimated_cost_usd'] == 0.25
+    assert outcome['table'][1].startswith('plan weekly (run r1): 5 jobs: 1 completed, 1 running, 1 failed, 2 pending')
+    assert 'Plan weekly (run r1)' in (tmp_path / 'report' / 'report.md').read_text()

@@ -151,3 +151,26 @@ def test_too_little_room_is_refused_naming_the_caps():
     assert problems == []
     with pytest.raises(_schedule.Refusal, match=r'17 of 20 jobs do not fit in 1 days .*max_jobs_per_day 3'):
         _schedule.plan_schedule(checked, _schedule.expand(checked, DATA, {}))
+
+
+def test_a_failed_job_comes_back_as_its_next_attempt_after_the_backoff_up_to_the_limit():
+    from ansible_collections.instancebench.aws.plugins.module_utils import _job, _plan_schedule
+    schedule = {'retry_limit': 2, 'retry_backoff_minutes': 30}
+    job = {'job_id': _job.job_id('r', 'us-east-1', 'm7i.large', 'hpl', 'blis', 0), 'region': 'us-east-1',
+           'instance_type': 'm7i.large', 'benchmark': 'hpl', 'variant': 'blis', 'replica': 0}
+    ids = [_job.job_id('r', 'us-east-1', 'm7i.large', 'hpl', 'blis', n) for n in range(3)]
+    now = 100000.0
+
+    def resolve(states):
+        [current] = _plan_schedule.resolve_attempts([job], states, now, schedule, 'r')
+        return current['attempt'], current['job_id'], current['store_state']
+
+    assert resolve({}) == (0, ids[0], 'none')
+    assert resolve({ids[0]: ('in_flight', None)}) == (0, ids[0], 'in_flight')
+    assert resolve({ids[0]: ('stored', None)}) == (0, ids[0], 'stored')
+    assert resolve({ids[0]: ('over', now - 60)}) == (1, ids[1], 'waiting'), 'the backoff holds the retry'
+    assert resolve({ids[0]: ('over', now - 31 * 60)}) == (1, ids[1], 'none'), 'after the backoff: attempt 1'
+    assert resolve({ids[0]: ('over', 0), ids[1]: ('in_flight', None)}) == (1, ids[1], 'in_flight'), 'never twice'
+    assert resolve({ids[0]: ('over', 0), ids[1]: ('over', 0)}) == (2, ids[2], 'none')
+    assert resolve({ids[0]: ('over', 0), ids[1]: ('over', 0), ids[2]: ('over', 0)}) == (2, ids[2], 'over'), \
+        'the retry limit is final'
