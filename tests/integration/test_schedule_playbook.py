@@ -14,6 +14,7 @@ import yaml
 from ansible_collections.instancebench.aws.plugins.module_utils import _plan
 from harness import ec2
 from harness.ansible_runner import REPO, run_playbook, write_inventory
+from harness.processes import pids_mentioning, terminate_pid
 
 with open(os.path.join(REPO, 'playbooks', 'schedules', 'example.yml')) as _handle:
     EXAMPLE = yaml.safe_load(_handle)['instancebench_schedule']
@@ -105,42 +106,57 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
         in collect.stdout
 
 
-def test_a_failed_scheduled_job_is_retried_once_as_a_new_attempt_then_given_up(
+def test_windows_run_one_by_one_nothing_twice_and_the_failed_job_is_retried_then_given_up(
         tmp_path, ansible_home, moto, seaweed, s3_instance_host, mirror):
-    """An m7i (Intel) job on this AMD test host fails its CPU check every time: the controller
-    records the failure, the next launch of the due windows retries it as attempt 1 (a new job id,
-    a new instance), and the one after launches nothing more (retry_limit 1)."""
-    bucket = seaweed.create_bucket('schedule-retry')
-    today = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')
+    """Two windows (one job a day): the first window's job (c7a, runs in the background), the
+    controller gone, the second window's job (m7i: an Intel type on this AMD test host, so its CPU
+    check fails every time; the controller records the failure); then the due windows: the first
+    job is not started again, the failed one is retried as attempt 1 (a new job id, a new
+    instance); once more: retry_limit 1 is final."""
+    bucket = seaweed.create_bucket('schedule-windows')
+    two_days_ago = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=2)).strftime('%Y-%m-%d')
     settings = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'})
-    request = {'name': 'sched-retry', 'regions': ['us-east-1'], 'families': {'m7i': ['large']},
-               'benchmarks': {'stream': ['one-thread']}, 'days': 1, 'start_date': today,
-               'windows': [{'name': 'allday', 'start': '00:00', 'hours': 24, 'focus': ['stream']}],
-               'max_jobs_per_day': 5, 'max_concurrent': 2, 'retry_limit': 1, 'retry_backoff_minutes': 0,
+    request = {'name': 'sched-win', 'regions': ['us-east-1'], 'families': {'c7a': ['large'], 'm7i': ['large']},
+               'benchmarks': {'stream': ['one-thread']}, 'days': 2, 'start_date': two_days_ago,
+               'windows': [{'name': 'early', 'start': '00:00', 'hours': 2, 'focus': ['stream']}],
+               'max_jobs_per_day': 1, 'max_concurrent': 2, 'retry_limit': 1, 'retry_backoff_minutes': 0,
                'plan': dict((k, settings[k]) for k in ('results', 'networking'))}
     env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
     assert run_playbook('schedule.yml', inventory, ansible_home, {
         'instancebench_schedule': request, 'instancebench_plan_dir': str(tmp_path / 'plans')}, env=env).returncode == 0
-    plan = yaml.safe_load((tmp_path / 'plans' / 'sched-retry-us-east-1.yml').read_text())['instancebench_plan']
-    extra = ec2.launch_vars('sched-retry', plan, [s3_instance_host], mirror, tmp_path / 'work', instancebench_wait=False,
-                            instancebench_window='due', instancebench_manifest_dir=str(tmp_path / 'manifests'))
+    plan = yaml.safe_load((tmp_path / 'plans' / 'sched-win-us-east-1.yml').read_text())['instancebench_plan']
+    assert [[j['instance_type'] for j in w['jobs']] for w in plan['schedule']['windows']] == [['c7a.large'], ['m7i.large']]
     client = seaweed.client()
 
-    def failed_jobs():
-        keys = [item['Key'] for item in client.list_objects_v2(Bucket=bucket).get('Contents', [])]
-        return sorted(k.split('/job=')[1].split('/')[0] for k in keys if k.endswith('/status-failed.json'))
+    def launch(window, jobs=1):
+        # One connection override per job launch.yml sees (both windows' jobs when `due`).
+        extra = ec2.launch_vars('sched-win', plan, [s3_instance_host] * jobs, mirror, tmp_path / 'work',
+                                instancebench_wait=False, instancebench_window=window,
+                                instancebench_manifest_dir=str(tmp_path / 'manifests'))
+        return run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
 
-    first = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
-    assert first.returncode != 0 and 'm7i.large' in first.stdout
-    assert len(failed_jobs()) == 1 and len(ec2.instances(moto, 'sched-retry')) == 1
-    second = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
-    assert second.returncode != 0
-    attempts = failed_jobs()
-    assert len(attempts) == 2 and len(ec2.instances(moto, 'sched-retry')) == 2, 'attempt 1: a new job, a new instance'
-    third = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
-    assert third.returncode != 0 and 'no retry left' in third.stdout
-    assert failed_jobs() == attempts and len(ec2.instances(moto, 'sched-retry')) == 2, 'retry_limit 1 is final'
+    def instances(kind):
+        return [i for i in ec2.instances(moto, 'sched-win') if i['InstanceType'] == kind]
+
+    def sentinels(name):
+        keys = [item['Key'] for item in client.list_objects_v2(Bucket=bucket).get('Contents', [])]
+        return sorted(k.split('/job=')[1].split('/')[0] for k in keys if k.endswith('/status-%s.json' % name))
+
+    first = launch('d1-early')
+    assert first.returncode == 0 and '1 jobs started and run on their own' in first.stdout, first.stdout[-3000:]
+    for pid in pids_mentioning(s3_instance_host.control_dir):  # the controller is gone between windows
+        terminate_pid(pid)
+    second = launch('d2-early')
+    assert second.returncode != 0 and 'm7i.large should be' in second.stdout
+    assert len(instances('c7a.large')) == 1 and len(instances('m7i.large')) == 1 and len(sentinels('failed')) == 1
+    due = launch('due', jobs=2)
+    assert due.returncode != 0, due.stdout[-3000:]
+    assert len(instances('c7a.large')) == 1, 'the first window\'s job is done or running: never started twice'
+    assert len(instances('m7i.large')) == 2 and len(sentinels('failed')) == 2, 'the failed job retried as attempt 1'
+    again = launch('due', jobs=2)
+    assert again.returncode != 0 and 'no retry left' in again.stdout
+    assert len(instances('m7i.large')) == 2, 'retry_limit 1 is final'
     record = json.loads(client.get_object(Bucket=bucket, Key=[
         item['Key'] for item in client.list_objects_v2(Bucket=bucket)['Contents']
         if item['Key'].endswith('/status-failed.json')][0])['Body'].read())

@@ -143,8 +143,8 @@ def test_processes_read_partitions_and_give_the_same_rows_in_the_same_order(tmp_
     forked = list(_collect.collect_rows(store, None, NOW, workers=4, processes=2,
                                         store_factory=lambda: _store.open_store(str(tmp_path / 'store'))))
     assert [r['job_id'] for r in forked] == [r['job_id'] for r in alone] and forked == alone
-    assert len(alone) == 6 and [r['instance_type'] for r in alone[:4]] == ['c7a.large', 'c7a.large', 'c7g.large',
-                                                                            'm7i.large']
+    kinds = [r['instance_type'] for r in alone[:4]]
+    assert len(alone) == 6 and kinds == ['c7a.large', 'c7a.large', 'c7g.large', 'm7i.large']
 
 
 def test_a_scheduled_plans_progress_counts_jobs_not_launched_yet(tmp_path):
