@@ -174,3 +174,36 @@ def test_a_failed_job_comes_back_as_its_next_attempt_after_the_backoff_up_to_the
     assert resolve({ids[0]: ('over', 0), ids[1]: ('over', 0)}) == (2, ids[2], 'none')
     assert resolve({ids[0]: ('over', 0), ids[1]: ('over', 0), ids[2]: ('over', 0)}) == (2, ids[2], 'over'), \
         'the retry limit is final'
+
+
+class _Quotas(object):
+    """Stands in for AnsibleAWSModule: its Service Quotas client answers `value` (moto has no
+    Service Quotas for EC2; the integration tests take the unreachable path)."""
+
+    def __init__(self, value, use=True):
+        self.value, self.warnings = value, []
+        self.params = {'use_service_quotas': use}
+
+    def client(self, service, region=None):
+        assert service == 'service-quotas'
+        return self
+
+    def get_service_quota(self, ServiceCode, QuotaCode):
+        assert (ServiceCode, QuotaCode) == ('ec2', 'L-1216C47A')
+        return {'Quota': {'Value': float(self.value)}}
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+
+def test_service_quotas_cap_the_configured_family_quotas():
+    from ansible_collections.instancebench.aws.plugins.modules import schedule_plan
+    checked, problems = _schedule.check_request(
+        {'regions': ['us-east-1'], 'families': {'m7i': ['large', '4xlarge'], 'c7g': ['large']}, 'days': 1,
+         'max_jobs_per_day': 5, 'max_concurrent': 2, 'start_date': '2026-12-01', 'vcpu_quota': {'m7i': 64, 'c7g': 8}},
+        DATA)
+    assert problems == []
+    sources, too_small = schedule_plan._apply_quotas(_Quotas(12), checked, DATA)
+    assert checked['vcpu_quota'] == {'m7i': 12, 'c7g': 8}, 'the account quota caps, a lower configured one stays'
+    assert sources['us-east-1']['m7i'] == {'vcpus': 12, 'source': 'service-quotas L-1216C47A'}
+    assert too_small == ['m7i.4xlarge (16 vCPUs) exceeds the m7i quota of 12 vCPUs']
