@@ -188,8 +188,8 @@ class _Quotas(object):
         assert service == 'service-quotas'
         return self
 
-    def get_service_quota(self, ServiceCode, QuotaCode):
-        assert (ServiceCode, QuotaCode) == ('ec2', 'L-1216C47A')
+    def get_service_quota(self, **request):
+        assert request == {'ServiceCode': 'ec2', 'QuotaCode': 'L-1216C47A'}
         return {'Quota': {'Value': float(self.value)}}
 
     def warn(self, message):
