@@ -124,6 +124,7 @@ class Aggregate(object):
         self.problem_limit = problem_limit
         self._cells = {}
         self.cost_usd = 0.0
+        self.priced_jobs = 0  # cost is unknown (None), not 0, when no job had a price
         self.runs = set()
         self.unsuccessful = []  # failed and timed-out jobs, with why (the first problem_limit)
         self.unsuccessful_count = 0
@@ -137,6 +138,7 @@ class Aggregate(object):
                                    'uarch': row.get('uarch'), 'state': row['state'], 'summary': row.get('summary') or '-'})
         if row.get('cost_usd'):
             self.cost_usd += row['cost_usd']
+            self.priced_jobs += 1
         if row['state'] in ('failed', 'timed_out'):
             self.unsuccessful_count += 1
             if len(self.unsuccessful) < self.problem_limit:
@@ -172,6 +174,7 @@ class Aggregate(object):
         done = sum(self.states.get(s, 0) for s in ('completed', 'failed', 'timed_out'))
         return {'runs': sorted(self.runs), 'jobs': self.jobs, 'states': dict(sorted(self.states.items())),
                 'finished': done, 'percent_finished': round(100.0 * done / self.jobs, 1) if self.jobs else 0.0,
-                'cost_usd': round(self.cost_usd, 4), 'jobs_with_problems': self.problem_count,
+                'cost_usd': round(self.cost_usd, 4) if self.priced_jobs else None,
+                'jobs_with_problems': self.problem_count,
                 'problems': self.problems, 'job_lines': self.job_lines if self.jobs <= self.job_limit else [],
                 'unsuccessful': self.unsuccessful, 'unsuccessful_count': self.unsuccessful_count}
