@@ -89,6 +89,11 @@ class SeaweedS3(object):
                     raise
                 time.sleep(0.3)
 
+    def keys(self, bucket, prefix=''):
+        """Every object key under `prefix`, sorted (all pages)."""
+        pages = self.client().get_paginator('list_objects_v2').paginate(Bucket=bucket, Prefix=prefix)
+        return sorted(item['Key'] for page in pages for item in page.get('Contents', []))
+
     def stop(self):
         # weed shuts down gracefully in ~3 s; its ports are free only after it exits.
         stop_process(self.proc, grace=15.0)

@@ -12,22 +12,9 @@ import time
 from harness import ec2
 from harness.ansible_runner import run_playbook, write_inventory
 from harness.processes import pids_mentioning, terminate_pid
+from harness.waiting import wait_for
 
 RUN = 'ff-e2e'
-
-
-def _keys(client, bucket, prefix=''):
-    pages = client.get_paginator('list_objects_v2').paginate(Bucket=bucket, Prefix=prefix)
-    return sorted(item['Key'] for page in pages for item in page.get('Contents', []))
-
-
-def _wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError('timed out waiting for ' + what)
 
 
 def test_launch_returns_the_job_finishes_without_the_controller_and_collect_reports_it(
@@ -52,28 +39,35 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
     for pid in pids_mentioning(s3_instance_host.control_dir):
         terminate_pid(pid)
     prefix = 'ib/runs/run=%s/region=us-east-1/type=c7a.large/benchmark=stream/' % RUN
-    in_flight = [k.rsplit('/', 1)[1] for k in _keys(s3, bucket, prefix)]
+    in_flight = [k.rsplit('/', 1)[1] for k in seaweed.keys(bucket, prefix)]
     assert 'status-launched.json' in in_flight and 'status-completed.json' not in in_flight, \
         'launch.yml should return while the job still runs: %s' % in_flight
     [instance] = ec2.instances(moto, RUN)
     assert instance['State']['Name'] == 'running', 'the controller must leave a background job alone'
 
-    _wait_for(lambda: any(k.endswith('/status-completed.json') for k in _keys(s3, bucket, prefix)), 300,
-              'the job to complete on its own')
-    names = sorted(k.rsplit('/', 1)[1] for k in _keys(s3, bucket, prefix))
+    wait_for(lambda: any(k.endswith('/status-completed.json') for k in seaweed.keys(bucket, prefix)), 300,
+             'the job to complete on its own')
+    names = sorted(k.rsplit('/', 1)[1] for k in seaweed.keys(bucket, prefix))
     assert names == ['SHA256SUMS', 'job.json', 'raw.log', 'result.json', 'status-completed.json',
                      'status-launched.json', 'status-running.json', 'system.json']
-    job_dir = _keys(s3, bucket, prefix)[0].rsplit('/', 1)[0]
+    job_dir = seaweed.keys(bucket, prefix)[0].rsplit('/', 1)[0]
     record = json.loads(s3.get_object(Bucket=bucket, Key=job_dir + '/status-launched.json')['Body'].read())
     assert record['instance_id'] == instance['InstanceId'] and record['market'] == 'on-demand'
     assert record['price_per_hour_usd'] == 0.10264 and record['plan']['max_runtime_minutes'] == 30
     assert record['deadline_epoch'] - returned < 31 * 60
     poweroff_log = work / 'poweroff-standin.log'
-    _wait_for(poweroff_log.exists, 30, 'the power-off stand-in')
+    wait_for(poweroff_log.exists, 30, 'the power-off stand-in')
     assert len(poweroff_log.read_text().splitlines()) == 1
     # Ansible's status file of the background job sits in the one private directory asked for.
     assert (work / 'async').stat().st_mode & 0o777 == 0o700
-    statuses = [json.loads(p.read_text()) for p in (work / 'async').iterdir() if p.is_file()]
+
+    def statuses():
+        return [json.loads(p.read_text()) for p in (work / 'async').iterdir() if p.is_file()]
+
+    # async_wrapper replaces its interim status ({"started": 1, "finished": 0}) with the module's
+    # answer a moment after the module (and its power-off) ended.
+    wait_for(lambda: all(s.get('finished', 1) for s in statuses()), 30, "Ansible's job status to be final")
+    statuses = statuses()
     assert [s.get('state') for s in statuses] == ['completed'] and statuses[0]['powered_off'] is True
 
     manifest = json.loads((tmp_path / 'manifests' / ('%s.json' % RUN)).read_text())
@@ -113,7 +107,6 @@ def test_max_concurrency_holds_across_invocations_and_nothing_starts_twice(
     after it finished starts the second."""
     run = 'ff-limit'
     bucket = seaweed.create_bucket('ff-limit-results')
-    s3 = seaweed.client()
     plan = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'}, instances_per_type=2,
                     max_concurrency=1)
     work = tmp_path / 'work'
@@ -125,7 +118,7 @@ def test_max_concurrency_holds_across_invocations_and_nothing_starts_twice(
     prefix = 'ib/runs/run=%s/' % run
 
     def completed():
-        return sum(1 for k in _keys(s3, bucket, prefix) if k.endswith('/status-completed.json'))
+        return sum(1 for k in seaweed.keys(bucket, prefix) if k.endswith('/status-completed.json'))
 
     first = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
     assert first.returncode == 0, first.stdout[-6000:]
@@ -138,13 +131,13 @@ def test_max_concurrency_holds_across_invocations_and_nothing_starts_twice(
     assert 'already running in this run' in second.stdout and '1 jobs deferred' in second.stdout
     assert len(ec2.instances(moto, run)) == 1, 'nothing may start while max_concurrency jobs run'
 
-    _wait_for(lambda: completed() == 1, 300, 'the first job')
+    wait_for(lambda: completed() == 1, 300, 'the first job')
     third = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
     assert third.returncode == 0, third.stdout[-6000:]
     assert '1 jobs started and run on their own' in third.stdout and 'deferred' not in third.stdout.split('TASK [Fail when')[-1]
     assert len(ec2.instances(moto, run)) == 2
-    _wait_for(lambda: completed() == 2, 300, 'the second job')
-    launched = [k for k in _keys(s3, bucket, prefix) if k.endswith('/status-launched.json')]
+    wait_for(lambda: completed() == 2, 300, 'the second job')
+    launched = [k for k in seaweed.keys(bucket, prefix) if k.endswith('/status-launched.json')]
     assert len(launched) == 2 and len(set(k.split('/job=')[1] for k in launched)) == 2
     manifest = json.loads((tmp_path / 'manifests' / ('%s.json' % run)).read_text())
     assert sorted(j['state'] for j in manifest['jobs']) == ['done', 'running']

@@ -8,15 +8,10 @@ import subprocess
 import time
 
 from harness.ansible_runner import REPO, ansible_env, module_argv
+from harness.stored_jobs import BUILD, SYSTEM
+from harness.waiting import wait_for
 
 FIXTURES = os.path.join(REPO, 'tests', 'fixtures', 'stream')
-SYSTEM = {'arch': 'x86_64', 'cpu': {}, 'uarch': {'name': 'znver4', 'source': 'detected'},
-          'topology': {'logical_cpus': 2, 'physical_cores': 2, 'sockets': 1, 'threads_per_core': 1, 'numa_nodes': 1},
-          'caches': {}, 'memory': {'total_bytes': 1, 'available_bytes': 1}, 'os': {}, 'kernel': 'k',
-          'compiler': None}
-BUILD = {'compiler': 'gcc', 'compiler_version': '12.2.0', 'flags': ['-O3'], 'flag_source': 'catalog',
-         'flag_warnings': [], 'binary_sha256': '0' * 64,
-         'source': {'name': 'stream', 'version': '5.10', 'url': 'u', 'sha256': 'a' * 64}}
 
 
 def _module(tmp_path, home, command, **args):
@@ -91,11 +86,7 @@ def test_graceful_timeout_keeps_partial_output(tmp_path, ansible_home):
     assert 'SIGTERM' in doc['job']['reason']
     assert 'partial line before the hang' in (job_dir / 'raw.log').read_text()
     assert (job_dir / 'status-timed_out.json').exists()
-    for _wait in range(50):  # started detached, after the last write
-        if marker.exists():
-            break
-        time.sleep(0.1)
-    assert marker.exists(), 'a timed-out job still powers its host off'
+    wait_for(marker.exists, 5, 'the power-off stand-in: a timed-out job still powers its host off')
     assert marker.stat().st_mtime >= (job_dir / 'status-timed_out.json').stat().st_mtime
 
 

@@ -13,14 +13,10 @@ import pytest
 
 from harness.ansible_runner import REPO, ansible_env, module_argv
 from harness.seaweed import SeaweedS3
+from harness.stored_jobs import BUILD, SYSTEM
+from harness.waiting import wait_for
 
 FIXTURE = os.path.join(REPO, 'tests', 'fixtures', 'stream', 'znver4-omp2-o3-native.txt')
-SYSTEM = {'arch': 'x86_64', 'cpu': {}, 'uarch': {'name': 'znver4', 'source': 'detected'},
-          'topology': {'logical_cpus': 2, 'physical_cores': 2, 'sockets': 1, 'threads_per_core': 1, 'numa_nodes': 1},
-          'caches': {}, 'memory': {'total_bytes': 1, 'available_bytes': 1}, 'os': {}, 'kernel': 'k', 'compiler': None}
-BUILD = {'compiler': 'gcc', 'compiler_version': '12.2.0', 'flags': ['-O3'], 'flag_source': 'catalog',
-         'flag_warnings': [], 'binary_sha256': '0' * 64,
-         'source': {'name': 'stream', 'version': '5.10', 'url': 'u', 'sha256': 'a' * 64}}
 ARTIFACTS = ['SHA256SUMS', 'job.json', 'raw.log', 'result.json', 'status-completed.json',
              'status-running.json', 'system.json']
 
@@ -31,19 +27,6 @@ def private_s3(tmp_path):
     server = SeaweedS3(str(tmp_path / 'seaweed')).start()
     yield server
     server.stop()
-
-
-def _keys(client, bucket):
-    return sorted(item['Key'] for item in client.list_objects_v2(Bucket=bucket).get('Contents', []))
-
-
-def _wait(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError('timed out waiting for ' + what)
 
 
 def test_results_survive_an_s3_outage_exactly_once(tmp_path, ansible_home, private_s3):
@@ -65,11 +48,11 @@ def test_results_survive_an_s3_outage_exactly_once(tmp_path, ansible_home, priva
     job = subprocess.Popen(module_argv('instancebench.aws.run_benchmark', params), env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        _wait(lambda: any(k.endswith('status-running.json') for k in _keys(client, bucket)), 60, 'running sentinel')
+        wait_for(lambda: any(k.endswith('status-running.json') for k in private_s3.keys(bucket)), 60, 'running sentinel')
         private_s3.stop()  # the benchmark is still running: raw log, result and sentinel come next
         spool = work / 'spool'
-        _wait(lambda: spool.is_dir() and any(p.name.endswith('.key') for p in spool.rglob('*')), 60,
-              'uploads to fail into the spool')
+        wait_for(lambda: spool.is_dir() and any(p.name.endswith('.key') for p in spool.rglob('*')), 60,
+                 'uploads to fail into the spool')
         assert not marker.exists(), 'powered off with results still spooled'
         time.sleep(2)
         private_s3.start()
@@ -78,7 +61,7 @@ def test_results_survive_an_s3_outage_exactly_once(tmp_path, ansible_home, priva
         if job.poll() is None:
             job.kill()
     assert job.returncode == 0, out
-    keys = _keys(client, bucket)
+    keys = private_s3.keys(bucket)
     prefix = 'ib/runs/run=outage/region=us-east-1/type=c7a.large/benchmark=stream/'
     assert all(k.startswith(prefix) for k in keys), keys
     assert sorted(k.rsplit('/', 1)[1] for k in keys) == ARTIFACTS
@@ -94,6 +77,6 @@ def test_results_survive_an_s3_outage_exactly_once(tmp_path, ansible_home, priva
     result = json.loads(client.get_object(Bucket=bucket, Key=job_dir + '/result.json')['Body'].read())
     assert result['job']['state'] == 'completed' and result['validation']['passed']
     assert not [p for p in (work / 'spool').rglob('*') if p.is_file()], 'spool left behind'
-    _wait(marker.exists, 10, 'the power-off stand-in')
+    wait_for(marker.exists, 10, 'the power-off stand-in')
     completed = client.get_object(Bucket=bucket, Key=job_dir + '/status-completed.json')['LastModified'].timestamp()
     assert float(marker.read_text()) >= completed - 1, 'powered off before the terminal sentinel was stored'

@@ -7,7 +7,6 @@ due window of a generated plan launched, its job run with its variant's variable
 import datetime
 import json
 import os
-import time
 
 import yaml
 
@@ -15,6 +14,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _plan
 from harness import ec2
 from harness.ansible_runner import REPO, run_playbook, write_inventory
 from harness.processes import pids_mentioning, terminate_pid
+from harness.waiting import wait_for
 
 with open(os.path.join(REPO, 'playbooks', 'schedules', 'example.yml')) as _handle:
     EXAMPLE = yaml.safe_load(_handle)['instancebench_schedule']
@@ -84,13 +84,8 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
     launch = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
     assert launch.returncode == 0, launch.stdout[-5000:]
     client = seaweed.client()
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        keys = [item['Key'] for item in client.list_objects_v2(Bucket=bucket).get('Contents', [])]
-        if any(k.endswith('/status-completed.json') for k in keys):
-            break
-        time.sleep(1)
-    [result_key] = [k for k in keys if k.endswith('/result.json')]
+    wait_for(lambda: any(k.endswith('/status-completed.json') for k in seaweed.keys(bucket)), 300, 'the job')
+    [result_key] = [k for k in seaweed.keys(bucket) if k.endswith('/result.json')]
     assert '/type=c7a.large/benchmark=stream/job=stream-one-thread-' in result_key
     doc = json.loads(client.get_object(Bucket=bucket, Key=result_key)['Body'].read())
     assert doc['job']['variant'] == 'one-thread' and doc['parameters']['threads'] == 1, 'the variant set 1 thread'
