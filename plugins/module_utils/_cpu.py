@@ -103,6 +103,20 @@ def identify_uarch(identity, table):
     return None
 
 
+def isa_level(identity, levels):
+    """The best ISA level (a dict with `name`) whose required CPU flags the identity has, or None.
+
+    For CPUs the model table does not know, e.g. virtual machines whose hypervisor shows a
+    model number of its own: the flags still say what the vector units can do. `levels` is
+    ordered best first; each entry lists every flag it needs (lower levels' included).
+    """
+    flags = set(identity.get('flags') or ())
+    for level in levels or ():
+        if set(level['requires']) <= flags:
+            return level
+    return None
+
+
 def describe_identity(identity):
     """One line naming what was seen, for error messages."""
     if identity.get('arch') == 'aarch64':
@@ -115,3 +129,27 @@ def describe_identity(identity):
 
 def _hex(value):
     return '0x%x' % value if isinstance(value, int) else str(value)
+
+
+def instance_cpu_mismatches(host, hardware, expected):
+    """What an instance's host facts contradict; [] when the CPU is the one promised.
+
+    `hardware` is what DescribeInstanceTypes says of the type (architecture as EC2 spells it,
+    vcpus, threads_per_core); `expected` the family's entry of the CPU table ({} when the
+    family is not in it: then only architecture and shape are checked).
+    """
+    arch = 'aarch64' if hardware['architecture'] == 'arm64' else hardware['architecture']
+    seen = {
+        'architecture': host.get('arch'),
+        'processor family': (host.get('uarch') or {}).get('family_name'),
+        'vendor': (host.get('cpu') or {}).get('vendor'),
+        'vCPUs': (host.get('topology') or {}).get('logical_cpus'),
+        'threads per core': (host.get('topology') or {}).get('threads_per_core'),
+    }
+    wanted = {'architecture': arch, 'vCPUs': hardware['vcpus'], 'threads per core': hardware['threads_per_core']}
+    if expected:
+        wanted['processor family'] = expected.get('family_name')
+        wanted['vendor'] = expected.get('vendor')
+    return ['%s: expected %s, found %s' % (what, wanted[what], seen[what])
+            for what in ('architecture', 'processor family', 'vendor', 'vCPUs', 'threads per core')
+            if what in wanted and wanted[what] != seen[what]]

@@ -33,6 +33,14 @@ options:
         (see roles/host_facts/vars/flag_catalog.yml).
     type: dict
     required: true
+  isa_levels:
+    description:
+      - ISA levels per architecture, best first, each with C(name) and the CPU flags it C(requires)
+        (see roles/host_facts/vars/uarch_table.yml). A CPU the table does not know is named by the
+        best level its flags reach (source C(isa-level), a recorded warning) before C(allow_unknown)
+        is considered.
+    type: dict
+    default: {}
   compiler:
     description: C compiler to identify and probe.
     type: str
@@ -43,8 +51,8 @@ options:
     type: str
   allow_unknown:
     description:
-      - When the CPU is not in the table, carry on as microarchitecture C(unknown) with native flags
-        instead of failing.
+      - When the CPU is neither in the table nor at a known ISA level, carry on as microarchitecture
+        C(unknown) with native flags instead of failing.
     type: bool
     default: false
 notes:
@@ -99,22 +107,28 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _topology
 
 
 def _uarch(module, identity):
-    """Detected or overridden microarchitecture entry; fails with the fix when unknown."""
+    """(uarch fact, table entry, warnings): detected, overridden or named by ISA level; fails with
+    the fix when none of these applies."""
     params = module.params
     known = sorted(params['flag_catalog'].get('uarch', {}))
     if params['uarch']:
         if params['uarch'] not in known:
             module.fail_json(msg="unknown microarchitecture '%s' in host_facts_uarch: use one of %s, or leave "
                                  "it empty to detect the CPU" % (params['uarch'], ', '.join(known)))
-        return {'name': params['uarch'], 'source': 'override'}, None
+        return {'name': params['uarch'], 'source': 'override', 'family_name': None}, None, []
     entry = _cpu.identify_uarch(identity, params['uarch_table'])
     if entry is None:
+        level = _cpu.isa_level(identity, params['isa_levels'].get(identity['arch']))
+        if level is not None:
+            return ({'name': level['name'], 'source': 'isa-level', 'family_name': None}, None,
+                    ['%s is not in the microarchitecture table: named by its ISA level %s (no processor family, '
+                     'so an EC2 CPU check cannot pass)' % (_cpu.describe_identity(identity), level['name'])])
         if params['allow_unknown']:
-            return {'name': 'unknown', 'source': 'unknown'}, None
+            return {'name': 'unknown', 'source': 'unknown', 'family_name': None}, None, []
         module.fail_json(msg="unknown microarchitecture: %s is not in the table roles/host_facts/vars/uarch_table.yml. "
                              "Add it there, set host_facts_uarch to one of %s, or set host_facts_allow_unknown=true "
                              "to build with native flags" % (_cpu.describe_identity(identity), ', '.join(known)))
-    return {'name': entry['name'], 'source': 'detected', 'family_name': entry.get('family_name')}, entry
+    return {'name': entry['name'], 'source': 'detected', 'family_name': entry.get('family_name')}, entry, []
 
 
 def main():
@@ -123,6 +137,7 @@ def main():
             uarch_table=dict(type='dict', required=True),
             flag_catalog=dict(type='dict', required=True),
             compiler=dict(type='str', default='gcc'),
+            isa_levels=dict(type='dict', default={}),
             uarch=dict(type='str'),
             allow_unknown=dict(type='bool', default=False),
         ),
@@ -135,7 +150,7 @@ def main():
             identity = _cpu.cpu_identity(_cpu.parse_cpuinfo(handle.read()), machine)
     except (IOError, OSError) as exc:
         module.fail_json(msg='cannot read /proc/cpuinfo (Linux hosts only): %s' % exc)
-    uarch, entry = _uarch(module, identity)
+    uarch, entry, uarch_warnings = _uarch(module, identity)
 
     topology = _topology.cpu_topology() or {'logical_cpus': os.cpu_count(), 'physical_cores': os.cpu_count(),
                                             'sockets': 1, 'threads_per_core': 1}
@@ -154,6 +169,7 @@ def main():
     else:
         flags, flag_source, warnings = _compiler.resolve_flags(runner, params['compiler'], params['flag_catalog'],
                                                                uarch['name'], identity['arch'])
+    warnings = uarch_warnings + warnings
     for warning in warnings:
         module.warn(warning)
     identity.pop('flags', None)   # hundreds of tokens; the uarch name says what matters

@@ -10,10 +10,35 @@ import os
 import shlex
 
 import boto3
+import yaml
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
+from harness import host_cpu
 from harness.moto import CREDENTIALS
 
 REGION = 'us-east-1'
+# The type every EC2 test launches: this machine's architecture and shape (harness/host_cpu.py).
+INSTANCE_TYPE = host_cpu.stand_in_type()
+FAMILY = INSTANCE_TYPE.split('.')[0]
+EC2_ARCH = 'arm64' if host_cpu.IDENTITY['arch'] == 'aarch64' else 'x86_64'   # as EC2 spells it
+# A type whose CPU check fails on this machine whatever it is (the other architecture).
+OTHER_TYPE = host_cpu.other_arch_type()
+# The same family one size up: twice this machine's vCPUs, so its CPU check fails too.
+BIGGER_TYPE = host_cpu.bigger_type()
+_PRICES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                       'roles', 'ec2_provision', 'vars', 'prices.yml')
+
+
+def table_price(instance_type, region=REGION):
+    """The on-demand price launch.yml takes from the price table when the Pricing API is off."""
+    with open(_PRICES) as handle:
+        return _pricing.table_price(yaml.safe_load(handle)['_ec2_provision_prices'], region, instance_type)
+
+
+def family_overrides(expected=None):
+    """ec2_provision_family_overrides making the stand-in family's CPU this machine's own (or
+    `expected`, e.g. host_cpu.foreign_family_entry() for a check that must fail)."""
+    return {FAMILY: expected or host_cpu.family_entry()}
 
 
 def client(server, service):
@@ -26,7 +51,7 @@ def plan(host, **changes):
     """A small valid plan whose key pair is the test host's client key."""
     base = {
         'region': REGION,
-        'instance_types': ['c7a.large'],      # Genoa, like the machine the tests run on
+        'instance_types': [INSTANCE_TYPE],
         'benchmarks': ['stream'],
         'max_runtime_minutes': 30,
         'results': {'bucket': 'bench-results', 'prefix': 'ib'},
@@ -64,6 +89,7 @@ def launch_vars(run_id, the_plan, hosts, mirror, work_dir, **more):
         'instancebench_run_id': run_id,
         'ec2_provision_use_pricing_api': False,   # moto has no Pricing API: skip its retries
         'ec2_provision_connection_overrides': [connection(host) for host in hosts],
+        'ec2_provision_family_overrides': family_overrides(),
         'instancebench_sources_mirror': mirror,
         'instancebench_work_dir': str(work_dir),
         'stream_repetitions': 1,

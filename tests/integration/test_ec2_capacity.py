@@ -31,33 +31,33 @@ def _launch(tmp_path, ansible_home, moto, proxy, extra):
 
 def test_spot_falls_back_zone_then_market_and_a_job_without_capacity_does_not_stop_the_plan(
         tmp_path, ansible_home, moto, proxy, instance_host, mirror):
-    proxy.fail('VcpuLimitExceeded', instance_type='c7g.large')                     # no Graviton quota (first rule wins)
+    proxy.fail('VcpuLimitExceeded', instance_type=ec2.OTHER_TYPE)                  # no quota for it (first rule wins)
     proxy.fail('InsufficientInstanceCapacity', launch_template=True)              # no spot anywhere
-    proxy.fail('InsufficientInstanceCapacity', instance_type='c7a.large', zone='us-east-1a')
-    plan = ec2.plan(instance_host, instance_types=['c7a.large', 'c7g.large'], market='spot-with-fallback',
+    proxy.fail('InsufficientInstanceCapacity', instance_type=ec2.INSTANCE_TYPE, zone='us-east-1a')
+    plan = ec2.plan(instance_host, instance_types=[ec2.INSTANCE_TYPE, ec2.OTHER_TYPE], market='spot-with-fallback',
                     availability_zones=['us-east-1a', 'us-east-1b'])
     extra = ec2.launch_vars('ec2-capacity', plan, [instance_host, instance_host], mirror, tmp_path / 'work')
     proc = _launch(tmp_path, ansible_home, moto, proxy, extra)
 
-    c7a = [(l['launch_template'], l['zone'], l['error']) for l in proxy.launches if l['instance_type'] == 'c7a.large']
-    assert c7a == [(True, 'us-east-1a', 'InsufficientInstanceCapacity'), (True, 'us-east-1b', 'InsufficientInstanceCapacity'),
+    ours = [(l['launch_template'], l['zone'], l['error']) for l in proxy.launches if l['instance_type'] == ec2.INSTANCE_TYPE]
+    assert ours == [(True, 'us-east-1a', 'InsufficientInstanceCapacity'), (True, 'us-east-1b', 'InsufficientInstanceCapacity'),
                    (False, 'us-east-1a', 'InsufficientInstanceCapacity'), (False, 'us-east-1b', None)]
-    c7g = [l['error'] for l in proxy.launches if l['instance_type'] == 'c7g.large']
-    assert c7g == ['VcpuLimitExceeded'] * 4, 'every attempt of the Graviton job is tried, then it is given up'
+    other = [l['error'] for l in proxy.launches if l['instance_type'] == ec2.OTHER_TYPE]
+    assert other == ['VcpuLimitExceeded'] * 4, 'every attempt of the job without quota is tried, then it is given up'
 
-    # The plan went on: the c7a job ran; the run reports the c7g job as not launched, with why.
+    # The plan went on: the first job ran; the run reports the other as not launched, with why.
     assert proc.returncode != 0
     assert '1 of 2 jobs did not complete' in proc.stdout
     assert 'not_launched (VcpuLimitExceeded)' in proc.stdout
     [instance] = ec2.instances(moto, 'ec2-capacity')
-    assert instance['Placement']['AvailabilityZone'] == 'us-east-1b' and instance['InstanceType'] == 'c7a.large'
+    assert instance['Placement']['AvailabilityZone'] == 'us-east-1b' and instance['InstanceType'] == ec2.INSTANCE_TYPE
     s3 = ec2.client(moto, 's3')
     job = ec2.tags(instance)['instancebench:job-id']
-    key = 'ib/runs/run=ec2-capacity/region=us-east-1/type=c7a.large/benchmark=stream/job=%s/result.json' % job
+    key = 'ib/runs/run=ec2-capacity/region=us-east-1/type=%s/benchmark=stream/job=%s/result.json' % (ec2.INSTANCE_TYPE, job)
     result = json.loads(s3.get_object(Bucket='bench-results', Key=key)['Body'].read())
     assert result['instance']['availability_zone'] == 'us-east-1b'
     assert result['instance']['market'] == 'on-demand', 'the market actually used is recorded, not the one asked for'
-    assert result['instance']['price_per_hour_usd'] == 0.10264
+    assert result['instance']['price_per_hour_usd'] == ec2.table_price(ec2.INSTANCE_TYPE)
 
     # The progress callback: a line per job change, and the JSON Lines run log.
     assert 'instancebench 0:' in proc.stdout and '1 not launched' in proc.stdout
@@ -70,10 +70,10 @@ def test_spot_falls_back_zone_then_market_and_a_job_without_capacity_does_not_st
 
 
 def test_an_error_no_other_zone_can_fix_fails_the_job_at_once(tmp_path, ansible_home, moto, proxy, instance_host, mirror):
-    proxy.fail('UnauthorizedOperation', instance_type='c7a.large')
+    proxy.fail('UnauthorizedOperation', instance_type=ec2.INSTANCE_TYPE)
     extra = ec2.launch_vars('ec2-denied', ec2.plan(instance_host), [instance_host], mirror, tmp_path / 'work')
     proc = _launch(tmp_path, ansible_home, moto, proxy, extra)
     assert proc.returncode != 0
     assert len(proxy.launches) == 1, 'a permission error is not retried in other zones'
-    assert 'Launching c7a.large failed' in proc.stdout and '1 of 1 jobs did not complete' in proc.stdout
+    assert 'Launching %s failed' % ec2.INSTANCE_TYPE in proc.stdout and '1 of 1 jobs did not complete' in proc.stdout
     assert ec2.instances(moto, 'ec2-denied') == []

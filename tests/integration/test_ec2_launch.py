@@ -11,7 +11,7 @@ import re
 import subprocess
 import time
 
-from harness import ec2
+from harness import ec2, host_cpu
 from harness.ansible_runner import run_playbook, write_inventory
 from harness.http_server import http_directory
 
@@ -66,7 +66,7 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
         first = _launch(tmp_path, ansible_home, moto, extra)
         second = _launch(tmp_path, ansible_home, moto, extra)
     assert first.returncode == 0, first.stdout[-5000:]
-    assert 'c7a.large: genoa as expected' in first.stdout
+    assert '%s: %s as expected' % (ec2.INSTANCE_TYPE, host_cpu.FAMILY_NAME) in first.stdout
 
     [instance] = ec2.instances(moto, 'ec2-e2e')
     tags = ec2.tags(instance)
@@ -93,7 +93,7 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
     _assert_failsafe_behaves(user_data, tmp_path / 'failsafe')
     # The image came from the public SSM parameter for this type's architecture.
     ami = ec2.client(moto, 'ssm').get_parameter(
-        Name='/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64')['Parameter']['Value']
+        Name='/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-' + ec2.EC2_ARCH)['Parameter']['Value']
     assert instance['ImageId'] == ami
 
     [group] = client.describe_security_groups(
@@ -110,12 +110,13 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
     assert [role['RoleName'] for role in profile['Roles']] == ['instancebench-ec2-e2e']
 
     s3 = ec2.client(moto, 's3')
-    key = 'ib/runs/run=ec2-e2e/region=us-east-1/type=c7a.large/benchmark=stream/job=%s/result.json' % tags['instancebench:job-id']
+    key = 'ib/runs/run=ec2-e2e/region=us-east-1/type=%s/benchmark=stream/job=%s/result.json' % (
+        ec2.INSTANCE_TYPE, tags['instancebench:job-id'])
     result = json.loads(s3.get_object(Bucket='bench-results', Key=key)['Body'].read())
     assert result['validation']['passed'] is True
-    assert result['instance']['id'] == instance['InstanceId'] and result['instance']['type'] == 'c7a.large'
+    assert result['instance']['id'] == instance['InstanceId'] and result['instance']['type'] == ec2.INSTANCE_TYPE
     assert result['instance']['market'] == 'on-demand' and result['instance']['ami'] == ami
-    assert result['instance']['price_per_hour_usd'] == 0.10264   # vars/prices.yml: moto has no Pricing API
+    assert result['instance']['price_per_hour_usd'] == ec2.table_price(ec2.INSTANCE_TYPE)   # moto has no Pricing API
     head = s3.head_object(Bucket='bench-results', Key=key)
     assert len(head['Metadata']['sha256']) == 64
 
@@ -163,7 +164,7 @@ def test_keep_then_cleanup_by_run_and_orphan_reaper(tmp_path, ansible_home, moto
     image = client.describe_images()['Images'][0]['ImageId']
     ids = {}
     for label, expiry in (('old', '2020-01-01T00:00:00Z'), ('fresh', '2999-01-01T00:00:00Z')):
-        ids[label] = client.run_instances(ImageId=image, InstanceType='c7a.large', MinCount=1, MaxCount=1,
+        ids[label] = client.run_instances(ImageId=image, InstanceType=ec2.INSTANCE_TYPE, MinCount=1, MaxCount=1,
                                           TagSpecifications=[{'ResourceType': 'instance', 'Tags': [
                                               {'Key': 'instancebench:expiry', 'Value': expiry},
                                               {'Key': 'instancebench:run-id', 'Value': 'orphan-' + label}]}]
@@ -177,13 +178,16 @@ def test_keep_then_cleanup_by_run_and_orphan_reaper(tmp_path, ansible_home, moto
 
 
 def test_wrong_cpu_fails_the_job_and_terminates_its_instance(tmp_path, ansible_home, moto, instance_host, mirror):
-    """m7i is Sapphire Rapids; the test host is AMD Genoa: no benchmark may run on it."""
+    """The same launch as the passing one, with the CPU table saying the family is a processor this
+    machine is not: the check must fail and no benchmark may run."""
     _bucket(moto)
-    extra = ec2.launch_vars('ec2-wrongcpu', ec2.plan(instance_host, instance_types=['m7i.large']), [instance_host],
-                            mirror, tmp_path / 'work')
+    extra = ec2.launch_vars('ec2-wrongcpu', ec2.plan(instance_host), [instance_host], mirror, tmp_path / 'work',
+                            ec2_provision_family_overrides=ec2.family_overrides(host_cpu.foreign_family_entry()))
     proc = _launch(tmp_path, ansible_home, moto, extra)
     assert proc.returncode != 0
-    assert 'm7i.large should be sapphirerapids' in proc.stdout and 'no benchmark runs on it' in proc.stdout
+    expected = host_cpu.foreign_family_entry()['family_name']
+    assert '%s should be %s' % (ec2.INSTANCE_TYPE, expected) in proc.stdout and 'no benchmark runs on it' in proc.stdout
+    assert 'processor family: expected %s, found %s' % (expected, host_cpu.FAMILY_NAME) in proc.stdout
     assert '1 of 1 jobs did not complete' in proc.stdout
     [instance] = ec2.instances(moto, 'ec2-wrongcpu')
     assert instance['State']['Name'] in ('shutting-down', 'terminated')
@@ -197,11 +201,11 @@ def test_ubuntu_image_from_ssm_and_prices_without_a_pricing_api(tmp_path, ansibl
     ec2_provision_image_parameters there, as a site with golden images would."""
     _bucket(moto)
     client = ec2.client(moto, 'ec2')
-    image = [i for i in client.describe_images()['Images'] if i['Architecture'] == 'x86_64'][-1]['ImageId']
-    ec2.client(moto, 'ssm').put_parameter(Name='/golden/ubuntu-24.04/x86_64', Value=image, Type='String')
+    image = [i for i in client.describe_images()['Images'] if i['Architecture'] == ec2.EC2_ARCH][-1]['ImageId']
+    ec2.client(moto, 'ssm').put_parameter(Name='/golden/ubuntu-24.04/' + ec2.EC2_ARCH, Value=image, Type='String')
     extra = ec2.launch_vars('ec2-ubuntu', ec2.plan(instance_host, os='ubuntu-24.04'), [instance_host], mirror,
                             tmp_path / 'work', instancebench_provision_only=True,
-                            ec2_provision_image_parameters={'ubuntu-24.04': {'x86_64': '/golden/ubuntu-24.04/x86_64'}},
+                            ec2_provision_image_parameters={'ubuntu-24.04': {ec2.EC2_ARCH: '/golden/ubuntu-24.04/' + ec2.EC2_ARCH}},
                             ec2_provision_use_pricing_api=True)   # moto answers HTTP 500: the table is used
     proc = _launch(tmp_path, ansible_home, moto, extra)
     assert proc.returncode == 0, proc.stdout[-5000:]

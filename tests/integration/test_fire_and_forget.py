@@ -38,7 +38,7 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
     # The controller is gone: kill what it left behind (its SSH master connection) too.
     for pid in pids_mentioning(s3_instance_host.control_dir):
         terminate_pid(pid)
-    prefix = 'ib/runs/run=%s/region=us-east-1/type=c7a.large/benchmark=stream/' % RUN
+    prefix = 'ib/runs/run=%s/region=us-east-1/type=%s/benchmark=stream/' % (RUN, ec2.INSTANCE_TYPE)
     in_flight = [k.rsplit('/', 1)[1] for k in seaweed.keys(bucket, prefix)]
     assert 'status-launched.json' in in_flight and 'status-completed.json' not in in_flight, \
         'launch.yml should return while the job still runs: %s' % in_flight
@@ -53,7 +53,7 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
     job_dir = seaweed.keys(bucket, prefix)[0].rsplit('/', 1)[0]
     record = json.loads(s3.get_object(Bucket=bucket, Key=job_dir + '/status-launched.json')['Body'].read())
     assert record['instance_id'] == instance['InstanceId'] and record['market'] == 'on-demand'
-    assert record['price_per_hour_usd'] == 0.10264 and record['plan']['max_runtime_minutes'] == 30
+    assert record['price_per_hour_usd'] == ec2.table_price(ec2.INSTANCE_TYPE) and record['plan']['max_runtime_minutes'] == 30
     assert record['deadline_epoch'] - returned < 31 * 60
     poweroff_log = work / 'poweroff-standin.log'
     wait_for(poweroff_log.exists, 30, 'the power-off stand-in')
@@ -86,11 +86,11 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
     with open(str(report_dir / 'dataset.csv')) as handle:
         rows = list(csv.DictReader(handle))
     triad = [r for r in rows if r['metric'] == 'triad_bandwidth'][0]
-    assert triad['state'] == 'completed' and triad['instance_type'] == 'c7a.large' and float(triad['value']) > 1
+    assert triad['state'] == 'completed' and triad['instance_type'] == ec2.INSTANCE_TYPE and float(triad['value']) > 1
     # Cost: launch to the job's end, at the price it ran at.
     assert 0 < float(triad['runtime_s']) < 600 and float(triad['cost_usd']) == \
-        round(float(triad['runtime_s']) / 3600 * 0.10264, 6)
-    assert 'c7a.large' in (report_dir / 'report.html').read_text()
+        round(float(triad['runtime_s']) / 3600 * ec2.table_price(ec2.INSTANCE_TYPE), 6)
+    assert ec2.INSTANCE_TYPE in (report_dir / 'report.html').read_text()
     assert not ec2.instances(moto, RUN, states=('pending', 'running'))
     events = [json.loads(line) for line in open(str(tmp_path / 'run-log.jsonl'))]
     assert [e['state'] for e in events if e['event'] == 'job_state'][-1] == 'running'

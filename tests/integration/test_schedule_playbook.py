@@ -65,7 +65,7 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
     bucket = seaweed.create_bucket('schedule-run')
     today = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')
     plan_settings = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'})
-    request = {'name': 'sched-run', 'regions': ['us-east-1'], 'families': {'c7a': ['large']},
+    request = {'name': 'sched-run', 'regions': ['us-east-1'], 'families': {ec2.FAMILY: [ec2.INSTANCE_TYPE.split('.')[1]]},
                'benchmarks': {'stream': ['one-thread']}, 'days': 1, 'start_date': today,
                'windows': [{'name': 'allday', 'start': '00:00', 'hours': 24, 'focus': ['stream']}],
                'max_jobs_per_day': 5, 'max_concurrent': 2,
@@ -86,7 +86,7 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
     client = seaweed.client()
     wait_for(lambda: any(k.endswith('/status-completed.json') for k in seaweed.keys(bucket)), 300, 'the job')
     [result_key] = [k for k in seaweed.keys(bucket) if k.endswith('/result.json')]
-    assert '/type=c7a.large/benchmark=stream/job=stream-one-thread-' in result_key
+    assert '/type=%s/benchmark=stream/job=stream-one-thread-' % ec2.INSTANCE_TYPE in result_key
     doc = json.loads(client.get_object(Bucket=bucket, Key=result_key)['Body'].read())
     assert doc['job']['variant'] == 'one-thread' and doc['parameters']['threads'] == 1, 'the variant set 1 thread'
     record = json.loads(client.get_object(Bucket=bucket, Key=result_key.replace('result.json', 'status-launched.json'))
@@ -103,15 +103,16 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
 
 def test_windows_run_one_by_one_nothing_twice_and_the_failed_job_is_retried_then_given_up(
         tmp_path, ansible_home, moto, seaweed, s3_instance_host, mirror):
-    """Two windows (one job a day): the first window's job (c7a, runs in the background), the
-    controller gone, the second window's job (m7i: an Intel type on this AMD test host, so its CPU
-    check fails every time; the controller records the failure); then the due windows: the first
+    """Two windows (one job a day): the first window's job (this machine's stand-in type, runs in
+    the background), the controller gone, the second window's job (the same family one size up:
+    twice the vCPUs this test host has, so its CPU check fails every time; the controller records
+    the failure); then the due windows: the first
     job is not started again, the failed one is retried as attempt 1 (a new job id, a new
     instance); once more: retry_limit 1 is final."""
     bucket = seaweed.create_bucket('schedule-windows')
     two_days_ago = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=2)).strftime('%Y-%m-%d')
     settings = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'})
-    request = {'name': 'sched-win', 'regions': ['us-east-1'], 'families': {'c7a': ['large'], 'm7i': ['large']},
+    request = {'name': 'sched-win', 'regions': ['us-east-1'], 'families': {ec2.FAMILY: [t.split('.')[1] for t in (ec2.INSTANCE_TYPE, ec2.BIGGER_TYPE)]},
                'benchmarks': {'stream': ['one-thread']}, 'days': 2, 'start_date': two_days_ago,
                'windows': [{'name': 'early', 'start': '00:00', 'hours': 2, 'focus': ['stream']}],
                'max_jobs_per_day': 1, 'max_concurrent': 2, 'retry_limit': 1, 'retry_backoff_minutes': 0,
@@ -121,7 +122,7 @@ def test_windows_run_one_by_one_nothing_twice_and_the_failed_job_is_retried_then
     assert run_playbook('schedule.yml', inventory, ansible_home, {
         'instancebench_schedule': request, 'instancebench_plan_dir': str(tmp_path / 'plans')}, env=env).returncode == 0
     plan = yaml.safe_load((tmp_path / 'plans' / 'sched-win-us-east-1.yml').read_text())['instancebench_plan']
-    assert [[j['instance_type'] for j in w['jobs']] for w in plan['schedule']['windows']] == [['c7a.large'], ['m7i.large']]
+    assert [[j['instance_type'] for j in w['jobs']] for w in plan['schedule']['windows']] == [[ec2.INSTANCE_TYPE], [ec2.BIGGER_TYPE]]
     client = seaweed.client()
 
     def launch(window, jobs=1):
@@ -143,16 +144,16 @@ def test_windows_run_one_by_one_nothing_twice_and_the_failed_job_is_retried_then
     for pid in pids_mentioning(s3_instance_host.control_dir):  # the controller is gone between windows
         terminate_pid(pid)
     second = launch('d2-early')
-    assert second.returncode != 0 and 'm7i.large should be' in second.stdout
-    assert len(instances('c7a.large')) == 1 and len(instances('m7i.large')) == 1 and len(sentinels('failed')) == 1
+    assert second.returncode != 0 and '%s should be' % ec2.BIGGER_TYPE in second.stdout
+    assert len(instances(ec2.INSTANCE_TYPE)) == 1 and len(instances(ec2.BIGGER_TYPE)) == 1 and len(sentinels('failed')) == 1
     due = launch('due', jobs=2)
     assert due.returncode != 0, due.stdout[-3000:]
-    assert len(instances('c7a.large')) == 1, 'the first window\'s job is done or running: never started twice'
-    assert len(instances('m7i.large')) == 2 and len(sentinels('failed')) == 2, 'the failed job retried as attempt 1'
+    assert len(instances(ec2.INSTANCE_TYPE)) == 1, 'the first window\'s job is done or running: never started twice'
+    assert len(instances(ec2.BIGGER_TYPE)) == 2 and len(sentinels('failed')) == 2, 'the failed job retried as attempt 1'
     again = launch('due', jobs=2)
     assert again.returncode != 0 and 'no retry left' in again.stdout
-    assert len(instances('m7i.large')) == 2, 'retry_limit 1 is final'
+    assert len(instances(ec2.BIGGER_TYPE)) == 2, 'retry_limit 1 is final'
     record = json.loads(client.get_object(Bucket=bucket, Key=[
         item['Key'] for item in client.list_objects_v2(Bucket=bucket)['Contents']
         if item['Key'].endswith('/status-failed.json')][0])['Body'].read())
-    assert record['by'] == 'controller' and 'm7i.large should be' in record['reason'], record
+    assert record['by'] == 'controller' and '%s should be' % ec2.BIGGER_TYPE in record['reason'], record

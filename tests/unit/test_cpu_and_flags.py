@@ -99,3 +99,57 @@ def test_accepted_flag_is_kept():
 def test_unknown_uarch_uses_native():
     flags, source, warnings = _compiler.resolve_flags(_gcc, 'gcc', CATALOG, 'unknown', 'aarch64')
     assert flags == ['-mcpu=native'] and source == 'native-fallback' and 'no entry' in warnings[0]
+
+
+ISA_LEVELS = _load('uarch_table.yml', '_host_facts_isa_levels')
+
+
+def _identity_of(name):
+    with open(os.path.join(HERE, 'fixtures', name)) as handle:
+        return _cpu.cpu_identity(_cpu.parse_cpuinfo(handle.read()), 'x86_64')
+
+
+def test_a_masked_model_is_named_by_its_isa_level_not_guessed():
+    """A real KVM guest: family 6 model 167 is in no table row; its flags reach x86-64-v4."""
+    identity = _identity_of('cpuinfo-intel-kvm-model167-2vcpu.txt')
+    assert _cpu.identify_uarch(identity, TABLE) is None
+    assert _cpu.isa_level(identity, ISA_LEVELS['x86_64'])['name'] == 'x86-64-v4'
+    assert 'x86-64-v4' in CATALOG['uarch'], 'the level has flags in the catalog'
+
+
+@pytest.mark.parametrize('drop, level', [
+    ([], 'x86-64-v4'),
+    (['avx512vl'], 'x86-64-v3'),                 # one AVX-512 subset missing: not v4
+    (['avx512f', 'avx2'], 'x86-64-v2'),
+    (['avx512f', 'avx2', 'popcnt'], None),        # below v2: no level, so allow_unknown decides
+])
+def test_isa_level_needs_every_flag_of_the_level(drop, level):
+    identity = _identity_of('cpuinfo-intel-kvm-model167-2vcpu.txt')
+    identity['flags'] = [flag for flag in identity['flags'] if flag not in drop]
+    found = _cpu.isa_level(identity, ISA_LEVELS['x86_64'])
+    assert (found and found['name']) == level
+
+
+HOST = {'arch': 'x86_64', 'cpu': {'vendor': 'AuthenticAMD'}, 'uarch': {'name': 'znver5', 'family_name': 'turin'},
+        'topology': {'logical_cpus': 2, 'threads_per_core': 1}}
+C7A = {'architecture': 'x86_64', 'vcpus': 2, 'threads_per_core': 1}
+
+
+@pytest.mark.parametrize('hardware, expected, mismatches', [
+    (C7A, {'family_name': 'turin', 'vendor': 'AuthenticAMD'}, []),
+    (C7A, {}, []),                                                  # family not in the table: shape only
+    (C7A, {'family_name': 'genoa', 'vendor': 'AuthenticAMD'}, ['processor family: expected genoa, found turin']),
+    (C7A, {'family_name': 'sapphirerapids', 'vendor': 'GenuineIntel'},
+     ['processor family: expected sapphirerapids, found turin', 'vendor: expected GenuineIntel, found AuthenticAMD']),
+    (dict(C7A, architecture='arm64'), {}, ['architecture: expected aarch64, found x86_64']),
+    (dict(C7A, vcpus=4, threads_per_core=2), {},
+     ['vCPUs: expected 4, found 2', 'threads per core: expected 2, found 1']),
+])
+def test_instance_cpu_mismatches_name_each_contradiction(hardware, expected, mismatches):
+    assert _cpu.instance_cpu_mismatches(HOST, hardware, expected) == mismatches
+
+
+def test_a_cpu_named_only_by_isa_level_never_passes_a_family_check():
+    host = dict(HOST, uarch={'name': 'x86-64-v4', 'source': 'isa-level', 'family_name': None})
+    assert _cpu.instance_cpu_mismatches(host, C7A, {'family_name': 'genoa', 'vendor': 'AuthenticAMD'}) == [
+        'processor family: expected genoa, found None']
