@@ -15,12 +15,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import re
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
+
 MARKER = re.compile(r'^=== instancebench fftw problem=(\S+) threads=(\d+) planner=(\S+)')
-_VERIFY = re.compile(r'^(\S+) ([0-9.eE+-]+) ([0-9.eE+-]+) ([0-9.eE+-]+)\s*$')
-_SPEED = re.compile(r"^Problem: (\S+), setup: ([0-9.]+) (s|ms|us|ns), time: ([0-9.]+) (s|ms|us|ns), "
-                    r"``mflops'': ([0-9.]+)")
+_SPEED = re.compile(r"^Problem: (\S+), setup: (\S+) (s|ms|us|ns), time: (\S+) (s|ms|us|ns), "
+                    r"``mflops'': (\S+)\s*$")
 _FAILED = re.compile(r'^Found relative error (\S+) \((.*)\)')
 _SCALE = {'s': 1.0, 'ms': 1e-3, 'us': 1e-6, 'ns': 1e-9}
 COMPLEX_BYTES = 16     # complex double
@@ -28,10 +30,16 @@ REAL_BYTES = 8
 
 
 def parse(text):
-    """List of sections: {problem, threads, planner, verify_errors, verify_failure, setup_s, time_s, mflops}."""
-    sections = []
+    """The sections of `text` (see read())."""
+    return read(text)[0]
+
+
+def read(text):
+    """(sections, malformed): sections {problem, threads, planner, verify_errors, verify_failure,
+    setup_s, time_s, mflops}; malformed lists the lines refused (a garbled figure or a cut line)."""
+    sections, malformed = [], []
     current = None
-    for raw in text.splitlines():
+    for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         marker = MARKER.match(line)
         if marker:
@@ -42,56 +50,90 @@ def parse(text):
             continue
         if current is None:
             continue
-        speed = _SPEED.match(line)
-        if speed and speed.group(1) == current['problem']:
-            current.update(setup_s=float(speed.group(2)) * _SCALE[speed.group(3)],
-                           time_s=float(speed.group(4)) * _SCALE[speed.group(5)],
-                           mflops=float(speed.group(6)))
+        if line.startswith('Problem: '):
+            speed = _SPEED.match(line)
+            values = [_numbers.number(speed.group(i)) for i in (2, 4, 6)] if speed else [None]
+            if None in values or speed.group(1) != current['problem']:
+                malformed.append(_numbers.malformed(lineno, line, 'an FFTW timing line for %s' % current['problem']))
+                continue
+            current.update(setup_s=values[0] * _SCALE[speed.group(3)], time_s=values[1] * _SCALE[speed.group(5)],
+                           mflops=values[2])
             continue
         failed = _FAILED.match(line)
         if failed:
             current['verify_failure'] = '%s error %s' % (failed.group(2), failed.group(1))
             continue
-        verify = _VERIFY.match(line)
-        if verify and verify.group(1) == current['problem']:
-            current['verify_errors'] = [float(verify.group(i)) for i in (2, 3, 4)]
-    return sections
+        tokens = line.split()
+        if tokens and tokens[0] == current['problem']:
+            errors = [_numbers.number(token) for token in tokens[1:]]
+            if len(errors) != 3 or None in errors:
+                malformed.append(_numbers.malformed(lineno, line, 'an FFTW verification line (3 relative errors)'))
+                continue
+            current['verify_errors'] = errors
+    return sections, malformed
 
 
 def metric_key(problem, threads):
     return '%s_t%d' % (re.sub(r'[^a-z0-9]', '_', problem.lower()), threads)
 
 
-def _check(name, passed, detail):
-    return {'name': name, 'passed': bool(passed), 'detail': detail}
+_check = _numbers.check
+
+
+def nominal_flops(problem):
+    """FFTW bench's own operation count: 5 N log2 N for a complex transform, half for a real one."""
+    points = 1
+    for dim in _points(problem):
+        points *= dim
+    return (5.0 if problem[1] == 'c' else 2.5) * points * math.log(points, 2)
+
+
+def _section_checks(key, section, tolerance):
+    checks = []
+    errors = section['verify_errors']
+    if section['verify_failure']:
+        checks.append(_check('%s.verified' % key, False, section['verify_failure']))
+    elif errors is None:
+        checks.append(_check('%s.verified' % key, False, 'no verification line: bench -y did not finish'))
+    else:
+        within = all(0 <= error <= tolerance for error in errors) if tolerance else True
+        checks.append(_check('%s.verified' % key, within, 'max relative error %.3g (linear, impulse, shift)%s'
+                             % (max(errors), ', tolerance %.3g' % tolerance if tolerance else '')))
+    timed = section['mflops'] is not None
+    checks.append(_check('%s.timed' % key, timed, 'time per transform %.6g s' % section['time_s'] if timed
+                         else 'no "Problem:" timing line: bench -s did not finish'))
+    if timed:
+        derived = nominal_flops(section['problem']) / section['time_s'] / 1e6 \
+            if _numbers.finite_positive(section['time_s']) else None
+        # bench prints the time with 3 to 4 significant digits: 1 % covers its rounding.
+        checks.append(_check('%s.mflops_consistent' % key, _numbers.agrees(section['mflops'], derived, 0.01),
+                             '%s "mflops" reported, %s from 5 N log2 N (2.5 for real) / %.6g s'
+                             % (section['mflops'], derived and round(derived, 2), section['time_s'])))
+    return checks
 
 
 def analyze(text, expected):
-    """(metrics, checks) for one repetition. `expected['runs']` lists [problem, threads] pairs."""
-    sections = dict(((s['problem'], s['threads']), s) for s in parse(text))
+    """(metrics, checks) for one repetition. `expected['runs']` lists [problem, threads] pairs;
+    `expected['verify_tolerance']` bounds the verification errors (bench enforces it too)."""
+    parsed, malformed = read(text)
+    sections = dict(((s['problem'], s['threads']), s) for s in parsed)
     wanted = [tuple(pair) for pair in expected.get('runs', [])] or sorted(sections)
-    checks, metrics = [], {}
+    checks, metrics = [_numbers.format_check(malformed)], {}
     if not wanted:
-        return {}, [_check('output_complete', False, 'no FFTW bench section in the output (truncated or not bench output)')]
+        return {}, checks + [_check('output_complete', False,
+                                    'no FFTW bench section in the output (truncated or not bench output)')]
+    tolerance = float(expected.get('verify_tolerance') or 0)
     for problem, threads in wanted:
         key = metric_key(problem, int(threads))
         section = sections.get((problem, int(threads)))
         if section is None:
             checks.append(_check('%s.ran' % key, False, 'no output section for %s with %s threads' % (problem, threads)))
             continue
-        errors = section['verify_errors']
-        if section['verify_failure']:
-            checks.append(_check('%s.verified' % key, False, section['verify_failure']))
-        else:
-            checks.append(_check('%s.verified' % key, errors is not None,
-                                 'max relative error %.3g (linear, impulse, shift)' % max(errors) if errors
-                                 else 'no verification line: bench -y did not finish'))
-        timed = section['mflops'] is not None
-        checks.append(_check('%s.timed' % key, timed, 'time per transform %.6g s' % section['time_s'] if timed
-                             else 'no "Problem:" timing line: bench -s did not finish'))
-        if timed:
+        checks.extend(_section_checks(key, section, tolerance))
+        if section['mflops'] is not None:
             metrics['mflops_%s' % key] = (section['mflops'], 'FFTW-Mflop/s', True)
             metrics['time_%s' % key] = (section['time_s'], 's', False)
+    checks.extend(_numbers.plausible_metrics(metrics))
     return metrics, checks
 
 

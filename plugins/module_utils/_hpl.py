@@ -14,66 +14,117 @@ __metaclass__ = type
 import math
 import re
 
-_RESULT = re.compile(r'^(W[RC]\S*)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([0-9.eE+-]+)\s+([0-9.eE+-]+)\s*$')
-_RESIDUAL = re.compile(r'^\|\|Ax-b\|\|.*=\s*([0-9.eE+-]+)\s*\.+\s*(PASSED|FAILED)\s*$')
+from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
+
+_RESULT = re.compile(r'^W[RC]\S*\s')
+_RESIDUAL = re.compile(r'^\|\|Ax-b\|\|.*=\s*(\S+)\s*\.+\s*(PASSED|FAILED)\s*$')
 _CORE = re.compile(r'^Core:\s*(\S+)')
-_THRESHOLD = re.compile(r'scaled residuals are less than\s+([0-9.eE+-]+)')
+_THRESHOLD = re.compile(r'scaled residuals are less than\s+(\S+)\s*$')
 DOUBLE_BYTES = 8
+# The method's own bound on the scaled residual (HPL's default threshold): a run above it did
+# not solve the system, whatever threshold its HPL.dat stated.
+METHOD_THRESHOLD = 16.0
 
 
 def parse(text):
-    """{'runs': [{variant, n, nb, p, q, time_s, gflops, residual, passed}], 'openblas_core', 'threshold'}.
+    """{'runs': [{variant, n, nb, p, q, time_s, gflops, residual, passed}], 'openblas_core', 'threshold',
+    'malformed': [line problems]}.
 
     A result line with no residual line after it (killed mid-check) has `passed` None.
     """
-    runs, cores = [], set()
+    runs, cores, malformed = [], set(), []
     threshold = None
-    for raw in text.splitlines():
+    for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
-        result = _RESULT.match(line)
-        if result:
-            runs.append({'variant': result.group(1), 'n': int(result.group(2)), 'nb': int(result.group(3)),
-                         'p': int(result.group(4)), 'q': int(result.group(5)), 'time_s': float(result.group(6)),
-                         'gflops': float(result.group(7)), 'residual': None, 'passed': None})
+        if _RESULT.match(line):
+            tokens = line.split()
+            ints = [_numbers.integer(t) for t in tokens[1:5]]
+            reals = [_numbers.number(t) for t in tokens[5:]]
+            if len(tokens) != 7 or None in ints or None in reals:
+                malformed.append(_numbers.malformed(lineno, line, 'an HPL result line (T/V N NB P Q Time Gflops)'))
+                continue
+            runs.append({'variant': tokens[0], 'n': ints[0], 'nb': ints[1], 'p': ints[2], 'q': ints[3],
+                         'time_s': reals[0], 'gflops': reals[1], 'residual': None, 'passed': None})
             continue
-        residual = _RESIDUAL.match(line)
-        if residual and runs and runs[-1]['passed'] is None:
-            runs[-1].update(residual=float(residual.group(1)), passed=residual.group(2) == 'PASSED')
+        if line.startswith('||Ax-b||') and line.endswith(('PASSED', 'FAILED')):
+            residual = _RESIDUAL.match(line)
+            value = _numbers.number(residual.group(1)) if residual else None
+            if value is None:
+                malformed.append(_numbers.malformed(lineno, line, 'an HPL residual line (value, PASSED or FAILED)'))
+            elif runs and runs[-1]['passed'] is None:
+                runs[-1].update(residual=value, passed=residual.group(2) == 'PASSED')
             continue
         core = _CORE.match(line)
         if core:
             cores.add(core.group(1))
         match = _THRESHOLD.search(line)
         if match:
-            threshold = float(match.group(1))
-    return {'runs': runs, 'openblas_core': ','.join(sorted(cores)) or None, 'threshold': threshold}
+            threshold = _numbers.number(match.group(1))
+            if threshold is None:
+                malformed.append(_numbers.malformed(lineno, line, "HPL's residual threshold line"))
+    return {'runs': runs, 'openblas_core': ','.join(sorted(cores)) or None, 'threshold': threshold,
+            'malformed': malformed}
 
 
-def _check(name, passed, detail):
-    return {'name': name, 'passed': bool(passed), 'detail': detail}
+_check = _numbers.check
 
 
-def analyze(text, expected):
-    """(metrics, checks) for one repetition; `expected` may hold n, nb, p, q as generated."""
-    parsed = parse(text)
-    if not parsed['runs']:
-        return {}, [_check('result_line', False, 'no WR result line in the output (truncated, or HPL did not start)')]
-    run = parsed['runs'][-1]
+def operations(n):
+    """Floating-point operations HPL credits for an N x N solve: 2/3 N^3 + 3/2 N^2."""
+    return 2.0 / 3.0 * n ** 3 + 1.5 * n ** 2
+
+
+def _run_checks(run, threshold, expected):
+    label = '%s N=%d NB=%d P=%d Q=%d' % (run['variant'], run['n'], run['nb'], run['p'], run['q'])
+    verdict = 'PASSED' if run['passed'] else 'FAILED' if run['passed'] is False else 'missing'
+    residual = run['residual']
+    bounds = [bound for bound in (threshold, METHOD_THRESHOLD) if bound is not None]
+    within = residual is not None and residual >= 0 and all(residual < bound for bound in bounds)
+    derived = operations(run['n']) / run['time_s'] / 1e9 if _numbers.finite_positive(run['time_s']) else None
+    # Time prints with 2 decimals and Gflops with 4 digits: their rounding on top of 1 %.
+    tolerance = 0.01 + (0.006 / run['time_s'] if _numbers.finite_positive(run['time_s']) else 0)
     checks = [
-        _check('result_line', True, '%s N=%d NB=%d P=%d Q=%d' % (run['variant'], run['n'], run['nb'], run['p'], run['q'])),
+        _check('result_line', True, label),
         _check('residual_passed', run['passed'] is True,
-               'scaled residual %s %s (threshold %s)' % (run['residual'], 'PASSED' if run['passed'] else
-                                                         'FAILED' if run['passed'] is False else 'missing',
-                                                         parsed['threshold'])),
+               'scaled residual %s %s (threshold %s)' % (residual, verdict, threshold)),
+        _check('residual_below_threshold', within,
+               'scaled residual %s must be below the stated threshold %s and the method\'s %s'
+               % (residual, threshold, METHOD_THRESHOLD)),
+        _check('gflops_consistent', _numbers.agrees(run['gflops'], derived, tolerance),
+               '%s GFLOP/s reported, %s from (2/3 N^3 + 3/2 N^2) / %s s'
+               % (run['gflops'], derived and round(derived, 4), run['time_s'])),
     ]
     for field in ('n', 'nb', 'p', 'q'):
         if expected.get(field):
             checks.append(_check(field, run[field] == int(expected[field]),
                                  'HPL.dat asked for %s, HPL reported %s' % (expected[field], run[field])))
+    return checks
+
+
+def analyze(text, expected):
+    """(metrics, checks[, observed]) for one repetition; `expected` may hold n, nb, p, q as generated.
+
+    Every run in the output is judged (a failed one makes the repetition invalid); with more than
+    one, the best GFLOP/s is published, as HPL lists report Rmax, and a check says so.
+    """
+    parsed = parse(text)
+    fmt = _numbers.format_check(parsed['malformed'])
+    if not parsed['runs']:
+        return {}, [fmt, _check('result_line', False, 'no WR result line in the output (truncated, or HPL did not start)')]
+    checks = [fmt]
+    several = len(parsed['runs']) > 1
+    for index, run in enumerate(parsed['runs'], 1):
+        for check in _run_checks(run, parsed['threshold'], expected):
+            checks.append(dict(check, name='run%d.%s' % (index, check['name'])) if several else check)
+    best = max(parsed['runs'], key=lambda run: run['gflops'])
+    if several:
+        checks.append(_check('runs', True, '%d HPL runs in one output: each judged; published: the best, %s GFLOP/s '
+                             '(N=%d NB=%d)' % (len(parsed['runs']), best['gflops'], best['n'], best['nb'])))
     if expected.get('require_openblas_core'):
         checks.append(_check('openblas_core_reported', parsed['openblas_core'] is not None,
                              'OpenBLAS kernel: %s' % parsed['openblas_core']))
-    metrics = {'gflops': (run['gflops'], 'GFLOP/s', True), 'time': (run['time_s'], 's', False)}
+    metrics = {'gflops': (best['gflops'], 'GFLOP/s', True), 'time': (best['time_s'], 's', False)}
+    checks.extend(_numbers.plausible_metrics(metrics))
     return metrics, checks, {'openblas_core': parsed['openblas_core']} if parsed['openblas_core'] else {}
 
 

@@ -12,57 +12,84 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
+
 KERNELS = ('Copy', 'Scale', 'Add', 'Triad')
 ELEMENT_BYTES = 8          # STREAM_TYPE double
 ARRAYS = 3                 # a, b, c
 STATIC_DATA_LIMIT = 2 ** 31 - 1   # beyond this the small code model cannot address the arrays
 
-_ROW = re.compile(r'^(Copy|Scale|Add|Triad):\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s*$')
+_ROW = re.compile(r'^(Copy|Scale|Add|Triad):(.*)$')
+_ROW_FIELDS = ('best_rate_mb_s', 'avg_time_s', 'min_time_s', 'max_time_s')
 _INT_FIELDS = {
-    'array_size_elements': re.compile(r'^Array size = (\d+) \(elements\)'),
-    'ntimes': re.compile(r'^Each kernel will be executed (\d+) times'),
-    'threads_requested': re.compile(r'^Number of Threads requested = (\d+)'),
-    'threads_counted': re.compile(r'^Number of Threads counted = (\d+)'),
-    'element_bytes': re.compile(r'^This system uses (\d+) bytes per array element'),
+    'array_size_elements': re.compile(r'^Array size = (\S+) \(elements\)'),
+    'ntimes': re.compile(r'^Each kernel will be executed (\S+) times'),
+    'threads_requested': re.compile(r'^Number of Threads requested = (\S+)'),
+    'threads_counted': re.compile(r'^Number of Threads counted = (\S+)'),
+    'element_bytes': re.compile(r'^This system uses (\S+) bytes per array element'),
 }
+_VALIDATES = re.compile(r'^Solution Validates: avg error less than (\S+) on all three arrays\s*$')
+# Arrays each kernel reads and writes, as STREAM counts bytes (no write-allocate traffic).
+ARRAYS_MOVED = {'Copy': 2, 'Scale': 2, 'Add': 3, 'Triad': 3}
 
 
 class StreamParseError(ValueError):
     """The text is not a complete STREAM report."""
 
 
-def parse(text):
-    """Parse one STREAM run's stdout.
+def _new_table():
+    return {'kernels': {}, 'validates': False, 'validation_line': None}
 
-    Returns {'kernels': {name: {best_rate_mb_s, avg_time_s, min_time_s, max_time_s}},
-    'validates': bool, 'validation_line': str|None, ...header fields}. Raises
-    StreamParseError when the table is incomplete (truncated or foreign output).
+
+def parse(text):
+    """Parse one STREAM run's stdout (which may, if the command ran STREAM more than once, hold
+    several result tables).
+
+    Returns {'tables': [{'kernels': {name: {best_rate_mb_s, avg_time_s, min_time_s, max_time_s}},
+    'validates', 'validation_line'}], 'malformed': [line problems], 'kernels' / 'validates' /
+    'validation_line' of the first table, ...header fields}. Raises StreamParseError when no
+    table is complete (truncated or foreign output).
     """
-    parsed = {'kernels': {}, 'validates': False, 'validation_line': None}
-    for raw in text.splitlines():
+    tables, malformed = [], []
+    parsed = {}
+    for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
+        if line.startswith('Function') and 'Best Rate' in line:
+            tables.append(_new_table())
+            continue
         row = _ROW.match(line)
         if row:
-            parsed['kernels'][row.group(1)] = {
-                'best_rate_mb_s': float(row.group(2)),
-                'avg_time_s': float(row.group(3)),
-                'min_time_s': float(row.group(4)),
-                'max_time_s': float(row.group(5)),
-            }
+            values = [_numbers.number(token) for token in row.group(2).split()]
+            if len(values) != 4 or None in values:
+                malformed.append(_numbers.malformed(lineno, line, 'a STREAM row (kernel and 4 numbers)'))
+                continue
+            if not tables or row.group(1) in tables[-1]['kernels']:
+                tables.append(_new_table())
+            tables[-1]['kernels'][row.group(1)] = dict(zip(_ROW_FIELDS, values))
             continue
         for field, pattern in _INT_FIELDS.items():
             match = pattern.match(line)
             if match:
-                parsed[field] = int(match.group(1))
+                value = _numbers.integer(match.group(1))
+                if value is None:
+                    malformed.append(_numbers.malformed(lineno, line, 'a STREAM header with a whole integer'))
+                else:
+                    parsed[field] = value
         if line.startswith('Solution Validates'):
-            parsed['validates'] = True
-            parsed['validation_line'] = line
-        elif line.startswith('Failed Validation') or 'Error on array' in line:
-            parsed['validation_line'] = line
-    missing = [name for name in KERNELS if name not in parsed['kernels']]
-    if missing:
+            match = _VALIDATES.match(line)
+            if not match or _numbers.number(match.group(1)) is None:
+                malformed.append(_numbers.malformed(lineno, line, "STREAM's validation line"))
+            elif tables:
+                tables[-1].update(validates=True, validation_line=line)
+        elif (line.startswith('Failed Validation') or 'Error on array' in line) and tables:
+            tables[-1]['validation_line'] = line
+    complete = [t for t in tables if all(name in t['kernels'] for name in KERNELS)]
+    if not complete:
+        seen = tables[-1]['kernels'] if tables else {}
         raise StreamParseError('STREAM output has no result row for %s (truncated or not STREAM output)'
-                               % ', '.join(missing))
+                               % ', '.join(name for name in KERNELS if name not in seen))
+    parsed.update(tables=tables, malformed=malformed, kernels=tables[0]['kernels'],
+                  validates=tables[0]['validates'], validation_line=tables[0]['validation_line'])
     return parsed
 
 
@@ -104,8 +131,57 @@ def needs_medium_code_model(elements):
     return elements * ARRAYS * ELEMENT_BYTES > STATIC_DATA_LIMIT
 
 
-def _check(name, passed, detail):
-    return {'name': name, 'passed': bool(passed), 'detail': detail}
+_check = _numbers.check
+
+
+def _table_checks(parsed):
+    """Every table complete and validated; more than one table is judged table by table."""
+    tables = parsed['tables']
+    incomplete = [i for i, t in enumerate(tables, 1) if any(name not in t['kernels'] for name in KERNELS)]
+    unvalidated = [i for i, t in enumerate(tables, 1) if not t['validates']]
+    several = len(tables) > 1
+    checks = [
+        _check('table_complete', not incomplete,
+               'Copy, Scale, Add and Triad rows present' + (' in all %d tables' % len(tables) if several else '')
+               if not incomplete else 'table(s) %s of %d lack a kernel row' % (incomplete, len(tables))),
+        _check('solution_validates', not unvalidated,
+               (parsed['validation_line'] if not several else 'all %d tables validate' % len(tables))
+               if not unvalidated else
+               ('no "Solution Validates" line: the arrays did not check out' if not several else
+                'table(s) %s of %d have no "Solution Validates" line' % (unvalidated, len(tables)))
+               + ('' if several or not parsed['validation_line'] else ' (%s)' % parsed['validation_line'])),
+    ]
+    if several:
+        checks.append(_check('tables', True, '%d STREAM tables in one output: each judged; published: the best '
+                             'rate of each kernel over them (STREAM\'s own best-time rule)' % len(tables)))
+    return checks
+
+
+def _rate_checks(kernels, elements, element_bytes):
+    """Each best rate agrees with the bytes STREAM moved over its best time; times are ordered."""
+    checks = []
+    for name in KERNELS:
+        row = kernels[name]
+        derived = ARRAYS_MOVED[name] * element_bytes * elements / row['min_time_s'] / 1e6 \
+            if _numbers.finite_positive(row['min_time_s']) else None
+        # Times print with 6 decimals: allow their rounding on top of 0.1 %.
+        tolerance = 0.001 + (1e-6 / row['min_time_s'] if _numbers.finite_positive(row['min_time_s']) else 0)
+        checks.append(_check('rate_consistent.%s' % name.lower(),
+                             _numbers.agrees(row['best_rate_mb_s'], derived, tolerance),
+                             '%s: %s MB/s reported, %s MB/s from %d arrays x %d elements x %d bytes / %s s'
+                             % (name, row['best_rate_mb_s'], derived and round(derived, 1), ARRAYS_MOVED[name],
+                                elements, element_bytes, row['min_time_s'])))
+        ordered = 0 < row['min_time_s'] <= row['avg_time_s'] <= row['max_time_s']
+        checks.append(_check('times_ordered.%s' % name.lower(), ordered,
+                             '%s: min %s <= avg %s <= max %s s' % (name, row['min_time_s'], row['avg_time_s'],
+                                                                   row['max_time_s'])))
+    return checks
+
+
+def _published(tables):
+    """Best rate per kernel over the complete tables (one table: that table)."""
+    complete = [t['kernels'] for t in tables if all(name in t['kernels'] for name in KERNELS)]
+    return dict((name, max((k[name] for k in complete), key=lambda row: row['best_rate_mb_s'])) for name in KERNELS)
 
 
 def analyze(text, expected):
@@ -118,18 +194,21 @@ def analyze(text, expected):
         parsed = parse(text)
     except StreamParseError as exc:
         return {}, [_check('table_complete', False, str(exc))]
-    checks = [
-        _check('table_complete', True, 'Copy, Scale, Add and Triad rows present'),
-        _check('solution_validates', parsed['validates'],
-               parsed['validation_line'] or 'no "Solution Validates" line: the arrays did not check out'),
-    ]
+    checks = [_numbers.format_check(parsed['malformed'])] + _table_checks(parsed)
     for field in ('array_size_elements', 'threads'):
         want = expected.get(field)
         got = parsed.get('threads_counted' if field == 'threads' else field)
         if want:
             checks.append(_check(field, got == int(want), 'expected %s, STREAM reported %s' % (want, got)))
+    kernels = _published(parsed['tables'])
+    elements = parsed.get('array_size_elements') or expected.get('array_size_elements')
+    if elements:
+        checks.extend(_rate_checks(kernels, int(elements), parsed.get('element_bytes') or ELEMENT_BYTES))
+    else:
+        checks.append(_check('array_size_reported', False, 'no "Array size" line: the rates cannot be checked'))
     metrics = {}
     for kernel in KERNELS:
-        rate = round(parsed['kernels'][kernel]['best_rate_mb_s'] / 1000.0, 4)   # MB/s (1e6) -> GB/s (1e9)
+        rate = round(kernels[kernel]['best_rate_mb_s'] / 1000.0, 4)   # MB/s (1e6) -> GB/s (1e9)
         metrics['%s_bandwidth' % kernel.lower()] = (rate, 'GB/s', True)
+    checks.extend(_numbers.plausible_metrics(metrics))
     return metrics, checks
