@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _stream
 from ansible_collections.instancebench.aws.plugins.module_utils._result_schema import RESULT_SCHEMA, SCHEMA_VERSION
-from ansible_collections.instancebench.aws.plugins.module_utils._stats import summarize
+from ansible_collections.instancebench.aws.plugins.module_utils._stats import median_ci, summarize
 from ansible_collections.instancebench.aws.plugins.module_utils._validate import errors as schema_errors
 
 # benchmark name -> analyze(text, expected) -> (metrics, checks). HPL and FFTW add theirs here.
@@ -24,8 +24,9 @@ def combine(repetitions):
     """[(metrics, checks[, observed]), ...] -> (metric entries, checks, passed, observed).
 
     Checks are prefixed with the repetition number. A metric is published only when every
-    repetition passed every check: one bad run makes the whole job invalid. `observed` is
-    what the first repetition reported about its environment (e.g. the BLAS kernel used).
+    repetition passed every check (a check of severity `warning` is recorded and reported but
+    does not invalidate): one bad run makes the whole job invalid. `observed` is what the first
+    repetition reported about its environment (e.g. the BLAS kernel used).
     """
     checks = []
     observed = next((rep[2] for rep in repetitions if len(rep) > 2 and rep[2]), {})
@@ -33,7 +34,7 @@ def combine(repetitions):
         rep_checks = rep[1]
         for check in rep_checks:
             checks.append(dict(check, name='rep%d.%s' % (index, check['name'])))
-    passed = bool(checks) and all(check['passed'] for check in checks)
+    passed = bool(checks) and all(check['passed'] for check in checks if check.get('severity') != 'warning')
     entries = []
     if passed:
         names = list(repetitions[0][0].keys())
@@ -44,6 +45,7 @@ def combine(repetitions):
                      'higher_is_better': repetitions[0][0][name][2],
                      'value': stats['median'], 'values': values}
             entry.update((key, stats[key]) for key in ('n', 'median', 'min', 'max', 'stdev', 'cv'))
+            entry['ci_low'], entry['ci_high'], entry['ci_level'] = median_ci(values)
             entries.append(entry)
     return entries, checks, passed, observed
 
@@ -60,7 +62,13 @@ def efficiency(metrics, peaks):
     return {'entries': entries} if entries else None
 
 
-def document(job, instance, system, build, parameters, metrics, checks, passed, artifacts, efficiency=None):
+def warnings(checks):
+    """Failed checks of severity `warning`, one line each: what a reader must be told."""
+    return ['%s: %s' % (c['name'], c['detail']) for c in checks if c.get('severity') == 'warning' and not c['passed']]
+
+
+def document(job, instance, system, build, parameters, metrics, checks, passed, artifacts, efficiency=None,
+             quality=None, environment=None):
     return {
         'schema_version': SCHEMA_VERSION,
         'job': job,
@@ -72,6 +80,8 @@ def document(job, instance, system, build, parameters, metrics, checks, passed, 
         'validation': {'passed': passed, 'checks': checks},
         'artifacts': artifacts,
         'efficiency': efficiency,
+        'quality': quality,
+        'environment': environment if environment is not None else {},
     }
 
 

@@ -12,7 +12,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-SCHEMA_VERSION = '1.0'
+SCHEMA_VERSION = '1.1'
+# Documents of these versions still read (1.1 added quality, environment, confidence intervals
+# and check severity, all optional for 1.0 documents).
+READABLE_VERSIONS = ['1.0', '1.1']
 
 _NULLABLE_STR = {'type': ['string', 'null']}
 _NULLABLE_NUM = {'type': ['number', 'null']}
@@ -34,6 +37,10 @@ _METRIC = {
         'max': {'type': 'number'},
         'stdev': {'type': 'number', 'minimum': 0},
         'cv': {'type': 'number', 'minimum': 0},
+        'ci_low': {'type': 'number', 'description': 'Distribution-free confidence interval of the median (low).'},
+        'ci_high': {'type': 'number'},
+        'ci_level': {'type': 'number', 'minimum': 0,
+                     'description': 'Coverage the interval really has: 0.95 or more from 6 values, less below.'},
     },
 }
 
@@ -45,6 +52,25 @@ _CHECK = {
         'name': {'type': 'string'},
         'passed': {'type': 'boolean'},
         'detail': {'type': 'string'},
+        'severity': {'enum': ['error', 'warning'],
+                     'description': 'error (the default) invalidates the result; a warning is reported and kept.'},
+    },
+}
+
+_QUALITY = {
+    'type': ['object', 'null'],
+    'required': ['status', 'gate', 'cv', 'repetitions', 'min_repetitions', 'max_repetitions', 'warnings'],
+    'additionalProperties': False,
+    'properties': {
+        'status': {'enum': ['stable', 'noisy', 'unjudged'],
+                   'description': 'stable: every gated metric within its CV gate; noisy: the maximum '
+                                  'repetitions ran first; unjudged: fewer than 3 repetitions or no gate.'},
+        'gate': {'type': 'object', 'description': 'Metric -> the largest coefficient of variation accepted.'},
+        'cv': {'type': 'object', 'description': 'Metric -> the coefficient of variation reached.'},
+        'repetitions': {'type': 'integer', 'minimum': 1},
+        'min_repetitions': {'type': 'integer', 'minimum': 1},
+        'max_repetitions': {'type': 'integer', 'minimum': 1},
+        'warnings': {'type': 'array', 'items': {'type': 'string'}},
     },
 }
 
@@ -70,7 +96,7 @@ RESULT_SCHEMA = {
                  'validation', 'artifacts'],
     'additionalProperties': False,
     'properties': {
-        'schema_version': {'enum': [SCHEMA_VERSION]},
+        'schema_version': {'enum': READABLE_VERSIONS},
         'job': {
             'type': 'object',
             'required': ['run_id', 'job_id', 'benchmark', 'variant', 'state', 'reason', 'started_at',
@@ -173,6 +199,11 @@ RESULT_SCHEMA = {
         'efficiency': {
             'type': ['object', 'null'],
             'description': 'Measured / theoretical peak, with the assumption that gives the peak.',
+        },
+        'quality': _QUALITY,
+        'environment': {
+            'type': 'object',
+            'description': 'Variables that steer the libraries (OPENBLAS_*, OMP_*, MKL_*, BLIS_*, ...) as the run saw them.',
         },
     },
     # An invalid result must never carry a number a reader could mistake for a measurement.

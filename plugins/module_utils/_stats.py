@@ -30,3 +30,32 @@ def summarize(values):
         'stdev': stdev,
         'cv': (stdev / mean) if mean else 0.0,
     }
+
+
+def _binomial_cdf(k, n):
+    """P(X <= k) for X ~ Binomial(n, 1/2)."""
+    total, term = 0.0, 0.5 ** n
+    for i in range(0, k + 1):
+        total += term
+        term = term * (n - i) / (i + 1)
+    return total
+
+
+def median_ci(values, level=0.95):
+    """Distribution-free confidence interval of the median from order statistics.
+
+    Returns (low, high, achieved): the narrowest [x(k), x(n-k+1)] whose coverage
+    1 - 2 P(Bin(n, 1/2) <= k-1) is at least `level`. Fewer than 6 values cannot reach 95 %:
+    then the interval is [min, max] and `achieved` says how sure it is (0.9375 for 5 values,
+    0 for one), never a level it does not have.
+    """
+    ordered = sorted(float(v) for v in values)
+    n = len(ordered)
+    if not n:
+        raise ValueError('median_ci() needs at least one value')
+    best = 1
+    for k in range(1, n // 2 + 1):
+        if 1 - 2 * _binomial_cdf(k - 1, n) >= level:
+            best = k
+    achieved = 1 - 2 * _binomial_cdf(best - 1, n) if n > 1 else 0.0
+    return ordered[best - 1], ordered[n - best], round(achieved, 6)

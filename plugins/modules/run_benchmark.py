@@ -60,9 +60,23 @@ options:
     type: path
     required: true
   repetitions:
-    description: How many times to run the binary; statistics are taken over these runs.
+    description:
+      - How many times at least to run the binary; statistics are taken over the runs made.
     type: int
     default: 3
+  max_repetitions:
+    description:
+      - Run again, up to this many times in all, until every metric of O(cv_gate) has a coefficient of
+        variation within its gate (judged from 3 runs on). 0 or less than O(repetitions) runs exactly
+        O(repetitions) times. A further run starts only if it fits before O(timeout).
+      - The result's C(quality) says C(stable) (gate held), C(noisy) (the maximum came first) or C(unjudged).
+    type: int
+    default: 0
+  cv_gate:
+    description:
+      - Metric name to the largest coefficient of variation (stdev / mean) accepted, e.g. C({triad_bandwidth: 0.03}).
+    type: dict
+    default: {}
   timeout:
     description: Deadline in seconds for all repetitions together.
     type: int
@@ -113,6 +127,8 @@ options:
     description:
       - Theoretical peaks to compare a metric's headline value with, each C(metric), C(value) (same unit)
         and C(assumption) (how the peak was computed, e.g. which clock). Stored under C(efficiency).
+      - A peak with C(ceiling=true) is an upper bound: a headline above 105 % of it fails the check
+        C(below_peak.<metric>) (the peak table or its clock is wrong), and the result carries no number.
     type: list
     elements: dict
     default: []
@@ -206,7 +222,9 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _cpu
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
+from ansible_collections.instancebench.aws.plugins.module_utils import _quality
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 
@@ -228,16 +246,40 @@ def _sentinel(store, prefix, state, reason=None):
         'state': state, 'timestamp': _job.utc_now(), 'host': platform.node(), 'reason': reason})
 
 
-def _run_repetitions(module, log_dir, job_id):
-    """Run every repetition; returns (analysed reps, raw log bytes, state, reason, started, finished)."""
+def _analyze(analyze, text, expected):
+    """The benchmark's analyzer; whatever it raises becomes a failed check, never a crash."""
+    try:
+        analysed = analyze(text, expected)
+    except Exception as exc:  # a parser bug must cost one repetition, not the job's log
+        return {}, [{'name': 'parser', 'passed': False,
+                     'detail': 'the parser failed on this output (%s: %s); the raw log is kept'
+                               % (type(exc).__name__, exc)}], {}
+    return analysed[0], analysed[1], analysed[2] if len(analysed) > 2 else {}
+
+
+def _cpu_flags():
+    try:
+        with open('/proc/cpuinfo') as handle:
+            return _cpu.cpu_identity(_cpu.parse_cpuinfo(handle.read()), platform.machine()).get('flags')
+    except (IOError, OSError):
+        return None
+
+
+def _run_repetitions(module, store, prefix, log_dir, job_id):
+    """Run at least `repetitions` and at most `max_repetitions` times, stopping once the CV gate
+    holds. The raw log so far is stored before each further repetition, so a job that dies later
+    keeps every repetition already run. Returns (analysed reps, raw log bytes, state, reason, env)."""
     params = module.params
     analyze = _result.ANALYZERS[params['benchmark']]
     env = dict(os.environ)
     env.update((str(k), str(v)) for k, v in params['environment'].items())
+    maximum = max(params['repetitions'], params['max_repetitions'] or 0)
+    gate = dict((str(k), float(v)) for k, v in params['cv_gate'].items())
     deadline = time.monotonic() + params['timeout']
-    reps, chunks = [], []
+    reps, chunks, durations = [], [], []
     state, reason = 'completed', None
-    for index in range(1, params['repetitions'] + 1):
+    flags = _cpu_flags()
+    for index in range(1, maximum + 1):
         log_path = os.path.join(log_dir, '%s.rep%d.log' % (job_id, index))
         if os.path.exists(log_path):
             os.unlink(log_path)
@@ -246,19 +288,26 @@ def _run_repetitions(module, log_dir, job_id):
                                         max(1.0, remaining), params['kill_grace'])
         with open(log_path, 'rb') as handle:
             text = handle.read()
-        chunks.append(('=== instancebench repetition %d/%d rc=%s signal=%s duration_s=%.3f ===\n'
-                       % (index, params['repetitions'], outcome['rc'], outcome['signal'],
+        chunks.append(('=== instancebench repetition %d (of %d to %d) rc=%s signal=%s duration_s=%.3f ===\n'
+                       % (index, params['repetitions'], maximum, outcome['rc'], outcome['signal'],
                           outcome['duration_s'])).encode() + text)
-        analysed = analyze(text.decode('utf-8', 'replace'), params['expected'])
-        metrics, checks = analysed[0], analysed[1]
+        metrics, checks, observed = _analyze(analyze, text.decode('utf-8', 'replace'), params['expected'])
         checks.append({'name': 'exit_status', 'passed': outcome['rc'] == 0 and not outcome['timed_out'],
                        'detail': 'rc=%s signal=%s' % (outcome['rc'], outcome['signal'])})
-        reps.append((metrics, checks) + tuple(analysed[2:]))
+        if observed.get('openblas_core'):
+            checks.append(_quality.blas_kernel_check(observed['openblas_core'], flags, platform.machine(), env))
+        reps.append((metrics, checks, observed))
+        durations.append(outcome['duration_s'])
         if outcome['timed_out']:
             state, reason = 'timed_out', 'deadline of %ss passed during repetition %d (%s sent)' % (
                 params['timeout'], index, outcome['signal'])
             break
-    return reps, b''.join(chunks), state, reason
+        stop, _cvs = _quality.gate_reached(reps, gate, params['repetitions'])
+        # Another repetition only if it fits before the deadline (as long as the longest so far).
+        if stop or index == maximum or deadline - time.monotonic() < 1.2 * max(durations):
+            break
+        store.put(prefix + '/raw.log', b''.join(chunks))
+    return reps, b''.join(chunks), state, reason, _quality.library_environment(env)
 
 
 def main():
@@ -270,6 +319,8 @@ def main():
             environment=dict(type='dict', default={}),
             chdir=dict(type='path', required=True),
             repetitions=dict(type='int', default=3),
+            max_repetitions=dict(type='int', default=0),
+            cv_gate=dict(type='dict', default={}),
             timeout=dict(type='int', default=3600),
             kill_grace=dict(type='int', default=10),
             store=dict(type='str', required=True),
@@ -367,19 +418,27 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
         'job': job, 'instance': instance, 'command': params['command'], 'parameters': params['parameters']}),
         'system.json': store.put_json(prefix + '/system.json', params['system'])}
 
-    reps, raw, state, reason = _run_repetitions(module, log_dir, job_id)
+    reps, raw, state, reason, environment = _run_repetitions(module, store, prefix, log_dir, job_id)
     raw_meta = artifacts['raw.log'] = store.put(prefix + '/raw.log', raw)
     metrics, checks, passed, observed = _result.combine(reps)
+    if passed:
+        checks.extend(_quality.peak_checks(metrics, params['peaks']))
+        passed = all(c['passed'] for c in checks if c.get('severity') != 'warning')
+        metrics = metrics if passed else []
+    quality = _quality.quality(reps, dict((str(k), float(v)) for k, v in params['cv_gate'].items()),
+                               params['repetitions'], max(params['repetitions'], params['max_repetitions'] or 0),
+                               _result.warnings(checks))
     if state == 'completed' and not passed:
         state = 'failed'
         reason = '; '.join('%s: %s' % (c['name'], c['detail']) for c in checks if not c['passed'])
     job.update(state=state, reason=reason, finished_at=_job.utc_now(),
                duration_s=round(time.monotonic() - started, 3))
-    parameters = dict(params['parameters'], repetitions=params['repetitions'], timeout_s=params['timeout'])
+    parameters = dict(params['parameters'], repetitions=len(reps), timeout_s=params['timeout'])
     build = dict(params['build'], observed=observed) if observed else params['build']
     valid = passed and state == 'completed'
     doc = _result.document(job, instance, params['system'], build, parameters, metrics, checks, valid,
-                           {'raw_log': raw_meta}, _result.efficiency(metrics, params['peaks']) if valid else None)
+                           {'raw_log': raw_meta}, _result.efficiency(metrics, params['peaks']) if valid else None,
+                           quality, environment)
     problems = _result.validate(doc)
     if problems:
         # A document that breaks the schema is a bug in the caller or in us: keep the raw log,

@@ -92,7 +92,7 @@ def launch_vars(run_id, the_plan, hosts, mirror, work_dir, **more):
         'ec2_provision_family_overrides': family_overrides(),
         'instancebench_sources_mirror': mirror,
         'instancebench_work_dir': str(work_dir),
-        'stream_repetitions': 1,
+        'stream_repetitions': 1, 'stream_max_repetitions': 1,
     }
     extra.update(more)
     return extra

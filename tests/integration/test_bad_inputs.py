@@ -23,7 +23,7 @@ def launch(tmp_path, ssh_host, mirror, ansible_home):
             'instancebench_results_store': 'file://%s' % (tmp_path / 'store'),
             'instancebench_sources_mirror': mirror,
             'instancebench_work_dir': str(tmp_path / 'work'),
-            'stream_repetitions': 1,
+            'stream_repetitions': 1, 'stream_max_repetitions': 1,
             'instancebench_benchmarks': ['stream'],
         }
         extra.update(overrides)

@@ -66,7 +66,7 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
         first = _launch(tmp_path, ansible_home, moto, extra)
         second = _launch(tmp_path, ansible_home, moto, extra)
     assert first.returncode == 0, first.stdout[-5000:]
-    assert '%s: CPU as expected (%s,' % (ec2.INSTANCE_TYPE, host_cpu.FAMILY_NAME) in first.stdout
+    assert '%s: CPU as expected (%s,' % (ec2.INSTANCE_TYPE, host_cpu.FAMILY_NAME or 'no processor family') in first.stdout
 
     [instance] = ec2.instances(moto, 'ec2-e2e')
     tags = ec2.tags(instance)

@@ -13,7 +13,7 @@ from harness.results import stored_result
 
 SHARED_WORK = os.path.join(REPO, '.cache', 'work')
 SMALL = {'instancebench_benchmarks': ['fftw'], 'fftw_problems': ['icf1024', 'icf32x32', 'icf16x16x16', 'orf4096'],
-         'fftw_out_of_cache': False, 'fftw_repetitions': 2}
+         'fftw_out_of_cache': False, 'fftw_repetitions': 2, 'fftw_max_repetitions': 2}
 
 
 def _vars(tmp_path, mirror, run_id, **more):

@@ -26,7 +26,7 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
     extra = ec2.launch_vars(RUN, plan, [s3_instance_host], mirror, work, instancebench_wait=False,
                             instancebench_manifest_dir=str(tmp_path / 'manifests'),
                             # Long enough that the job is still running when launch.yml returns.
-                            stream_ntimes=300, stream_repetitions=2)
+                            stream_ntimes=300, stream_repetitions=2, stream_max_repetitions=2)
     # The controller: EC2 calls go to moto, S3 calls (plan check, launched record) to SeaweedFS.
     env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url, INSTANCEBENCH_RUN_LOG=str(tmp_path / 'run-log.jsonl'))
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
@@ -112,7 +112,7 @@ def test_max_concurrency_holds_across_invocations_and_nothing_starts_twice(
     work = tmp_path / 'work'
     extra = ec2.launch_vars(run, plan, [s3_instance_host, s3_instance_host], mirror, work, instancebench_wait=False,
                             instancebench_manifest_dir=str(tmp_path / 'manifests'),
-                            stream_ntimes=600, stream_repetitions=2)   # ~30 s: outlives the second launch's check
+                            stream_ntimes=600, stream_repetitions=2, stream_max_repetitions=2)   # ~30 s: outlives the second launch's check
     env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
     prefix = 'ib/runs/run=%s/' % run

@@ -14,7 +14,7 @@ SHARED_WORK = os.path.join(REPO, '.cache', 'work')
 
 
 def _vars(tmp_path, mirror, run_id, **more):
-    extra = {'instancebench_benchmarks': ['hpl'], 'hpl_n': 3000, 'hpl_repetitions': 2,
+    extra = {'instancebench_benchmarks': ['hpl'], 'hpl_n': 3000, 'hpl_repetitions': 2, 'hpl_max_repetitions': 2,
              'instancebench_run_id': run_id, 'instancebench_results_store': 'file://%s' % (tmp_path / 'store'),
              'instancebench_sources_mirror': mirror, 'instancebench_work_dir': SHARED_WORK}
     extra.update(more)
@@ -70,7 +70,7 @@ def test_hpl_bad_input_is_refused_before_building(tmp_path, inventory, mirror, a
 
 def test_hpl_one_rank_per_socket_with_threads(tmp_path, inventory, mirror, ansible_home):
     """The other layout: one MPI rank per socket, OpenBLAS/OpenMP threads on its cores."""
-    extra = _vars(tmp_path, mirror, 'hpl-socket', hpl_ranks_per='socket', hpl_n=2000, hpl_repetitions=1)
+    extra = _vars(tmp_path, mirror, 'hpl-socket', hpl_ranks_per='socket', hpl_n=2000, hpl_repetitions=1, hpl_max_repetitions=1)
     proc = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert proc.returncode == 0, proc.stdout
     doc = stored_result(tmp_path / 'store', 'hpl-socket')
@@ -82,7 +82,7 @@ def test_hpl_one_rank_per_socket_with_threads(tmp_path, inventory, mirror, ansib
 
 def test_hpl_nb_sweep_picks_a_passing_nb(tmp_path, inventory, mirror, ansible_home):
     extra = _vars(tmp_path, mirror, 'hpl-sweep', hpl_nb_sweep=[64, 128], hpl_nb_sweep_n=1500, hpl_n=2048,
-                  hpl_repetitions=1)
+                  hpl_repetitions=1, hpl_max_repetitions=1)
     proc = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert proc.returncode == 0, proc.stdout
     doc = stored_result(tmp_path / 'store', 'hpl-sweep')
@@ -95,7 +95,7 @@ def test_hpl_nb_sweep_picks_a_passing_nb(tmp_path, inventory, mirror, ansible_ho
 
 def test_hpl_with_amd_blis(tmp_path, inventory, mirror, ansible_home):
     """The other packaged BLAS: BLIS (Debian's libblis, OpenMP flavour, no pkg-config file)."""
-    extra = _vars(tmp_path, mirror, 'hpl-blis', hpl_blas='blis', hpl_n=2000, hpl_repetitions=1)
+    extra = _vars(tmp_path, mirror, 'hpl-blis', hpl_blas='blis', hpl_n=2000, hpl_repetitions=1, hpl_max_repetitions=1)
     proc = run_playbook('launch.yml', inventory, ansible_home, extra, timeout=1200)
     assert proc.returncode == 0, proc.stdout
     doc = stored_result(tmp_path / 'store', 'hpl-blis')

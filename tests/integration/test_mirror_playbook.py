@@ -41,7 +41,7 @@ def test_role_builds_from_an_http_mirror(tmp_path, ssh_host, mirror, ansible_hom
         proc = run_playbook('launch.yml', inventory, ansible_home, {
             'instancebench_run_id': 'http-mirror', 'instancebench_results_store': 'file://%s' % (tmp_path / 'store'),
             'instancebench_sources_mirror': url, 'instancebench_work_dir': str(tmp_path / 'work'),
-            'stream_repetitions': 1, 'instancebench_benchmarks': ['stream']})
+            'stream_repetitions': 1, 'stream_max_repetitions': 1, 'instancebench_benchmarks': ['stream']})
     assert proc.returncode == 0, proc.stdout
     assert served == ['/stream/stream.c'], 'the source must come from the HTTP mirror, once'
     assert os.path.exists(tmp_path / 'work' / 'sources' / 'stream' / 'stream.c')

@@ -20,7 +20,7 @@ def _launch(tmp_path, ansible_home, moto, mirror_url):
     return run_playbook('launch.yml', _local_inventory(tmp_path), ansible_home, {
         'instancebench_run_id': 's3-mirror', 'instancebench_results_store': 'file://%s' % (tmp_path / 'store'),
         'instancebench_sources_mirror': mirror_url, 'instancebench_work_dir': str(tmp_path / 'work'),
-        'stream_repetitions': 1, 'instancebench_benchmarks': ['stream']}, env=moto.env())
+        'stream_repetitions': 1, 'stream_max_repetitions': 1, 'instancebench_benchmarks': ['stream']}, env=moto.env())
 
 
 def test_role_fetches_from_an_s3_mirror(tmp_path, mirror, ansible_home, moto):

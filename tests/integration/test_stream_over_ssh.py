@@ -15,7 +15,7 @@ def _vars(tmp_path, mirror, run_id):
         'instancebench_results_store': 'file://%s' % (tmp_path / 'store'),
         'instancebench_sources_mirror': mirror,
         'instancebench_work_dir': str(tmp_path / 'work'),
-        'stream_repetitions': 2,
+        'stream_repetitions': 2, 'stream_max_repetitions': 2,
         'instancebench_benchmarks': ['stream'],
     }
 
