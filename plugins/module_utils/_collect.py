@@ -87,7 +87,8 @@ def _empty_row(prefix, parts):
     row = dict(parts, prefix=prefix, state='unknown', state_reason=None, state_derived=False, problems=[],
                valid=False, variant=None, host=None, uarch=None, threads=None, market=None,
                price_per_hour_usd=None, instance_id=None, launched_at=None, finished_at=None,
-               runtime_s=None, cost_usd=None, headline={}, metrics=[], summary='-')
+               runtime_s=None, cost_usd=None, headline={}, metrics=[], summary='-', quality=None,
+               quality_warnings=[], compliant=None, broken_rules=[])
     return row
 
 
@@ -164,9 +165,17 @@ def _fill_from_result(row, doc):
         row['cost_usd'] = round(row['runtime_s'] / 3600.0 * row['price_per_hour_usd'], 6)
     row['valid'] = bool((doc.get('validation') or {}).get('passed')) and not row['problems']
     if row['valid']:
-        row['metrics'] = [dict((k, m.get(k)) for k in ('name', 'value', 'unit', 'cv', 'n')) for m in doc.get('metrics', [])]
-        row['headline'] = dict((m['name'], m['value']) for m in row['metrics'])
+        row['metrics'] = [dict((k, m.get(k)) for k in METRIC_FIELDS) for m in doc.get('metrics', [])]
+        compliance = doc.get('compliance') or {'compliant': True, 'broken': []}   # 1.0 documents had no rules
+        quality = doc.get('quality') or {}
+        row.update(quality=quality.get('status', 'unjudged'), quality_warnings=quality.get('warnings') or [],
+                   compliant=compliance['compliant'], broken_rules=compliance['broken'])
+        # A result that broke a run rule keeps its numbers in the dataset but has no headline.
+        row['headline'] = dict((m['name'], m['value']) for m in row['metrics']) if row['compliant'] else {}
         row['summary'] = summary(doc)
+
+
+METRIC_FIELDS = ('name', 'value', 'unit', 'cv', 'n', 'ci_low', 'ci_high', 'ci_level')
 
 
 def _runtime(launched_at, job):
@@ -180,7 +189,21 @@ def _runtime(launched_at, job):
 
 
 def summary(doc):
-    """One short phrase with the number a reader looks for first, per benchmark."""
+    """One short phrase with the number a reader looks for first, per benchmark, and how sure it is."""
+    phrase = _headline_phrase(doc)
+    quality = doc.get('quality') or {}
+    if phrase == '-' or not quality:
+        return phrase
+    worst = max([cv for cv in (quality.get('cv') or {}).values() if cv is not None] or [None], key=lambda v: v or 0)
+    marks = [quality['status'] + (', CV %.1f %%' % (100 * worst) if worst is not None else '')]
+    if not (doc.get('compliance') or {}).get('compliant', True):
+        marks.append('non-compliant')
+    if quality.get('warnings'):
+        marks.append('%d warning(s)' % len(quality['warnings']))
+    return '%s [%s]' % (phrase, '; '.join(marks))
+
+
+def _headline_phrase(doc):
     metrics = dict((m['name'], m) for m in doc.get('metrics', []))
     if not metrics:
         return '-'

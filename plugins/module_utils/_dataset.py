@@ -18,11 +18,11 @@ import json
 import os
 import tempfile
 
-from ansible_collections.instancebench.aws.plugins.module_utils._stats import summarize
+from ansible_collections.instancebench.aws.plugins.module_utils._stats import median_ci, summarize
 
 FIELDS = ('run_id', 'job_id', 'region', 'instance_type', 'benchmark', 'variant', 'state', 'valid',
-          'metric', 'value', 'unit', 'cv', 'repetitions', 'uarch', 'market', 'price_per_hour_usd',
-          'runtime_s', 'cost_usd', 'value_per_usd_hour')
+          'metric', 'value', 'unit', 'cv', 'ci_low', 'ci_high', 'ci_level', 'repetitions', 'quality', 'compliant',
+          'uarch', 'market', 'price_per_hour_usd', 'runtime_s', 'cost_usd', 'value_per_usd_hour')
 # The number each benchmark is compared on in the report (higher is better for all three).
 HEADLINE_METRICS = {'stream': 'triad_bandwidth', 'hpl': 'gflops'}
 
@@ -31,13 +31,15 @@ def records(row):
     """The job's dataset records: one per metric; one without metric for a job with none
     (failed, timed out, still running), so every job is accounted for."""
     base = dict((field, row.get(field)) for field in FIELDS if field in row)
-    base.update(metric=None, value=None, unit=None, cv=None, repetitions=None, value_per_usd_hour=None)
+    base.update(metric=None, value=None, unit=None, cv=None, ci_low=None, ci_high=None, ci_level=None,
+                repetitions=None, value_per_usd_hour=None)
     if not row.get('metrics'):
         return [base]
     out = []
     for metric in row['metrics']:
         record = dict(base, metric=metric['name'], value=metric['value'], unit=metric['unit'],
-                      cv=metric.get('cv'), repetitions=metric.get('n'))
+                      cv=metric.get('cv'), ci_low=metric.get('ci_low'), ci_high=metric.get('ci_high'),
+                      ci_level=metric.get('ci_level'), repetitions=metric.get('n'))
         price = row.get('price_per_hour_usd')
         if price:
             record['value_per_usd_hour'] = round(metric['value'] / price, 6)
@@ -110,6 +112,21 @@ def _same(first, second, chunk=1 << 20):
                 return True
 
 
+def _spread(cell):
+    """The interval shown beside a type's median: one job's own interval over its repetitions;
+    over several jobs, the median's interval over the jobs' values."""
+    if len(cell['values']) == 1:
+        return cell['intervals'][0]
+    return median_ci(cell['values'])
+
+
+def _quality_of(qualities):
+    """A type is stable only when all its jobs were; one noisy job makes it noisy."""
+    if 'noisy' in qualities:
+        return 'noisy'
+    return 'stable' if all(q == 'stable' for q in qualities) else 'unjudged'
+
+
 class Aggregate(object):
     """What the report needs, fed row by row: state counts, problems, and per (benchmark,
     instance type) the headline values, prices and costs."""
@@ -151,9 +168,13 @@ class Aggregate(object):
         metric = HEADLINE_METRICS.get(row['benchmark'])
         if metric and metric in row.get('headline', {}):
             cell = self._cells.setdefault((row['benchmark'], row['instance_type']),
-                                          {'values': [], 'prices': [], 'unit': None, 'uarch': row.get('uarch')})
+                                          {'values': [], 'prices': [], 'unit': None, 'uarch': row.get('uarch'),
+                                           'intervals': [], 'qualities': []})
             cell['values'].append(row['headline'][metric])
-            cell['unit'] = [m['unit'] for m in row['metrics'] if m['name'] == metric][0]
+            entry = [m for m in row['metrics'] if m['name'] == metric][0]
+            cell['unit'] = entry['unit']
+            cell['intervals'].append((entry.get('ci_low'), entry.get('ci_high'), entry.get('ci_level')))
+            cell['qualities'].append(row.get('quality') or 'unjudged')
             if row.get('price_per_hour_usd'):
                 cell['prices'].append(row['price_per_hour_usd'])
 
@@ -164,8 +185,10 @@ class Aggregate(object):
         for (benchmark, instance_type), cell in self._cells.items():
             stats = summarize(cell['values'])
             price = sorted(cell['prices'])[len(cell['prices']) // 2] if cell['prices'] else None
+            low, high, level = _spread(cell)
             out.append({'benchmark': benchmark, 'metric': HEADLINE_METRICS[benchmark], 'instance_type': instance_type,
                         'uarch': cell['uarch'], 'n': len(cell['values']), 'median': stats['median'],
+                        'ci_low': low, 'ci_high': high, 'ci_level': level, 'quality': _quality_of(cell['qualities']),
                         'unit': cell['unit'], 'price_per_hour_usd': price,
                         'per_usd_hour': round(stats['median'] / price, 3) if price else None})
         return sorted(out, key=lambda e: (e['benchmark'], -e['median'], e['instance_type']))

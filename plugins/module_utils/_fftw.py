@@ -81,7 +81,10 @@ _check = _numbers.check
 
 
 def nominal_flops(problem):
-    """FFTW bench's own operation count: 5 N log2 N for a complex transform, half for a real one."""
+    """FFTW bench's own operation count: 5 N log2 N for a complex transform, half for a real one;
+    None for a problem string this module does not read."""
+    if not re.match(r'^[io][cr][fb]\d+(?:x\d+)*$', problem):
+        return None
     points = 1
     for dim in _points(problem):
         points *= dim
@@ -103,8 +106,8 @@ def _section_checks(key, section, tolerance):
     checks.append(_check('%s.timed' % key, timed, 'time per transform %.6g s' % section['time_s'] if timed
                          else 'no "Problem:" timing line: bench -s did not finish'))
     if timed:
-        derived = nominal_flops(section['problem']) / section['time_s'] / 1e6 \
-            if _numbers.finite_positive(section['time_s']) else None
+        flops = nominal_flops(section['problem'])
+        derived = flops / section['time_s'] / 1e6 if flops and _numbers.finite_positive(section['time_s']) else None
         # bench prints the time with 3 to 4 significant digits: 1 % covers its rounding.
         checks.append(_check('%s.mflops_consistent' % key, _numbers.agrees(section['mflops'], derived, 0.01),
                              '%s "mflops" reported, %s from 5 N log2 N (2.5 for real) / %.6g s'

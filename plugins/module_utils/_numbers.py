@@ -43,8 +43,18 @@ def format_check(problems):
     return check('number_format', not problems, shown or 'every figure is a whole number token')
 
 
-def check(name, passed, detail):
-    return {'name': name, 'passed': bool(passed), 'detail': detail}
+def check(name, passed, detail, severity=None):
+    """A named check. severity None/error: failing it invalidates the result; `warning`: reported
+    and kept; `rule`: a run rule broken, the result is kept but marked non-compliant."""
+    found = {'name': name, 'passed': bool(passed), 'detail': detail}
+    if severity:
+        found['severity'] = severity
+    return found
+
+
+def invalidates(found):
+    """Whether a failed `found` check makes the result invalid."""
+    return not found['passed'] and found.get('severity', 'error') == 'error'
 
 
 def finite_positive(value):

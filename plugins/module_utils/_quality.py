@@ -102,7 +102,7 @@ def gate_reached(reps, gate, minimum):
     """(stop, cv per gated metric): stop once `minimum` repetitions ran and, with at least
     MIN_VALUES_FOR_GATE values, every gated metric's CV is within its gate. Any repetition that
     failed a check stops too: more runs cannot make the job valid."""
-    if any(not all(c['passed'] for c in rep[1] if c.get('severity') != 'warning') for rep in reps):
+    if any(_numbers.invalidates(c) for rep in reps for c in rep[1]):
         return True, {}
     gate = expand_gate(gate, sorted(reps[0][0]) if reps else [])
     cvs = dict((name, _cv(reps, name)) for name in sorted(gate))

@@ -37,6 +37,14 @@ def plan_lines(summary):
             for p in summary.get('plans', [])]
 
 
+def _interval(entry, digits=1):
+    """'low-high (level)' of a headline entry, or '-'."""
+    if entry.get('ci_low') is None or entry.get('ci_high') is None:
+        return '-'
+    return '%s-%s (%.0f %%)' % (_fmt(entry['ci_low'], digits), _fmt(entry['ci_high'], digits),
+                                100 * (entry.get('ci_level') or 0))
+
+
 def _aligned(rows, width):
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     return [' '.join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip()[:width] for row in rows]
@@ -50,11 +58,12 @@ def text_lines(summary, headline, width=100):
     lines.extend(_aligned([('job', 'instance type', 'uarch', 'state', 'median of repetitions')] + [
         (j['job_id'], j['instance_type'], j['uarch'] or '-', j['state'], j['summary'])
         for j in summary['job_lines']], width) if summary['job_lines'] else [])
-    rows = [('benchmark', 'instance type', 'uarch', 'n', 'median', 'unit', 'USD/h', 'per USD/h')]
+    rows = [('benchmark', 'instance type', 'uarch', 'n', 'median', 'CI of median', 'quality', 'unit', 'USD/h',
+             'per USD/h')]
     for entry in headline:
         rows.append((entry['benchmark'], entry['instance_type'], entry['uarch'] or '-', str(entry['n']),
-                     _fmt(entry['median']), entry['unit'], _fmt(entry['price_per_hour_usd'], 5),
-                     _fmt(entry['per_usd_hour'])))
+                     _fmt(entry['median']), _interval(entry), entry.get('quality') or '-', entry['unit'],
+                     _fmt(entry['price_per_hour_usd'], 5), _fmt(entry['per_usd_hour'])))
     if len(rows) > 1:
         lines.extend(_aligned(rows, width))
     for problem in summary['problems']:
@@ -75,11 +84,11 @@ def markdown(summary, headline, dataset_files):
     for benchmark in sorted(set(e['benchmark'] for e in headline)):
         entries = [e for e in headline if e['benchmark'] == benchmark]
         out += ['## %s (%s), median per instance type' % TITLES.get(benchmark, (benchmark, '')), '',
-                '| instance type | uarch | jobs | median | unit | USD/h | per USD/h |',
-                '|---|---|---:|---:|---|---:|---:|']
-        out += ['| %s | %s | %d | %s | %s | %s | %s |' % (
-            e['instance_type'], e['uarch'] or '-', e['n'], _fmt(e['median']), e['unit'],
-            _fmt(e['price_per_hour_usd'], 5), _fmt(e['per_usd_hour'])) for e in entries]
+                '| instance type | uarch | jobs | median | CI of median | quality | unit | USD/h | per USD/h |',
+                '|---|---|---:|---:|---|---|---|---:|---:|']
+        out += ['| %s | %s | %d | %s | %s | %s | %s | %s | %s |' % (
+            e['instance_type'], e['uarch'] or '-', e['n'], _fmt(e['median']), _interval(e),
+            _noisy_mark(e), e['unit'], _fmt(e['price_per_hour_usd'], 5), _fmt(e['per_usd_hour'])) for e in entries]
         out.append('')
     if summary['unsuccessful']:
         out += ['## Jobs without a result (%d)' % summary['unsuccessful_count'], '',
@@ -93,31 +102,55 @@ def markdown(summary, headline, dataset_files):
     return '\n'.join(out)
 
 
+def _noisy_mark(entry):
+    """Never show a noisy figure as if it were stable."""
+    quality = entry.get('quality') or '-'
+    return '**noisy**' if quality == 'noisy' else quality
+
+
 def _html_table(header, rows):
     cells = ''.join('<th>%s</th>' % html.escape(h) for h in header)
     body = ''.join('<tr>%s</tr>' % ''.join('<td>%s</td>' % html.escape(str(c)) for c in row) for row in rows)
     return '<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>' % (cells, body)
 
 
-def bar_chart(title, entries, key, unit):
-    """A horizontal bar chart as an SVG element; entries sorted best first."""
+def bar_chart(title, entries, key, unit, spread=None):
+    """A horizontal bar chart as an SVG element, entries sorted best first, with an axis. With
+    `spread` (low key, high key) each bar carries an error bar over that interval; a noisy entry's
+    bar is drawn hatched and labelled noisy."""
     entries = [e for e in entries if e.get(key) is not None]
     if not entries:
         return ''
     label_w, bar_w, row_h, top = 170, 420, 24, 34  # value labels get 230 px right of the longest bar
-    height = top + row_h * len(entries) + 10
-    largest = max(e[key] for e in entries) or 1.0
+    height = top + row_h * len(entries) + 34
+    largest = max([e[key] for e in entries] + [e.get(spread[1]) or 0 for e in entries] if spread else
+                  [e[key] for e in entries]) or 1.0
     parts = ['<svg xmlns="http://www.w3.org/2000/svg" role="img" width="%d" height="%d" aria-label="%s">'
              % (label_w + bar_w + 230, height, html.escape(title)),
              '<text x="0" y="18" font-weight="bold">%s</text>' % html.escape(title)]
     for index, entry in enumerate(sorted(entries, key=lambda e: -e[key])):
         y = top + index * row_h
         width = max(1, int(bar_w * entry[key] / largest))
+        noisy = entry.get('quality') == 'noisy'
         parts.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (label_w - 8, y + 15,
                                                                           html.escape(entry['instance_type'])))
-        parts.append('<rect class="bar" x="%d" y="%d" width="%d" height="%d"/>' % (label_w, y + 3, width, row_h - 6))
-        parts.append('<text x="%d" y="%d">%s %s</text>' % (label_w + width + 6, y + 15, _fmt(entry[key]),
-                                                           html.escape(unit)))
+        parts.append('<rect class="bar%s" x="%d" y="%d" width="%d" height="%d"/>'
+                     % (' noisy' if noisy else '', label_w, y + 3, width, row_h - 6))
+        right = label_w + width
+        if spread and entry.get(spread[0]) is not None and entry.get(spread[1]) is not None:
+            low, high = (label_w + int(bar_w * entry[spread[0]] / largest), label_w + int(bar_w * entry[spread[1]] / largest))
+            mid = y + row_h // 2
+            parts.append('<path class="errorbar" d="M%d %dH%dM%d %dV%dM%d %dV%d"/>'
+                         % (low, mid, high, low, mid - 5, mid + 5, high, mid - 5, mid + 5))
+            right = max(right, high)
+        parts.append('<text x="%d" y="%d">%s %s%s</text>' % (right + 6, y + 15, _fmt(entry[key]), html.escape(unit),
+                                                             ' (noisy)' if noisy else ''))
+    axis_y = top + row_h * len(entries) + 4
+    parts.append('<path class="axis" d="M%d %dH%d"/>' % (label_w, axis_y, label_w + bar_w))
+    for tick in range(0, 5):
+        x = label_w + bar_w * tick // 4
+        parts.append('<path class="axis" d="M%d %dV%d"/><text x="%d" y="%d" text-anchor="middle">%s</text>'
+                     % (x, axis_y, axis_y + 4, x, axis_y + 18, _fmt(largest * tick / 4.0)))
     parts.append('</svg>')
     return '\n'.join(parts)
 
@@ -129,12 +162,14 @@ def html_page(summary, headline, dataset_files):
         name, what = TITLES.get(benchmark, (benchmark, ''))
         unit = entries[0]['unit']
         charts.append('<section><h2>%s <small>%s</small></h2>' % (html.escape(name), html.escape(what)))
-        charts.append(bar_chart('%s, median per instance type' % name, entries, 'median', unit))
+        charts.append(bar_chart('%s, median per instance type (error bars: confidence interval of the median)' % name,
+                                entries, 'median', unit, spread=('ci_low', 'ci_high')))
         charts.append(bar_chart('%s per USD/hour (on the price the job ran at)' % name, entries, 'per_usd_hour',
                                 '%s per USD/h' % unit))
-        charts.append(_html_table(('instance type', 'uarch', 'jobs', 'median (%s)' % unit, 'USD/h', 'per USD/h'), [
-            (e['instance_type'], e['uarch'] or '-', e['n'], _fmt(e['median']), _fmt(e['price_per_hour_usd'], 5),
-             _fmt(e['per_usd_hour'])) for e in entries]))
+        charts.append(_html_table(('instance type', 'uarch', 'jobs', 'median (%s)' % unit, 'CI of median', 'quality',
+                                   'USD/h', 'per USD/h'), [
+            (e['instance_type'], e['uarch'] or '-', e['n'], _fmt(e['median']), _interval(e), e.get('quality') or '-',
+             _fmt(e['price_per_hour_usd'], 5), _fmt(e['per_usd_hour'])) for e in entries]))
         charts.append('</section>')
     if summary['unsuccessful']:
         charts.append('<h2>Jobs without a result (%d)</h2>' % summary['unsuccessful_count'])
@@ -145,7 +180,8 @@ def html_page(summary, headline, dataset_files):
     return '\n'.join([
         '<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">', '<title>instancebench report</title>',
         '<style>body{font-family:sans-serif;margin:2em;max-width:60em}svg{display:block;margin:1em 0}'
-        'svg text{font-size:13px}.bar{fill:#2b6cb0}table{border-collapse:collapse}'
+        'svg text{font-size:13px}.bar{fill:#2b6cb0}.bar.noisy{fill:#c05621;fill-opacity:.55}'
+        '.errorbar{stroke:#1a202c;stroke-width:1.5;fill:none}.axis{stroke:#718096;fill:none}table{border-collapse:collapse}'
         'td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}.problems{color:#b00}</style>',
         '</head><body>', '<h1>instancebench report</h1>',
         '<p id="summary">Runs %s: %d jobs (%s); %.1f %% finished; cost %s USD.</p>' % (

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _stream
+from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _numbers, _stream
 from ansible_collections.instancebench.aws.plugins.module_utils._result_schema import RESULT_SCHEMA, SCHEMA_VERSION
 from ansible_collections.instancebench.aws.plugins.module_utils._stats import median_ci, summarize
 from ansible_collections.instancebench.aws.plugins.module_utils._validate import errors as schema_errors
@@ -34,7 +34,7 @@ def combine(repetitions):
         rep_checks = rep[1]
         for check in rep_checks:
             checks.append(dict(check, name='rep%d.%s' % (index, check['name'])))
-    passed = bool(checks) and all(check['passed'] for check in checks if check.get('severity') != 'warning')
+    passed = bool(checks) and not any(_numbers.invalidates(check) for check in checks)
     entries = []
     if passed:
         names = list(repetitions[0][0].keys())
@@ -67,8 +67,15 @@ def warnings(checks):
     return ['%s: %s' % (c['name'], c['detail']) for c in checks if c.get('severity') == 'warning' and not c['passed']]
 
 
+def compliance(checks):
+    """{'compliant', 'broken'}: the run rules (checks of severity `rule`) a result broke."""
+    broken = ['%s: %s' % (c['name'], c['detail']) for c in checks if c.get('severity') == 'rule' and not c['passed']]
+    return {'compliant': not broken, 'broken': broken}
+
+
 def document(job, instance, system, build, parameters, metrics, checks, passed, artifacts, efficiency=None,
              quality=None, environment=None):
+    """The result document; a result that broke a run rule keeps its numbers, marked non-compliant."""
     return {
         'schema_version': SCHEMA_VERSION,
         'job': job,
@@ -81,6 +88,7 @@ def document(job, instance, system, build, parameters, metrics, checks, passed, 
         'artifacts': artifacts,
         'efficiency': efficiency,
         'quality': quality,
+        'compliance': compliance(checks),
         'environment': environment if environment is not None else {},
     }
 

@@ -52,8 +52,9 @@ _CHECK = {
         'name': {'type': 'string'},
         'passed': {'type': 'boolean'},
         'detail': {'type': 'string'},
-        'severity': {'enum': ['error', 'warning'],
-                     'description': 'error (the default) invalidates the result; a warning is reported and kept.'},
+        'severity': {'enum': ['error', 'warning', 'rule'],
+                     'description': 'error (the default) invalidates the result; a warning is reported and kept; '
+                                    'rule: a run rule broken, the result is kept but marked non-compliant.'},
     },
 }
 
@@ -201,6 +202,13 @@ RESULT_SCHEMA = {
             'description': 'Measured / theoretical peak, with the assumption that gives the peak.',
         },
         'quality': _QUALITY,
+        'compliance': {
+            'type': 'object',
+            'required': ['compliant', 'broken'],
+            'additionalProperties': False,
+            'description': "The benchmark's run rules: a non-compliant result keeps its numbers but has no headline.",
+            'properties': {'compliant': {'type': 'boolean'}, 'broken': {'type': 'array', 'items': {'type': 'string'}}},
+        },
         'environment': {
             'type': 'object',
             'description': 'Variables that steer the libraries (OPENBLAS_*, OMP_*, MKL_*, BLIS_*, ...) as the run saw them.',

@@ -42,13 +42,21 @@ def _new_table():
 
 
 def parse(text):
+    """read(), raising StreamParseError when no table is complete."""
+    parsed = read(text)
+    if parsed['incomplete']:
+        raise StreamParseError(parsed['incomplete'])
+    return parsed
+
+
+def read(text):
     """Parse one STREAM run's stdout (which may, if the command ran STREAM more than once, hold
     several result tables).
 
     Returns {'tables': [{'kernels': {name: {best_rate_mb_s, avg_time_s, min_time_s, max_time_s}},
     'validates', 'validation_line'}], 'malformed': [line problems], 'kernels' / 'validates' /
-    'validation_line' of the first table, ...header fields}. Raises StreamParseError when no
-    table is complete (truncated or foreign output).
+    'validation_line' of the first complete table, ...header fields, 'incomplete': why no table is
+    complete (truncated or foreign output) or None}.
     """
     tables, malformed = [], []
     parsed = {}
@@ -84,12 +92,12 @@ def parse(text):
         elif (line.startswith('Failed Validation') or 'Error on array' in line) and tables:
             tables[-1]['validation_line'] = line
     complete = [t for t in tables if all(name in t['kernels'] for name in KERNELS)]
-    if not complete:
-        seen = tables[-1]['kernels'] if tables else {}
-        raise StreamParseError('STREAM output has no result row for %s (truncated or not STREAM output)'
-                               % ', '.join(name for name in KERNELS if name not in seen))
-    parsed.update(tables=tables, malformed=malformed, kernels=tables[0]['kernels'],
-                  validates=tables[0]['validates'], validation_line=tables[0]['validation_line'])
+    seen = tables[-1]['kernels'] if tables else {}
+    first = complete[0] if complete else _new_table()
+    parsed.update(tables=tables, malformed=malformed, kernels=first['kernels'], validates=first['validates'],
+                  validation_line=first['validation_line'],
+                  incomplete=None if complete else 'STREAM output has no result row for %s (truncated or not STREAM '
+                  'output)' % ', '.join(name for name in KERNELS if name not in seen))
     return parsed
 
 
@@ -190,10 +198,9 @@ def analyze(text, expected):
     `expected` may hold `threads` and `array_size_elements` as built; a mismatch means the
     binary is not the one the result document describes.
     """
-    try:
-        parsed = parse(text)
-    except StreamParseError as exc:
-        return {}, [_check('table_complete', False, str(exc))]
+    parsed = read(text)
+    if parsed['incomplete']:
+        return {}, [_numbers.format_check(parsed['malformed']), _check('table_complete', False, parsed['incomplete'])]
     checks = [_numbers.format_check(parsed['malformed'])] + _table_checks(parsed)
     for field in ('array_size_elements', 'threads'):
         want = expected.get(field)
@@ -202,6 +209,11 @@ def analyze(text, expected):
             checks.append(_check(field, got == int(want), 'expected %s, STREAM reported %s' % (want, got)))
     kernels = _published(parsed['tables'])
     elements = parsed.get('array_size_elements') or expected.get('array_size_elements')
+    if expected.get('llc_bytes') and elements:
+        need = minimum_array_size(expected['llc_bytes'], 0)
+        checks.append(_check('run_rule.array_4x_llc', int(elements) >= need,
+                             'each array %d elements; STREAM\'s rule asks at least 4 x the %d-byte last-level cache '
+                             '= %d elements' % (int(elements), int(expected['llc_bytes']), need), severity='rule'))
     if elements:
         checks.extend(_rate_checks(kernels, int(elements), parsed.get('element_bytes') or ELEMENT_BYTES))
     else:

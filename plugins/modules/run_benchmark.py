@@ -224,6 +224,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _cpu
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
+from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
 from ansible_collections.instancebench.aws.plugins.module_utils import _quality
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
@@ -423,7 +424,7 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
     metrics, checks, passed, observed = _result.combine(reps)
     if passed:
         checks.extend(_quality.peak_checks(metrics, params['peaks']))
-        passed = all(c['passed'] for c in checks if c.get('severity') != 'warning')
+        passed = not any(_numbers.invalidates(c) for c in checks)
         metrics = metrics if passed else []
     quality = _quality.quality(reps, dict((str(k), float(v)) for k, v in params['cv_gate'].items()),
                                params['repetitions'], max(params['repetitions'], params['max_repetitions'] or 0),

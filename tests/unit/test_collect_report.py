@@ -117,7 +117,7 @@ def test_report_plots_every_instance_type_and_per_dollar(tmp_path):
     assert 'c7a.large' in page and 'c7i.large' in page and 'per USD/hour' in page
     assert '<script' not in page and 'http' not in page.replace('http://www.w3.org/2000/svg', ''), 'self-contained'
     markdown = (tmp_path / 'report' / 'report.md').read_text()
-    assert '| c7i.large | znver4 | 1 | 30.5 | GB/s | 0.08925 | 342.0 |' in markdown
+    assert '| c7i.large | znver4 | 1 | 30.5 | 30.5-30.5 (50 %) | unjudged | GB/s | 0.08925 | 342.0 |' in markdown
     assert [e['instance_type'] for e in outcome['headline']] == ['c7a.large', 'c7i.large']
     assert outcome['table'][0].startswith('runs r1: 2 jobs (2 completed)')
 
@@ -174,3 +174,24 @@ def test_a_scheduled_plans_progress_counts_jobs_not_launched_yet(tmp_path):
     assert plan['cost_usd'] == 0.025 and plan['estimated_cost_usd'] == 0.25
     assert outcome['table'][1].startswith('plan weekly (run r1): 5 jobs: 1 completed, 1 running, 1 failed, 2 pending')
     assert 'Plan weekly (run r1)' in (tmp_path / 'report' / 'report.md').read_text()
+
+
+def test_report_shows_the_spread_and_never_a_noisy_figure_as_stable():
+    from ansible_collections.instancebench.aws.plugins.module_utils import _report
+    headline = [
+        {'benchmark': 'stream', 'metric': 'triad_bandwidth', 'instance_type': 'c7a.large', 'uarch': 'znver4', 'n': 1,
+         'median': 30.0, 'ci_low': 29.0, 'ci_high': 31.0, 'ci_level': 0.97, 'quality': 'stable', 'unit': 'GB/s',
+         'price_per_hour_usd': None, 'per_usd_hour': None},
+        {'benchmark': 'stream', 'metric': 'triad_bandwidth', 'instance_type': 'c7i.large', 'uarch': 'spr', 'n': 1,
+         'median': 20.0, 'ci_low': 12.0, 'ci_high': 40.0, 'ci_level': 0.97, 'quality': 'noisy', 'unit': 'GB/s',
+         'price_per_hour_usd': None, 'per_usd_hour': None}]
+    summary = {'runs': ['r'], 'jobs': 2, 'states': {'completed': 2}, 'percent_finished': 100.0, 'cost_usd': None,
+               'problems': [], 'jobs_with_problems': 0, 'job_lines': [], 'unsuccessful': [], 'unsuccessful_count': 0}
+    markdown = _report.markdown(summary, headline, [])
+    assert '| c7i.large | spr | 1 | 20.0 | 12.0-40.0 (97 %) | **noisy** |' in markdown
+    assert '| c7a.large | znver4 | 1 | 30.0 | 29.0-31.0 (97 %) | stable |' in markdown
+    page = _report.html_page(summary, headline, [])
+    assert page.count('class="errorbar"') == 2 and page.count('class="bar noisy"') == 1 and '(noisy)' in page
+    assert page.count('class="axis"') >= 5, 'the chart has an axis with ticks'
+    lines = _report.text_lines(summary, headline)
+    assert any('12.0-40.0 (97 %)' in line and 'noisy' in line for line in lines)
