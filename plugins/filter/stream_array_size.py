@@ -68,6 +68,14 @@ def stream_code_model_flags(elements):
     return ['-mcmodel=medium'] if _stream.needs_medium_code_model(int(elements)) else []
 
 
+@host_facts_filter
+def stream_memory_peaks(host, table):
+    """Documented in stream_memory_peaks.yml."""
+    return _stream.memory_peaks(host['uarch'].get('family_name'), host['topology']['sockets'],
+                                host['topology']['physical_cores'], table)
+
+
 class FilterModule(object):
     def filters(self):
-        return {'stream_array_size': stream_array_size, 'stream_code_model_flags': stream_code_model_flags}
+        return {'stream_array_size': stream_array_size, 'stream_code_model_flags': stream_code_model_flags,
+                'stream_memory_peaks': stream_memory_peaks}

@@ -208,11 +208,11 @@ def _headline_phrase(doc):
     if not metrics:
         return '-'
     benchmark = doc.get('job', {}).get('benchmark')
+    entries = (doc.get('efficiency') or {}).get('entries') or []
+    peak = ' (%.0f %% of peak)' % (100 * entries[0]['efficiency']) if entries else ''
     if benchmark == 'stream' and 'triad_bandwidth' in metrics:
-        return 'triad %.1f GB/s' % metrics['triad_bandwidth']['value']
+        return 'triad %.1f GB/s%s' % (metrics['triad_bandwidth']['value'], peak)
     if benchmark == 'hpl' and 'gflops' in metrics:
-        entries = (doc.get('efficiency') or {}).get('entries') or []
-        peak = ' (%.0f %% of peak)' % (100 * entries[0]['efficiency']) if entries else ''
         return '%.1f GFLOP/s%s' % (metrics['gflops']['value'], peak)
     if benchmark == 'fftw':
         best = max((m for m in metrics.values() if m['name'].startswith('mflops_')), key=lambda m: m['value'])

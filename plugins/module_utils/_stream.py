@@ -135,6 +135,22 @@ def choose_array_size(llc_bytes, available_bytes, memory_fraction, floor_element
     return minimum, 'minimum (4 x LLC or floor)'
 
 
+def memory_peaks(family_name, sockets, physical_cores, table):
+    """The triad's theoretical ceiling for a known processor family: sockets x channels x MT/s x
+    8 bytes (decimal GB/s), with the assumption stated; [] for a family without memory data."""
+    entry = (table or {}).get(family_name or '')
+    if not entry or not entry.get('mts') or not entry.get('channels_per_socket'):
+        return []
+    sockets = max(1, int(sockets or 1))
+    per_socket = entry['channels_per_socket'] * entry['mts'] * 8 / 1000.0
+    share = '' if int(physical_cores or 0) >= sockets * entry['cores_per_socket'] else (
+        '; this host has %s of the %d cores, sharing the channels with other tenants'
+        % (physical_cores, sockets * entry['cores_per_socket']))
+    return [{'metric': 'triad_bandwidth', 'value': round(sockets * per_socket, 3), 'ceiling': True,
+             'assumption': '%d socket(s) x %d channels x %s-%d x 8 B (%s)%s'
+                           % (sockets, entry['channels_per_socket'], entry['type'], entry['mts'], family_name, share)}]
+
+
 def needs_medium_code_model(elements):
     return elements * ARRAYS * ELEMENT_BYTES > STATIC_DATA_LIMIT
 

@@ -1,5 +1,7 @@
 # Copyright: (c) 2026, instancebench.aws contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+import os
+
 import pytest
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream
@@ -85,3 +87,17 @@ def test_the_role_gets_its_code_model_flag_from_the_same_rule():
     from ansible_collections.instancebench.aws.plugins.filter.stream_array_size import stream_code_model_flags
     assert stream_code_model_flags('80000000') == []
     assert stream_code_model_flags(100 * 10 ** 6) == ['-mcmodel=medium']
+
+
+def test_memory_peak_states_the_socket_share_and_is_none_for_unknown_families():
+    import yaml
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(repo, 'roles', 'stream', 'vars', 'memory.yml')) as handle:
+        table = yaml.safe_load(handle)['_stream_memory_peaks']
+    [genoa] = _stream.memory_peaks('genoa', 1, 2, table)
+    assert genoa['value'] == 460.8 and genoa['ceiling'] is True
+    assert '12 channels x DDR5-4800' in genoa['assumption'] and '2 of the 96 cores' in genoa['assumption']
+    [whole] = _stream.memory_peaks('graviton4', 2, 192, table)
+    assert whole['value'] == 1075.2 and 'sharing' not in whole['assumption']
+    assert _stream.memory_peaks('turin', 1, 2, table) == [], 'no published memory speed: no efficiency'
+    assert _stream.memory_peaks(None, 1, 2, table) == []
