@@ -35,11 +35,12 @@ demo: venv link mirror system-deps
 	$(BIN)/ansible-playbook playbooks/launch.yml
 	$(BIN)/ansible-playbook playbooks/collect.yml
 
-# Measurements that print figures (benchmarks/): STREAM role vs plain -O2 build, HPL vs DGEMM,
-# FFTW SIMD build vs no-SIMD build.
+# Measurements that print figures (benchmarks/): STREAM standard build vs flag variants and the
+# tuned build vs likwid-bench, HPL vs DGEMM, FFTW SIMD build vs no-SIMD build.
 compare: compare-stream compare-hpl compare-fftw
 
-compare-stream: venv link mirror
+compare-stream: venv link mirror system-deps
+	@bash scripts/install_system_deps.sh --compare
 	$(BIN)/python benchmarks/stream_build_comparison.py
 
 compare-hpl: venv link mirror

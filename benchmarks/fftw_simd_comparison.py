@@ -13,27 +13,17 @@ A measurement, not a test (`make compare-fftw`):
 
 import argparse
 import datetime
-import glob
-import json
-import os
-import subprocess
 import sys
 import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import _local_launch  # noqa: E402
+from _local_launch import REPO  # noqa: E402
 
 
 def run_variant(store, run_id, variant, simd, repetitions):
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, 'ansible.cfg'))
-    extra = {'instancebench_run_id': run_id, 'instancebench_results_store': 'file://' + store,
-             'instancebench_benchmarks': ['fftw'], 'fftw_variant': variant, 'fftw_simd': simd,
-             'fftw_repetitions': repetitions}
-    subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
-                    os.path.join(REPO, 'playbooks', 'launch.yml'), '-e', json.dumps(extra)],
-                   cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
-    (path,) = glob.glob(os.path.join(store, 'runs', 'run=%s' % run_id, 'job=fftw-%s-*' % variant, 'result.json'))
-    with open(path) as handle:
-        doc = json.load(handle)
+    [doc] = _local_launch.launch(store, run_id, {'instancebench_benchmarks': ['fftw'], 'fftw_variant': variant,
+                                                 'fftw_simd': simd, 'fftw_repetitions': repetitions,
+                                                 'fftw_max_repetitions': repetitions})
     if not doc['validation']['passed']:
         sys.exit('%s result did not validate: %s' % (variant, doc['job']['reason']))
     return doc

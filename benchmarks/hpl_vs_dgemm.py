@@ -13,14 +13,13 @@ printed. A measurement, not a test (`make compare-hpl`):
 
 import argparse
 import datetime
-import glob
-import json
 import os
 import subprocess
 import sys
 import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import _local_launch  # noqa: E402
+from _local_launch import REPO  # noqa: E402
 
 DGEMM_C = r'''
 #include <stdio.h>
@@ -50,15 +49,8 @@ int main(int argc, char **argv) {
 
 def run_hpl(store, n, nb):
     run_id = 'hpl-compare-' + datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, 'ansible.cfg'))
-    extra = {'instancebench_run_id': run_id, 'instancebench_results_store': 'file://' + store,
-             'instancebench_benchmarks': ['hpl'], 'hpl_n': n, 'hpl_nb': nb}
-    subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
-                    os.path.join(REPO, 'playbooks', 'launch.yml'), '-e', json.dumps(extra)],
-                   cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
-    (path,) = glob.glob(os.path.join(store, 'runs', 'run=%s' % run_id, 'job=*', 'result.json'))
-    with open(path) as handle:
-        return json.load(handle)
+    [doc] = _local_launch.launch(store, run_id, {'instancebench_benchmarks': ['hpl'], 'hpl_n': n, 'hpl_nb': nb})
+    return doc
 
 
 def run_dgemm(doc, n, repeats, workdir):

@@ -1,90 +1,150 @@
 # Copyright: (c) 2026, instancebench.aws contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""STREAM triad: the stream role's build vs a plain `gcc -O2` single-thread build, same run.
+"""STREAM triad on this machine, in one interleaved run: the stream role's standard build against
+other flag choices for the same verified stream.c, and the role's tuned build (non-temporal stores)
+against likwid-bench's non-temporal stream_mem kernel, the independent reference.
 
-Runs playbooks/launch.yml on this machine (the role: -O3, catalog flags, -fopenmp, all
-physical cores), then builds the same verified stream.c with `gcc -O2` only, same array size
-and NTIMES, runs it single-threaded as many times, and parses both with the same parser.
-Prints a table. A measurement, not a test: numbers vary from run to run. Usage (`make compare`):
+launch.yml builds the standard and the tuned binaries (as a user would get them); the flag
+variants are compiled here from the same stream.c, same array size, NTIMES and threads. Then
+every binary and likwid-bench run once per round, for --rounds rounds, so drift and noise hit
+all of them alike; the table gives medians, spread and ratios. A measurement, not a test.
+Usage (`make compare-stream`):
 
-    python benchmarks/stream_build_comparison.py [--repetitions 3]
+    python benchmarks/stream_build_comparison.py [--rounds 5]
 """
 
 import argparse
 import datetime
-import glob
-import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, '.cache', 'collections'))
+import _local_launch
+from _local_launch import REPO
+from ansible_collections.instancebench.aws.plugins.module_utils import _stream
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _stream  # noqa: E402
-
-
-def run_role(store, repetitions):
-    run_id = 'compare-' + datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, 'ansible.cfg'))
-    subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
-                    os.path.join(REPO, 'playbooks', 'launch.yml'),
-                    '-e', json.dumps({'instancebench_run_id': run_id, 'instancebench_results_store': 'file://' + store,
-                                      'stream_repetitions': repetitions, 'instancebench_benchmarks': ['stream']})],
-                   cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
-    path = glob.glob(os.path.join(store, 'runs', 'run=%s' % run_id, 'job=*', 'result.json'))[0]
-    with open(path) as handle:
-        return json.load(handle)
+# Flag choices tried against the role's standard build (compiler, flags before the -D defines).
+VARIANTS = [
+    ('gcc -O2', 'gcc', ['-O2', '-fopenmp']),
+    ('gcc -O3 native', 'gcc', ['-O3', '-march=native', '-fopenmp']),
+    ('gcc -Ofast unroll', 'gcc', ['-Ofast', '-march=native', '-funroll-loops', '-fopenmp']),
+    ('clang -O3 native', 'clang', ['-O3', '-march=native', '-fopenmp']),
+]
 
 
-def run_plain(source, elements, ntimes, repetitions, workdir):
-    binary = os.path.join(workdir, 'stream_plain_O2')
-    flags = ['-O2', '-DSTREAM_ARRAY_SIZE=%d' % elements, '-DNTIMES=%d' % ntimes]
-    if _stream.needs_medium_code_model(elements):
-        flags.append('-mcmodel=medium')
-    subprocess.run(['gcc'] + flags + [source, '-o', binary], check=True)
-    triads = []
-    for _rep in range(repetitions):
-        out = subprocess.run([binary], check=True, capture_output=True, text=True).stdout
-        parsed = _stream.parse(out)
-        if not parsed['validates']:
-            sys.exit('plain build did not validate:\n' + out)
-        triads.append(parsed['kernels']['Triad']['best_rate_mb_s'] / 1000.0)
-    return flags, triads
+def launch(store, run_id, tuned):
+    [doc] = _local_launch.launch(store, run_id, {'stream_repetitions': 1, 'stream_max_repetitions': 1,
+                                                 'stream_tuned': tuned, 'instancebench_benchmarks': ['stream']})
+    doc['_command'] = doc['_job']['command']
+    return doc
+
+
+def likwid_test(flags):
+    """likwid-bench's non-temporal triad for the widest vector ISA this CPU has."""
+    if 'avx512f' in flags:
+        return 'stream_mem_avx512'
+    if 'avx' in flags:
+        return 'stream_mem_avx'
+    return 'stream_mem_sse' if 'sse2' in flags else None
+
+
+def cpu_flags():
+    with open('/proc/cpuinfo') as handle:
+        for line in handle:
+            if line.startswith(('flags', 'Features')):
+                return set(line.split(':', 1)[1].split())
+    return set()
+
+
+def run_stream(argv, env):
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, env=env).stdout
+    parsed = _stream.parse(out)
+    if not parsed['validates']:
+        sys.exit('%s did not validate:\n%s' % (argv[0], out))
+    return parsed['kernels']['Triad']['best_rate_mb_s'] / 1000.0
+
+
+def run_likwid(test, total_bytes, threads):
+    out = subprocess.run(['likwid-bench', '-t', test, '-w', 'S0:%dB:%d' % (total_bytes, threads)],
+                         check=True, capture_output=True, text=True).stdout
+    return float(re.search(r'^MByte/s:\s+(\S+)', out, re.M).group(1)) / 1000.0
+
+
+def build_variants(source, elements, ntimes, workdir):
+    built = []
+    defines = ['-DSTREAM_ARRAY_SIZE=%d' % elements, '-DNTIMES=%d' % ntimes]
+    defines += ['-mcmodel=medium'] if _stream.needs_medium_code_model(elements) else []
+    for index, (name, compiler, flags) in enumerate(VARIANTS):
+        binary = os.path.join(workdir, 'variant%d' % index)
+        if not shutil.which(compiler):
+            print('skipped %s: %s is not installed' % (name, compiler))
+            continue
+        proc = subprocess.run([compiler] + flags + defines + [source, '-o', binary], capture_output=True, text=True)
+        if proc.returncode != 0:
+            print('skipped %s: %s' % (name, (proc.stderr.strip().splitlines() or ['failed'])[-1]))
+            continue
+        built.append((name, ' '.join(flags), [binary]))
+    return built
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--repetitions', type=int, default=3)
+    parser.add_argument('--rounds', type=int, default=5)
     args = parser.parse_args()
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
     with tempfile.TemporaryDirectory(prefix='ib-compare-') as workdir:
-        doc = run_role(os.path.join(workdir, 'store'), args.repetitions)
-        if not doc['validation']['passed']:
-            sys.exit('role result did not validate: %s' % doc['job']['reason'])
-        params = doc['parameters']
+        store = os.path.join(workdir, 'store')
+        standard = launch(store, 'compare-standard-' + stamp, False)
+        tuned = launch(store, 'compare-tuned-' + stamp, True)
+        params = standard['parameters']
+        elements, threads = params['array_size_elements'], params['threads']
         source = os.path.join(REPO, '.cache', 'mirror', 'stream', 'stream.c')
-        flags, plain = run_plain(source, params['array_size_elements'], params['ntimes'], args.repetitions, workdir)
-    role_triad = [m for m in doc['metrics'] if m['name'] == 'triad_bandwidth'][0]
-    host = doc['system']
-    print('host: %s (%s), %d physical cores, LLC %d MiB, gcc %s' % (
+        contenders = [('role standard', ' '.join(f for f in standard['build']['flags'] if not f.startswith('-D')),
+                       standard['_command'])]
+        contenders += build_variants(source, elements, params['ntimes'], workdir)
+        contenders.append(('role tuned (%s)' % tuned['build']['observed']['tuned_kernels'],
+                           ' '.join(f for f in tuned['build']['flags'] if not f.startswith('-DSTREAM')),
+                           tuned['_command']))
+        flags = cpu_flags()
+        test = likwid_test(flags) if shutil.which('likwid-bench') else None
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_PROC_BIND=params.get('omp_proc_bind', 'spread'),
+                   OMP_PLACES=params.get('omp_places', 'cores'))
+        triads = dict((name, []) for name, _flags, _argv in contenders)
+        if test:
+            triads['likwid-bench ' + test] = []
+        for _round in range(args.rounds):
+            for name, _flags, argv in contenders:
+                triads[name].append(run_stream(argv, env))
+            if test:
+                triads['likwid-bench ' + test].append(run_likwid(test, 3 * 8 * elements, threads))
+    host = standard['system']
+    print('host: %s (%s), %d physical cores, LLC %d MiB, gcc %s; OPENBLAS_CORETYPE=%s (not used by STREAM)' % (
         host['cpu'].get('model_name'), host['uarch']['name'], host['topology']['physical_cores'],
-        host['llc']['total_bytes'] // 2 ** 20, doc['build']['compiler_version']))
-    print('array: %d elements x 3 arrays = %.1f MiB, NTIMES %d, %d repetitions each' % (
-        params['array_size_elements'], params['array_bytes_total'] / 2 ** 20, params['ntimes'], args.repetitions))
-    rows = [
-        ('role build', params['threads'], ' '.join(f for f in doc['build']['flags'] if not f.startswith('-D')),
-         role_triad['median'], role_triad['min'], role_triad['max']),
-        ('plain gcc -O2', 1, ' '.join(f for f in flags if not f.startswith('-D')),
-         statistics.median(plain), min(plain), max(plain)),
-    ]
-    print('%-14s %7s  %-36s %12s %10s %10s' % ('build', 'threads', 'flags', 'triad GB/s', 'min', 'max'))
-    for name, threads, shown, median, low, high in rows:
-        print('%-14s %7d  %-36s %12.1f %10.1f %10.1f' % (name, threads, shown, median, low, high))
-    print('role / plain: %.2fx' % (rows[0][3] / rows[1][3]))
-    for warning in doc['build']['flag_warnings']:
-        print('flag warning: %s' % warning)
+        host['llc']['total_bytes'] // 2 ** 20, standard['build']['compiler_version'],
+        os.environ.get('OPENBLAS_CORETYPE', '-')))
+    print('arrays: %d elements x 3 = %.0f MiB, NTIMES %d, %d threads, %d interleaved rounds' % (
+        elements, 24.0 * elements / 2 ** 20, params['ntimes'], threads, args.rounds))
+    print('%-28s %-58s %9s %7s %7s' % ('build', 'flags', 'triad GB/s', 'min', 'max'))
+    shown = dict((name, flags) for name, flags, _argv in contenders)
+    for name, values in triads.items():
+        print('%-28s %-58s %9.1f %7.1f %7.1f' % (name, shown.get(name, '-w S0:%dB:%d' % (24 * elements, threads))[:58],
+                                                 statistics.median(values), min(values), max(values)))
+    medians = dict((name, statistics.median(values)) for name, values in triads.items())
+    base = medians['role standard']
+    standard_names = [name for name, _f, _a in contenders if not name.startswith('role')]
+    if standard_names:
+        best = max(standard_names, key=lambda name: medians[name])
+        print('best flag variant / role standard: %.3f (%s)' % (medians[best] / base, best))
+    tuned_name = [name for name in medians if name.startswith('role tuned')][0]
+    print('role tuned / role standard: %.3f' % (medians[tuned_name] / base))
+    if test:
+        print('role tuned / likwid-bench %s: %.3f' % (test, medians[tuned_name] / medians['likwid-bench ' + test]))
+    else:
+        print('likwid-bench: not installed or no non-temporal test for this CPU (apt-get install likwid)')
 
 
 if __name__ == '__main__':

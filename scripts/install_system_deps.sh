@@ -2,7 +2,8 @@
 # System packages the demo and the tests need: a C compiler and make for the benchmarks,
 # openssh-server/client for the SSH test hosts, python3-boto3 so those hosts' system Python can
 # write S3 results as an EC2 instance's does, shellcheck for ansible-test sanity; with --tests
-# also a headless Chromium for the report rendering check. Also enables Debian source packages
+# also a headless Chromium for the report rendering check; with --compare likwid (likwid-bench, the
+# independent bandwidth reference) and clang for `make compare`. Also enables Debian source packages
 # (deb-src), where the verified FFTW and HPCC tarballs come from. Installs only what is missing
 # (needs root for that).
 set -euo pipefail
@@ -14,6 +15,10 @@ command -v ssh >/dev/null || need+=(openssh-client)
 command -v shellcheck >/dev/null || need+=(shellcheck)
 if [ "${1:-}" = --tests ]; then
   command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null || need+=(chromium-headless-shell)
+fi
+if [ "${1:-}" = --compare ]; then
+  command -v likwid-bench >/dev/null || need+=(likwid)
+  command -v clang >/dev/null || need+=(clang libomp-dev)
 fi
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || need+=(python3-boto3)
 

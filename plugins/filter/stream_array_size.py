@@ -49,6 +49,8 @@ _value:
   type: int
 """
 
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream
 from ansible_collections.instancebench.aws.plugins.plugin_utils._host_filter import host_facts_filter
 
@@ -75,7 +77,15 @@ def stream_memory_peaks(host, table):
                                 host['topology']['physical_cores'], table)
 
 
+def stream_tuned_source(text):
+    """Documented in stream_tuned_source.yml."""
+    try:
+        return _stream.tuned_source(text)
+    except ValueError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
 class FilterModule(object):
     def filters(self):
         return {'stream_array_size': stream_array_size, 'stream_code_model_flags': stream_code_model_flags,
-                'stream_memory_peaks': stream_memory_peaks}
+                'stream_memory_peaks': stream_memory_peaks, 'stream_tuned_source': stream_tuned_source}

@@ -167,7 +167,8 @@ class Aggregate(object):
                 self.problems.append({'job_id': row['job_id'], 'problems': row['problems']})
         metric = HEADLINE_METRICS.get(row['benchmark'])
         if metric and metric in row.get('headline', {}):
-            cell = self._cells.setdefault((row['benchmark'], row['instance_type']),
+            # Variants (one thread, tuned, another BLAS) are never mixed in one median.
+            cell = self._cells.setdefault((row['benchmark'], row['instance_type'], row.get('variant') or 'default'),
                                           {'values': [], 'prices': [], 'unit': None, 'uarch': row.get('uarch'),
                                            'intervals': [], 'qualities': []})
             cell['values'].append(row['headline'][metric])
@@ -182,16 +183,18 @@ class Aggregate(object):
         """[{benchmark, metric, instance_type, uarch, n, median, unit, price_per_hour_usd,
         per_usd_hour}] sorted by benchmark then median, best first."""
         out = []
-        for (benchmark, instance_type), cell in self._cells.items():
+        for (benchmark, instance_type, variant), cell in self._cells.items():
             stats = summarize(cell['values'])
             price = sorted(cell['prices'])[len(cell['prices']) // 2] if cell['prices'] else None
             low, high, level = _spread(cell)
             out.append({'benchmark': benchmark, 'metric': HEADLINE_METRICS[benchmark], 'instance_type': instance_type,
+                        'variant': variant, 'label': instance_type if variant == 'default' else '%s (%s)' % (
+                            instance_type, variant),
                         'uarch': cell['uarch'], 'n': len(cell['values']), 'median': stats['median'],
                         'ci_low': low, 'ci_high': high, 'ci_level': level, 'quality': _quality_of(cell['qualities']),
                         'unit': cell['unit'], 'price_per_hour_usd': price,
                         'per_usd_hour': round(stats['median'] / price, 3) if price else None})
-        return sorted(out, key=lambda e: (e['benchmark'], -e['median'], e['instance_type']))
+        return sorted(out, key=lambda e: (e['benchmark'], -e['median'], e['instance_type'], e['variant']))
 
     def summary(self):
         done = sum(self.states.get(s, 0) for s in ('completed', 'failed', 'timed_out'))

@@ -61,7 +61,7 @@ def text_lines(summary, headline, width=100):
     rows = [('benchmark', 'instance type', 'uarch', 'n', 'median', 'CI of median', 'quality', 'unit', 'USD/h',
              'per USD/h')]
     for entry in headline:
-        rows.append((entry['benchmark'], entry['instance_type'], entry['uarch'] or '-', str(entry['n']),
+        rows.append((entry['benchmark'], _label(entry), entry['uarch'] or '-', str(entry['n']),
                      _fmt(entry['median']), _interval(entry), entry.get('quality') or '-', entry['unit'],
                      _fmt(entry['price_per_hour_usd'], 5), _fmt(entry['per_usd_hour'])))
     if len(rows) > 1:
@@ -87,7 +87,7 @@ def markdown(summary, headline, dataset_files):
                 '| instance type | uarch | jobs | median | CI of median | quality | unit | USD/h | per USD/h |',
                 '|---|---|---:|---:|---|---|---|---:|---:|']
         out += ['| %s | %s | %d | %s | %s | %s | %s | %s | %s |' % (
-            e['instance_type'], e['uarch'] or '-', e['n'], _fmt(e['median']), _interval(e),
+            _label(e), e['uarch'] or '-', e['n'], _fmt(e['median']), _interval(e),
             _noisy_mark(e), e['unit'], _fmt(e['price_per_hour_usd'], 5), _fmt(e['per_usd_hour'])) for e in entries]
         out.append('')
     if summary['unsuccessful']:
@@ -100,6 +100,11 @@ def markdown(summary, headline, dataset_files):
         out += ['## Problems', ''] + ['- `%s`: %s' % (p['job_id'], '; '.join(p['problems'])) for p in summary['problems']]
         out.append('')
     return '\n'.join(out)
+
+
+def _label(entry):
+    """Instance type, with the variant when it is not the default one."""
+    return entry.get('label') or entry['instance_type']
 
 
 def _noisy_mark(entry):
@@ -133,7 +138,7 @@ def bar_chart(title, entries, key, unit, spread=None):
         width = max(1, int(bar_w * entry[key] / largest))
         noisy = entry.get('quality') == 'noisy'
         parts.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (label_w - 8, y + 15,
-                                                                          html.escape(entry['instance_type'])))
+                                                                          html.escape(_label(entry))))
         parts.append('<rect class="bar%s" x="%d" y="%d" width="%d" height="%d"/>'
                      % (' noisy' if noisy else '', label_w, y + 3, width, row_h - 6))
         right = label_w + width
@@ -168,7 +173,7 @@ def html_page(summary, headline, dataset_files):
                                 '%s per USD/h' % unit))
         charts.append(_html_table(('instance type', 'uarch', 'jobs', 'median (%s)' % unit, 'CI of median', 'quality',
                                    'USD/h', 'per USD/h'), [
-            (e['instance_type'], e['uarch'] or '-', e['n'], _fmt(e['median']), _interval(e), e.get('quality') or '-',
+            (_label(e), e['uarch'] or '-', e['n'], _fmt(e['median']), _interval(e), e.get('quality') or '-',
              _fmt(e['price_per_hour_usd'], 5), _fmt(e['per_usd_hour'])) for e in entries]))
         charts.append('</section>')
     if summary['unsuccessful']:

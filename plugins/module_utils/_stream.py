@@ -28,6 +28,11 @@ _INT_FIELDS = {
     'threads_counted': re.compile(r'^Number of Threads counted = (\S+)'),
     'element_bytes': re.compile(r'^This system uses (\S+) bytes per array element'),
 }
+_TUNED = re.compile(r'^instancebench tuned kernels: (\S+)$')
+# stream.c's stub section, which a tuned build replaces with our kernels (TUNED hooks).
+_STUBS = re.compile(r'/\* stubs for "tuned" versions of the kernels \*/.*?'
+                    r'/\* end of stubs for the "tuned" versions of the kernels \*/', re.S)
+TUNED_INCLUDE = '#include "instancebench_tuned.c"'
 _VALIDATES = re.compile(r'^Solution Validates: avg error less than (\S+) on all three arrays\s*$')
 # Arrays each kernel reads and writes, as STREAM counts bytes (no write-allocate traffic).
 ARRAYS_MOVED = {'Copy': 2, 'Scale': 2, 'Add': 3, 'Triad': 3}
@@ -83,6 +88,9 @@ def read(text):
                     malformed.append(_numbers.malformed(lineno, line, 'a STREAM header with a whole integer'))
                 else:
                     parsed[field] = value
+        tuned = _TUNED.match(line)
+        if tuned:
+            parsed['tuned_kernels'] = tuned.group(1)
         if line.startswith('Solution Validates'):
             match = _VALIDATES.match(line)
             if not match or _numbers.number(match.group(1)) is None:
@@ -99,6 +107,16 @@ def read(text):
                   incomplete=None if complete else 'STREAM output has no result row for %s (truncated or not STREAM '
                   'output)' % ', '.join(name for name in KERNELS if name not in seen))
     return parsed
+
+
+def tuned_source(text):
+    """stream.c with its "tuned" stubs replaced by an include of our kernels; ValueError when
+    the stub section is not there exactly once (not stream.c 5.10)."""
+    found = len(_STUBS.findall(text))
+    if found != 1:
+        raise ValueError('stream.c has %d "tuned" stub sections, expected 1: the tuned build needs stream.c 5.10'
+                         % found)
+    return _STUBS.sub(TUNED_INCLUDE, text)
 
 
 def minimum_array_size(llc_bytes, floor_elements):
@@ -239,4 +257,7 @@ def analyze(text, expected):
         rate = round(kernels[kernel]['best_rate_mb_s'] / 1000.0, 4)   # MB/s (1e6) -> GB/s (1e9)
         metrics['%s_bandwidth' % kernel.lower()] = (rate, 'GB/s', True)
     checks.extend(_numbers.plausible_metrics(metrics))
-    return metrics, checks
+    if expected.get('tuned'):
+        checks.append(_check('tuned_kernels_reported', bool(parsed.get('tuned_kernels')),
+                             'tuned kernels: %s' % parsed.get('tuned_kernels', 'not reported: not the tuned build')))
+    return metrics, checks, {'tuned_kernels': parsed['tuned_kernels']} if parsed.get('tuned_kernels') else {}

@@ -4,6 +4,7 @@
 
 import glob
 import os
+import subprocess
 
 from harness.ansible_runner import run_playbook, write_inventory
 from harness.results import stored_result
@@ -64,3 +65,29 @@ def test_check_mode_on_a_fresh_host_writes_nothing(tmp_path, ssh_host, mirror, a
     proc = run_playbook('launch.yml', inventory, ansible_home, extra, check=True)
     assert proc.returncode == 0, proc.stdout
     assert not os.path.exists(tmp_path / 'work') and not os.path.exists(tmp_path / 'store')
+
+
+def _expected_tuned_path(compiler, flags):
+    """Which path the tuned kernels compile to with these flags, from the compiler's own macros."""
+    macros = subprocess.run([compiler] + [f for f in flags if f.startswith(('-m', '-f'))] + ['-dM', '-E', '-x', 'c',
+                                                                                             '/dev/null'],
+                            capture_output=True, text=True, check=True).stdout
+    if '#define __AVX512F__ 1' in macros:
+        return 'avx512-nontemporal'
+    return 'avx-nontemporal' if '#define __AVX__ 1' in macros else 'plain'
+
+
+def test_tuned_variant_is_its_own_job_with_its_kernels_recorded(tmp_path, ssh_host, mirror, ansible_home):
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
+    extra = dict(_vars(tmp_path, mirror, 'tuned-1'), stream_tuned=True)
+    first = run_playbook('launch.yml', inventory, ansible_home, extra)
+    assert first.returncode == 0, first.stdout
+    assert 'STREAM (tuned) completed' in first.stdout
+    doc = stored_result(tmp_path / 'store', 'tuned-1')
+    assert doc['job']['variant'] == 'tuned' and doc['job']['job_id'].startswith('stream-tuned-')
+    assert doc['validation']['passed'] is True and doc['parameters']['tuned'] is True
+    assert '-DTUNED' in doc['build']['flags'] and len(doc['build']['tuned_kernels_sha256']) == 64
+    assert doc['build']['observed']['tuned_kernels'] == _expected_tuned_path('gcc', doc['build']['flags'])
+    assert [c['passed'] for c in doc['validation']['checks'] if c['name'] == 'rep1.tuned_kernels_reported'] == [True]
+    second = run_playbook('launch.yml', inventory, ansible_home, extra)
+    assert second.returncode == 0 and second.recap['bench1']['changed'] == 0, second.stdout

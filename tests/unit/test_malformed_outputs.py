@@ -46,7 +46,7 @@ def test_a_malformed_token_is_a_named_failed_check(analyze, text, old, new, line
 def test_two_stream_tables_are_judged_table_by_table():
     both = STREAM + STREAM.replace('Triad:          30520.2', 'Triad:          31000.0').replace(
         '0.026386', '0.025977')
-    metrics, checks = _stream.analyze(both, {})
+    metrics, checks = _stream.analyze(both, {})[:2]
     assert not _failed(checks)
     [stated] = [c['detail'] for c in checks if c['name'] == 'tables']
     assert '2 STREAM tables' in stated and 'best rate' in stated

@@ -1,0 +1,33 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""For the comparison scripts: run launch.yml on this machine into a file store and read back the
+result documents of the run, wherever the store's key layout puts them (the store knows it)."""
+
+import json
+import os
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, '.cache', 'collections'))
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _store  # noqa: E402
+
+
+def launch(store_dir, run_id, extra):
+    """Run launch.yml with `extra`; returns the run's result documents, each with `_job` (job.json)."""
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, 'ansible.cfg'))
+    variables = dict(extra, instancebench_run_id=run_id, instancebench_results_store='file://' + store_dir)
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+                    os.path.join(REPO, 'playbooks', 'launch.yml'), '-e', json.dumps(variables)],
+                   cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+    store = _store.FileStore(store_dir)
+    docs = []
+    for key in store.list('runs/run=%s' % run_id):
+        if key.endswith('/result.json'):
+            doc = store.get_json(key)
+            doc['_job'] = store.get_json(key[:-len('result.json')] + 'job.json')
+            docs.append(doc)
+    if not docs:
+        sys.exit('launch.yml stored no result for run %s in %s' % (run_id, store_dir))
+    return docs
