@@ -24,7 +24,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils._store import St
 # Later sentinels win: a terminal state beats running, running beats launched.
 STATE_ORDER = ('launched', 'running', 'completed', 'failed', 'timed_out')
 TERMINAL_STATES = ('completed', 'failed', 'timed_out')
-_JOB_KEY = re.compile(r'^(runs/run=([^/]+)/region=([^/]+)/type=([^/]+)/benchmark=([^/]+)/job=([^/]+))/([^/]+)$')
+_JOB_KEY = re.compile(r'^(runs/run=([^/]+)/region=([^/]+)/type=([^/]+)/benchmark=([^/]+)/job=([^/]+))/([^/]+)\Z')
 
 
 def group_jobs(keys):

@@ -83,7 +83,7 @@ _check = _numbers.check
 def nominal_flops(problem):
     """FFTW bench's own operation count: 5 N log2 N for a complex transform, half for a real one;
     None for a problem string this module does not read."""
-    if not re.match(r'^[io][cr][fb]\d+(?:x\d+)*$', problem):
+    if not re.match(r'^[io][cr][fb]\d+(?:x\d+)*\Z', problem):
         return None
     points = 1
     for dim in _points(problem):
@@ -147,7 +147,7 @@ def _points(problem):
 
 def problem_bytes(problem):
     """Bytes of input (+ output when out of place) a bench problem string touches."""
-    match = re.match(r'^([io])([cr])([fb])(\d+(?:x\d+)*)$', problem)
+    match = re.match(r'^([io])([cr])([fb])(\d+(?:x\d+)*)\Z', problem)
     if not match:
         raise ValueError("'%s' is not an FFTW bench problem like icf1024, ocf64x64 or orf4096" % problem)
     count = 1

@@ -17,7 +17,7 @@ import re
 
 NUMBER = r'[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?'
 _WHOLE = re.compile(r'^%s$' % NUMBER)
-_INTEGER = re.compile(r'^[+-]?\d+$')
+_INTEGER = re.compile(r'^[+-]?\d+\Z')
 
 
 def number(token):

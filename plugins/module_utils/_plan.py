@@ -40,15 +40,15 @@ TOP_LEVEL = ('name', 'region', 'availability_zones', 'instance_types', 'benchmar
 NETWORK_FIELDS = ('mode', 'vpc_cidr', 'subnet_ids', 'security_group_ids', 'key_name', 'public_key_file',
                   'ssh_ingress_cidrs', 'ssh_open_to_world', 'connect_via')
 
-_REGION = re.compile(r'^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$')
-_INSTANCE_TYPE = re.compile(r'^[a-z][a-z0-9-]*\.[a-z0-9-]+$')
-_NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}$')
-_BUCKET = re.compile(r'^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$')
-_PREFIX = re.compile(r'^[A-Za-z0-9!_.*\'()/=-]*$')
-_SUBNET = re.compile(r'^subnet-[0-9a-f]{8,17}$')
-_SECURITY_GROUP = re.compile(r'^sg-[0-9a-f]{8,17}$')
-_KEY_NAME = re.compile(r'^[\x20-\x7e]{1,255}$')
-_SSH_USER = re.compile(r'^[a-z_][a-z0-9_-]{0,31}$')
+_REGION = re.compile(r'^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z')
+_INSTANCE_TYPE = re.compile(r'^[a-z][a-z0-9-]*\.[a-z0-9-]+\Z')
+_NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}\Z')
+_BUCKET = re.compile(r'^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z')
+_PREFIX = re.compile(r'^[A-Za-z0-9!_.\'()/=-]*\Z')   # no '*': it would widen the IAM resource
+_SUBNET = re.compile(r'^subnet-[0-9a-f]{8,17}\Z')
+_SECURITY_GROUP = re.compile(r'^sg-[0-9a-f]{8,17}\Z')
+_KEY_NAME = re.compile(r'^[\x20-\x7e]{1,255}\Z')
+_SSH_USER = re.compile(r'^[a-z_][a-z0-9_-]{0,31}\Z')
 
 
 def problem(field, message):
@@ -137,7 +137,7 @@ def check_bucket_name(name):
                 '"." and "-", starting and ending with a letter or digit' % name)
     if '..' in name or '.-' in name or '-.' in name:
         return '%r is not a valid bucket name: no "..", ".-" or "-." inside' % name
-    if re.match(r'^\d+\.\d+\.\d+\.\d+$', name):
+    if re.match(r'^\d+\.\d+\.\d+\.\d+\Z', name):
         return '%r is not a valid bucket name: it looks like an IP address' % name
     if name.startswith('xn--') or name.startswith('sthree-') or name.endswith('-s3alias') or name.endswith('--ol-s3'):
         return '%r is not a valid bucket name: reserved prefix or suffix' % name
@@ -175,7 +175,7 @@ def _check_mirror(plan, problems):
     mirror = plan.get('sources_mirror')
     if mirror is None:
         return None
-    match = re.match(r'^s3://([^/]+)(?:/(.*))?$', mirror) if isinstance(mirror, str) else None
+    match = re.match(r'^s3://([^/]+)(?:/(.*))?\Z', mirror) if isinstance(mirror, str) else None
     if not match:
         problems.append(problem('sources_mirror', '%r must look like s3://bucket/prefix' % (mirror,)))
         return None
@@ -291,7 +291,7 @@ def check_plan(plan):
     out['region'] = region
     out['instance_types'] = _string_list(plan, 'instance_types', _INSTANCE_TYPE, 'instance types (family.size)', problems)
     if 'availability_zones' in plan:
-        zones = _string_list(plan, 'availability_zones', re.compile(r'^[a-z0-9-]+[a-z]$'), 'availability zone names',
+        zones = _string_list(plan, 'availability_zones', re.compile(r'^[a-z0-9-]+[a-z]\Z'), 'availability zone names',
                              problems)
         for zone in zones:
             if isinstance(region, str) and not zone.startswith(region):

@@ -14,8 +14,8 @@ import time
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
 
-_NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,60}$')
-_VARIANT = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}$')
+_NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,60}\Z')
+_VARIANT = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}\Z')
 _STAMP = '%Y-%m-%dT%H:%M:%SZ'
 
 

@@ -23,11 +23,11 @@ __metaclass__ = type
 import datetime
 import re
 
-_NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}$')
-_CLOCK = re.compile(r'^([01]\d|2[0-3]):([0-5]\d)$')
-_FAMILY = re.compile(r'^[a-z][a-z0-9-]*$')
-_TYPE = re.compile(r'^[a-z][a-z0-9-]*\.[a-z0-9-]+$')
-_REGION = re.compile(r'^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$')
+_NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}\Z')
+_CLOCK = re.compile(r'^([01]\d|2[0-3]):([0-5]\d)\Z')
+_FAMILY = re.compile(r'^[a-z][a-z0-9-]*\Z')
+_TYPE = re.compile(r'^[a-z][a-z0-9-]*\.[a-z0-9-]+\Z')
+_REGION = re.compile(r'^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z')
 MAX_DAYS = 366
 MAX_JOBS = 20000
 

@@ -157,7 +157,7 @@ def main():
     )
     params = module.params
     expected = params['sha256'].lower()
-    if not re.match(r'^[0-9a-f]{64}$', expected):
+    if not re.match(r'^[0-9a-f]{64}\Z', expected):
         module.fail_json(msg='sha256 for source %s must be 64 hex digits, got %r' % (params['name'], params['sha256']))
     if '/' in params['filename'] or params['filename'] in ('', '.', '..'):
         module.fail_json(msg='filename for source %s must be a plain file name, got %r' % (params['name'], params['filename']))

@@ -194,7 +194,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
-_RUN_ID = re.compile(r'^[A-Za-z0-9._-]{1,48}$')  # IAM names: 'instancebench-' + run id <= 64
+_RUN_ID = re.compile(r'^[A-Za-z0-9._-]{1,48}\Z')  # IAM names: 'instancebench-' + run id <= 64
 _ARCHITECTURES = ('x86_64', 'arm64')
 _CHUNK = 100  # values per DescribeInstanceTypes filter
 
