@@ -268,8 +268,8 @@ def _cpu_flags():
 
 def _run_repetitions(module, store, prefix, log_dir, job_id):
     """Run at least `repetitions` and at most `max_repetitions` times, stopping once the CV gate
-    holds. The raw log so far is stored before each further repetition, so a job that dies later
-    keeps every repetition already run. Returns (analysed reps, raw log bytes, state, reason, env)."""
+    holds. Each run's log is stored (raw-rep<N>.log) before a further repetition starts, so a job
+    that dies later keeps every repetition already run. Returns (analysed reps, raw log bytes, state, reason, env)."""
     params = module.params
     analyze = _result.ANALYZERS[params['benchmark']]
     env = dict(os.environ)
@@ -307,7 +307,9 @@ def _run_repetitions(module, store, prefix, log_dir, job_id):
         # Another repetition only if it fits before the deadline (as long as the longest so far).
         if stop or index == maximum or deadline - time.monotonic() < 1.2 * max(durations):
             break
-        store.put(prefix + '/raw.log', b''.join(chunks))
+        # Before the next run: this run's log in the store (each object written once), so a job
+        # that dies later keeps it. raw.log, written at the end, holds every run's log.
+        store.put('%s/raw-rep%d.log' % (prefix, index), chunks[-1])
     return reps, b''.join(chunks), state, reason, _quality.library_environment(env)
 
 

@@ -48,7 +48,7 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
     wait_for(lambda: any(k.endswith('/status-completed.json') for k in seaweed.keys(bucket, prefix)), 300,
              'the job to complete on its own')
     names = sorted(k.rsplit('/', 1)[1] for k in seaweed.keys(bucket, prefix))
-    assert names == ['SHA256SUMS', 'job.json', 'raw.log', 'result.json', 'status-completed.json',
+    assert names == ['SHA256SUMS', 'job.json', 'raw-rep1.log', 'raw.log', 'result.json', 'status-completed.json',
                      'status-launched.json', 'status-running.json', 'system.json']
     job_dir = seaweed.keys(bucket, prefix)[0].rsplit('/', 1)[0]
     record = json.loads(s3.get_object(Bucket=bucket, Key=job_dir + '/status-launched.json')['Body'].read())
@@ -112,7 +112,8 @@ def test_max_concurrency_holds_across_invocations_and_nothing_starts_twice(
     work = tmp_path / 'work'
     extra = ec2.launch_vars(run, plan, [s3_instance_host, s3_instance_host], mirror, work, instancebench_wait=False,
                             instancebench_manifest_dir=str(tmp_path / 'manifests'),
-                            stream_ntimes=600, stream_repetitions=2, stream_max_repetitions=2)   # ~30 s: outlives the second launch's check
+                            stream_ntimes=600, stream_repetitions=2, stream_max_repetitions=2,
+                            stream_array_size=10 ** 7)   # fixed 240 MB (not 4 x this LLC): ~30 s, outlives the second launch's check
     env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
     prefix = 'ib/runs/run=%s/' % run

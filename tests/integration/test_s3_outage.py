@@ -17,7 +17,8 @@ from harness.stored_jobs import BUILD, SYSTEM
 from harness.waiting import wait_for
 
 FIXTURE = os.path.join(REPO, 'tests', 'fixtures', 'stream', 'znver4-omp2-o3-native.txt')
-ARTIFACTS = ['SHA256SUMS', 'job.json', 'raw.log', 'result.json', 'status-completed.json',
+# raw-rep1.log: the first run's log, stored before the second run starts.
+ARTIFACTS = ['SHA256SUMS', 'job.json', 'raw-rep1.log', 'raw.log', 'result.json', 'status-completed.json',
              'status-running.json', 'system.json']
 
 
