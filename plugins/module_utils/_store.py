@@ -228,13 +228,30 @@ class S3Store(object):
         try:
             answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except Exception as exc:
-            if getattr(exc, 'response', {}).get('Error', {}).get('Code') in ('404', 'NoSuchKey', 'NotFound'):
+            code = (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
+            if code in ('404', 'NoSuchKey', 'NotFound'):
                 return None
+            if code in ('403', 'AccessDenied', 'Forbidden'):
+                # S3 answers 403, not 404, for a missing key to a caller without s3:ListBucket.
+                raise StoreError('cannot read s3://%s/%s: access denied (403). Reading needs s3:GetObject on the key, '
+                                 'and telling a missing object from a forbidden one needs s3:ListBucket on the bucket '
+                                 'for this prefix (s3:prefix); grant both to this host\'s role'
+                                 % (self.bucket, self._key(key)))
             raise StoreError('cannot read s3://%s/%s: %s' % (self.bucket, self._key(key), exc))
         return {'key': key, 'bytes': answer['ContentLength'], 'sha256': answer.get('Metadata', {}).get('sha256')}
 
     def exists(self, key):
-        return self.head(key) is not None
+        """By listing the key as a prefix, not by HEAD: S3 answers a HEAD of a missing key with 403
+        unless the caller may list the whole bucket, and a job's role may list only its run's prefix."""
+        wanted = self._key(key)
+        try:
+            answer = self.client.list_objects_v2(Bucket=self.bucket, Prefix=wanted, MaxKeys=10)
+        except Exception as exc:
+            code = (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
+            hint = (': listing needs s3:ListBucket on the bucket for this prefix (s3:prefix)'
+                    if code in ('403', 'AccessDenied') else '')
+            raise StoreError('cannot list s3://%s/%s%s: %s' % (self.bucket, wanted, hint, exc))
+        return any(item['Key'] == wanted for item in answer.get('Contents', []))
 
     def list(self, prefix=''):
         root = self._key('') if self.prefix else ''
@@ -301,7 +318,8 @@ class SpooledStore(object):
         with open(item + '.data', 'rb') as handle:
             data = handle.read()
         if item in self._doubtful:
-            there = self.inner.head(key)
+            # Listed first: a HEAD of a key that is not there is a 403 to a job's role (see exists()).
+            there = self.inner.head(key) if self.inner.exists(key) else None
             if there and there.get('sha256') == sha256_bytes(data):
                 return
         self._doubtful.add(item)

@@ -134,6 +134,9 @@ class _FlakyStore(object):
     def head(self, key):
         return self.inner.head(key)
 
+    def exists(self, key):
+        return self.inner.exists(key)
+
 
 def test_spooled_store_keeps_order_and_sends_each_object_once(tmp_path):
     flaky = _FlakyStore(_store.open_store(str(tmp_path / 'store')), down=5)
