@@ -2,9 +2,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Values that must never reach a shell, a connection setting or a key as they are."""
 
+import os
+
 import pytest
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _names, _plan_schedule
+from ansible_collections.instancebench.aws.plugins.module_utils import _names, _plan_schedule, _schedule
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _window(role_vars):
@@ -36,3 +40,32 @@ def test_a_variants_own_settings_pass():
     ('-rf', False), ('.hidden', False), ('a/b', False), ('$(id)', False), ('', False), ('a' * 65, False), (5, False)])
 def test_safe_names_are_checked_on_the_whole_string(value, safe):
     assert _names.is_safe_name(value) is safe
+
+
+def _request(**changes):
+    import yaml
+    with open(os.path.join(REPO, 'playbooks', 'schedules', 'example.yml')) as handle:
+        request = yaml.safe_load(handle)['instancebench_schedule']
+    request.update(changes)
+    return request
+
+
+def _schedule_data():
+    import yaml
+    with open(os.path.join(REPO, 'roles', 'schedule', 'vars', 'main.yml')) as handle:
+        return yaml.safe_load(handle)['_schedule_data']
+
+
+@pytest.mark.parametrize('changes, field', [
+    ({'families': {7: ['large']}}, 'families.7'),
+    ({'families': {'m7i': [{'a': 1}]}}, 'families.m7i'),
+    ({'benchmarks': [['stream']]}, 'benchmarks'),
+    ({'benchmarks': {'stream': {'x': 1}}}, 'benchmarks.stream'),
+    ({'plan': ['x']}, 'plan'),
+    ({'families': {'m7i': ['large', 'large']}}, 'families.m7i'),            # a duplicate is not silently one job
+    ({'families': dict(('m%di' % n, ['large', 'xlarge', '2xlarge', '4xlarge']) for n in range(700)),
+      'regions': ['us-east-1', 'us-west-2']}, 'families'),                   # past MAX_JOBS
+])
+def test_a_malformed_schedule_request_is_refused_naming_the_field_never_a_crash(changes, field):
+    _out, problems = _schedule.check_request(_request(**changes), _schedule_data())
+    assert [p for p in problems if p.startswith(field + ': ')], problems
