@@ -69,12 +69,13 @@ def _atomic_write(path, data):
     """Write to a temp file in the same directory, then rename: readers never see half a file."""
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
-        os.makedirs(directory)
+        os.makedirs(directory, 0o750)
     handle, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-')
     try:
         with os.fdopen(handle, 'wb') as out:
             out.write(data)
-        os.chmod(tmp, 0o644)
+        # Results, logs and spooled objects: the owner and its group, not every user of the host.
+        os.chmod(tmp, 0o640)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -169,8 +170,10 @@ def s3_client():
         raise StoreError('s3:// locations need boto3 on this host (python3-boto3)')
     from botocore.config import Config
     endpoint = os.environ.get('AWS_ENDPOINT_URL_S3') or os.environ.get('AWS_ENDPOINT_URL') or None
-    # Short connect timeout: an unreachable endpoint should reach the spool fast, not hang.
-    config = Config(retries={'max_attempts': 3, 'mode': 'standard'}, connect_timeout=5, read_timeout=60)
+    # Short timeouts and no botocore retries: an endpoint that is down or never answers reaches the
+    # spool fast (it retries writes until the job's upload deadline); reads retry in _call. One
+    # retry layer per call, so an ambiguous error cannot multiply writes.
+    config = Config(retries={'max_attempts': 1, 'mode': 'standard'}, connect_timeout=5, read_timeout=20)
     return boto3.client('s3', endpoint_url=endpoint, config=config)
 
 
@@ -197,9 +200,9 @@ class S3Store(object):
             raise StoreError('store key %r leaves the store root' % key)
         return '%s/%s' % (self.prefix, clean) if self.prefix else clean
 
-    def _call(self, what, key, function, **kwargs):
+    def _call(self, what, key, function, retry=True, **kwargs):
         retrying = AWSRetry.jittered_backoff(retries=4, delay=1, max_delay=8,
-                                             catch_extra_error_codes=S3_TRANSIENT_CODES)(function)
+                                             catch_extra_error_codes=S3_TRANSIENT_CODES)(function) if retry else function
         try:
             return retrying(Bucket=self.bucket, Key=self._key(key), **kwargs)
         except Exception as exc:  # botocore errors, without importing botocore at module load
@@ -207,7 +210,9 @@ class S3Store(object):
 
     def put(self, key, data):
         digest = sha256_bytes(data)
-        self._call('write', key, self.client.put_object, Body=data, Metadata={'sha256': digest})
+        # Not retried here: a write that failed ambiguously may have landed; the spool (SpooledStore)
+        # retries it after checking what is there.
+        self._call('write', key, self.client.put_object, retry=False, Body=data, Metadata={'sha256': digest})
         return {'key': key, 'sha256': digest, 'bytes': len(data)}
 
     def put_json(self, key, document):
