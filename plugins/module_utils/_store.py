@@ -68,8 +68,17 @@ def job_prefix(run_id, region, instance_type, benchmark, job_id):
 def _atomic_write(path, data):
     """Write to a temp file in the same directory, then rename: readers never see half a file."""
     directory = os.path.dirname(path)
-    if not os.path.isdir(directory):
-        os.makedirs(directory, 0o750)
+    missing = []
+    while directory and not os.path.isdir(directory):
+        missing.append(directory)
+        directory = os.path.dirname(directory)
+    for new in reversed(missing):   # every directory we create: owner and group only
+        try:
+            os.mkdir(new, 0o750)
+        except OSError:
+            if not os.path.isdir(new):
+                raise
+    directory = os.path.dirname(path)
     handle, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-')
     try:
         with os.fdopen(handle, 'wb') as out:
