@@ -42,6 +42,10 @@ def group_jobs(keys):
     return [(prefix, names, parts) for prefix, (names, parts) in sorted(jobs.items())]
 
 
+def terminal_sentinels(names):
+    return [state for state in TERMINAL_STATES if 'status-%s.json' % state in names]
+
+
 def job_state(names):
     states = [name[len('status-'):-len('.json')] for name in names
               if name.startswith('status-') and name.endswith('.json')]
@@ -55,11 +59,18 @@ def derive_state(names, launched, now):
     state = job_state(names)
     if state in TERMINAL_STATES:
         return state, None
-    deadline = (launched or {}).get('deadline_epoch')
+    deadline = _number((launched or {}).get('deadline_epoch') if isinstance(launched, dict) else None)
     if deadline is not None and now is not None and now > deadline:
         return 'timed_out', 'deadline %s passed with no terminal sentinel (last state: %s)' % (
             (launched or {}).get('deadline'), state)
     return state, None
+
+
+def _number(value):
+    """A number from a stored record, or None (a record is data from an instance: any type)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
 
 
 def store_state(store, prefix, names, now):
@@ -79,7 +90,7 @@ def store_state(store, prefix, names, now):
     launched = store.get_json(prefix + '/status-launched.json') if 'status-launched.json' in names else None
     derived, _reason = derive_state(names, launched, now)
     if derived == 'timed_out':
-        return 'over', float(launched['deadline_epoch'])
+        return 'over', _number(launched.get('deadline_epoch'))
     return 'in_flight', None
 
 
@@ -93,26 +104,47 @@ def _empty_row(prefix, parts):
 
 
 def inspect_job(store, prefix, names, parts, now=None):
+    """One row, whatever the stored objects hold: a malformed or foreign object becomes a problem
+    naming it and the job, never an exception that stops the whole collect."""
+    try:
+        return _inspect_job(store, prefix, names, parts, now)
+    except Exception as exc:  # data written by instances: any shape; the rest of the run goes on
+        row = _empty_row(prefix, parts)
+        row['problems'].append('cannot read job %s (%s): %s: %s' % (parts.get('job_id'), prefix, type(exc).__name__, exc))
+        return row
+
+
+def _inspect_job(store, prefix, names, parts, now=None):
     """One row: state, integrity of result.json (recorded sha256 + schema) and its metrics.
     Metrics are given only for a result that validated and checked out."""
     row = _empty_row(prefix, parts)
+    terminal = terminal_sentinels(names)
+    if len(terminal) > 1:
+        row['problems'].append('contradictory sentinels: %s (two controllers, or a tampered store)' % ', '.join(terminal))
+    if parts.get('region') != 'local' and 'status-launched.json' not in names:
+        # Every EC2 job of a run has the controller's launched record: a job without it was not
+        # started by this run's controller, and is not counted.
+        row['problems'].append('no status-launched.json: job %s was not started by this run\'s controller' % parts.get('job_id'))
     launched = None
     if job_state(names) not in TERMINAL_STATES and 'status-launched.json' in names:
         try:
             launched = store.get_json(prefix + '/status-launched.json')
         except (StoreError, ValueError) as exc:
             row['problems'].append('status-launched.json cannot be read: %s' % exc)
+        if launched is not None and not isinstance(launched, dict):
+            row['problems'].append('status-launched.json is not a JSON object')
+            launched = None
     row['state'], row['state_reason'] = derive_state(names, launched, now)
     row['state_derived'] = row['state_reason'] is not None
     if launched:
-        row.update(market=launched.get('market'), price_per_hour_usd=launched.get('price_per_hour_usd'),
+        row.update(market=launched.get('market'), price_per_hour_usd=_number(launched.get('price_per_hour_usd')),
                    instance_id=launched.get('instance_id'), launched_at=launched.get('started_at'))
     if 'result.json' not in names:
         if row['state'] == 'completed':
             row['problems'].append('completed sentinel but no result.json')
         return row
     doc = _checked_result(store, prefix, names, row)
-    if doc is not None:
+    if doc is not None and not row['problems']:
         _fill_from_result(row, doc)
     return row
 

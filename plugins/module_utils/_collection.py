@@ -11,6 +11,7 @@ import os
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _collect
 from ansible_collections.instancebench.aws.plugins.module_utils import _dataset
+from ansible_collections.instancebench.aws.plugins.module_utils import _ownership
 from ansible_collections.instancebench.aws.plugins.module_utils import _plan_progress
 from ansible_collections.instancebench.aws.plugins.module_utils import _report
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
@@ -38,13 +39,17 @@ def write_collection(store, run_ids, dest, now, workers=16, commit=True, process
     aggregate = _dataset.Aggregate()
     states = {}
     by_run = {}  # {run id: {job id: {state, cost_usd}}} for a scheduled plan's progress
-    finished_instances = {}  # {region: [instance ids of jobs that are over]} (EC2 jobs only)
+    # {region: [{instance_id, run_id, job_id}]} of jobs that are over (EC2 jobs only): what the
+    # store says; collect.yml terminates only the instances whose own tags agree.
+    finished_instances = {}
     for row in _collect.collect_rows(store, run_ids, now, workers, processes, store_factory):
         aggregate.add(row)
         states[row['job_id']] = row['state']
         by_run.setdefault(row['run_id'], {})[row['job_id']] = {'state': row['state'], 'cost_usd': row.get('cost_usd')}
         if row['state'] in _collect.TERMINAL_STATES and row.get('instance_id') and row['region'] != 'local':
-            finished_instances.setdefault(row['region'], []).append(row['instance_id'])
+            finished_instances.setdefault(row['region'], []).append(
+                {'instance_id': row['instance_id'], 'run_id': row['run_id'], 'job_id': row['job_id'],
+                 'well_formed': _ownership.is_instance_id(row['instance_id'])})
         for record in _dataset.records(row):
             writer.write(record)
     summary, headline = aggregate.summary(), aggregate.headline_table()

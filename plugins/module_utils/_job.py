@@ -10,6 +10,7 @@ __metaclass__ = type
 import datetime
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -44,12 +45,13 @@ def seconds_between(start, end):
 
 
 def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0):
-    """Run `argv` with stdout+stderr going straight to `log_path` (so a kill loses nothing
-    already printed). On timeout: SIGTERM to the process group, then SIGKILL after `grace_s`.
+    """Run `argv` with stdout+stderr going straight to `log_path`, line-buffered (so a kill loses
+    nothing already printed). On timeout: SIGTERM to the process group, then SIGKILL after `grace_s`.
 
     Returns {'rc', 'timed_out', 'duration_s', 'signal'}.
     """
     started = time.monotonic()
+    argv = line_buffered(argv)
     with open(log_path, 'ab') as log:
         try:
             proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -71,6 +73,14 @@ def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0):
                 _signal_group(proc.pid, signal.SIGKILL)
                 rc = proc.wait()
     return {'rc': rc, 'timed_out': sent is not None, 'duration_s': time.monotonic() - started, 'signal': sent}
+
+
+def line_buffered(argv):
+    """`argv` under coreutils' stdbuf -oL -eL where there is one: C stdio writing to a file is
+    fully buffered, so a benchmark killed at its timeout would lose every line it had printed.
+    (stdbuf's settings travel in the environment, so mpirun's ranks inherit them.)"""
+    stdbuf = shutil.which('stdbuf')
+    return [stdbuf, '-oL', '-eL'] + list(argv) if stdbuf else list(argv)
 
 
 def start_detached(argv):

@@ -19,3 +19,13 @@ _SAFE = re.compile(r'[A-Za-z0-9_][A-Za-z0-9._-]{0,63}\Z')
 def is_safe_name(value):
     """True for 1-64 of [A-Za-z0-9._-], not starting with '.' or '-'; a trailing newline fails."""
     return isinstance(value, str) and _SAFE.match(value) is not None
+
+
+_SAFE_PATH = re.compile(r'/[A-Za-z0-9._/-]{1,1023}\Z')
+
+
+def is_safe_path(value):
+    """An absolute path of letters, digits, '.', '_', '-' and '/', without '..': it can be written
+    into a job script or a Makefile as it is."""
+    return (isinstance(value, str) and _SAFE_PATH.match(value) is not None
+            and '..' not in value.split('/'))

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import math
 import re
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
@@ -60,7 +61,9 @@ def _is_int(value):
 
 
 def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A finite number (NaN and infinity are not: they compare false with every bound)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value) \
+        and not math.isinf(value)
 
 
 def _unknown_keys(field, given, known, problems):
@@ -247,12 +250,29 @@ def _check_networking(plan, problems):
         out['ssh_ingress_cidrs'] = 'auto'
     else:
         out['ssh_ingress_cidrs'] = _check_cidrs('networking.ssh_ingress_cidrs', cidrs, problems)
-        wide = [c for c in out['ssh_ingress_cidrs'] if ipaddress.ip_network(c).prefixlen == 0]
+        wide = _world_open(out['ssh_ingress_cidrs'])
         if wide and not open_world:
             problems.append(problem('networking.ssh_ingress_cidrs', '%s opens SSH to the whole internet; give your '
                                     'address (or "auto"), or set networking.ssh_open_to_world: true if you '
                                     'really mean it' % ', '.join(wide)))
     return out
+
+
+# Ranges wider than this many addresses (together) are "the internet": a /8 is 16.7 million hosts.
+_WORLD_ADDRESSES = {4: 2 ** 24, 6: 2 ** 104}
+
+
+def _world_open(cidrs):
+    """The CIDRs that together open SSH to far more than one site: judged on their union, so
+    0.0.0.0/1 + 128.0.0.0/1 is as open as 0.0.0.0/0."""
+    networks = [ipaddress.ip_network(c) for c in cidrs]
+    wide = []
+    for version in (4, 6):
+        mine = [n for n in networks if n.version == version]
+        union = list(ipaddress.collapse_addresses(mine))
+        if sum(n.num_addresses for n in union) > _WORLD_ADDRESSES[version]:
+            wide.extend(str(n) for n in mine)
+    return wide
 
 
 def _check_tags(plan, problems):

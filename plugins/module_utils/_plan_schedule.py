@@ -64,6 +64,29 @@ def check_schedule(schedule, instance_types, benchmarks, markets):
     return dict(schedule, windows=windows), problems
 
 
+# Role variables launch.yml sets itself for every job: a job's variant may not change them.
+WIRED_ROLE_VARS = ('run_id', 'variant', 'replica', 'results_store', 'instance', 'work_dir', 'sources_mirror',
+                   'background', 'deadline_epoch', 'upload_timeout', 'power_off_command')
+_ROLE_VAR = re.compile(r'^([a-z]+)_([a-z0-9_]+)\Z')
+
+
+def role_var_problems(where, benchmark, role_vars):
+    """A variant's role variables may only be its benchmark role's own settings (`<benchmark>_*`,
+    not the ones launch.yml wires): never ansible_* connection variables or another role's."""
+    if not isinstance(role_vars, dict):
+        return [_problem(where, 'must be a mapping of role variables')]
+    problems = []
+    for name in sorted(role_vars, key=str):
+        match = _ROLE_VAR.match(name) if isinstance(name, str) else None
+        if not match or match.group(1) != benchmark:
+            problems.append(_problem('%s.%s' % (where, name), 'only %s_* settings of the %s role may be set here'
+                                     % (benchmark, benchmark)))
+        elif match.group(2) in WIRED_ROLE_VARS:
+            problems.append(_problem('%s.%s' % (where, name), 'launch.yml sets %s for every job; a variant cannot'
+                                     % name))
+    return problems
+
+
 def _check_job(where, job, instance_types, benchmarks, markets):
     if not isinstance(job, dict):
         return [_problem(where, 'must be a mapping')]
@@ -76,8 +99,7 @@ def _check_job(where, job, instance_types, benchmarks, markets):
         problems.append(_problem(where + '.variant', 'needs a variant name'))
     if job.get('market') not in markets:
         problems.append(_problem(where + '.market', 'choose from %s' % ', '.join(markets)))
-    if not isinstance(job.get('role_vars', {}), dict):
-        problems.append(_problem(where + '.role_vars', 'must be a mapping of role variables'))
+    problems.extend(role_var_problems(where + '.role_vars', job.get('benchmark'), job.get('role_vars', {})))
     return problems
 
 

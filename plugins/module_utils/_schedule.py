@@ -98,6 +98,13 @@ def check_request(request, data):
         problems.append(problem('spot_from_size', '%r is not a size; use one of %s or null for on-demand only'
                                 % (out['spot_from_size'], ', '.join(data['size_vcpus']))))
     out['vcpu_quota'] = _check_quotas(request, data, out['types'], problems)
+    if not isinstance(request.get('plan', {}), dict):
+        problems.append(problem('plan', 'must be a mapping of launch settings (results, networking, tags, ...), got %r'
+                                % (request.get('plan'),)))
+    jobs = len(out['types']) * len(out['regions']) * sum(len(v) for v in out['variants'].values())
+    if jobs > MAX_JOBS:   # a typo more often than a plan: refused before anything is asked of AWS
+        problems.append(problem('families', 'the request expands to %d jobs, more than %d; split it into several '
+                                'schedules' % (jobs, MAX_JOBS)))
     return out, problems
 
 
@@ -110,12 +117,12 @@ def _check_types(request, data, problems):
     if not isinstance(families, dict):
         problems.append(problem('families', 'must map a family to its sizes, got %r' % (families,)))
         families = {}
-    for family in sorted(families):
+    for family in sorted(families, key=str):
         sizes = families[family]
-        if not _FAMILY.match(str(family)):
+        if not isinstance(family, str) or not _FAMILY.match(family):
             problems.append(problem('families.%s' % family, 'not an EC2 family name'))
-        elif not isinstance(sizes, list) or not sizes:
-            problems.append(problem('families.%s' % family, 'needs a non-empty list of sizes, got %r' % (sizes,)))
+        elif not isinstance(sizes, list) or not sizes or not all(isinstance(size, str) for size in sizes):
+            problems.append(problem('families.%s' % family, 'needs a non-empty list of size names, got %r' % (sizes,)))
         else:
             types.extend(('%s.%s' % (family, size), family, size) for size in sizes)
     if not isinstance(explicit, list):
@@ -131,7 +138,10 @@ def _check_types(request, data, problems):
         if size not in data['size_vcpus']:
             problems.append(problem('families.%s' % family, 'size %r is unknown; known sizes: %s'
                                     % (size, ', '.join(data['size_vcpus']))))
-        elif name not in seen:
+        elif name in seen:
+            problems.append(problem('families.%s' % family, '%s is asked for twice (families and instance_types, or '
+                                    'a size listed twice): list it once' % name))
+        else:
             seen.add(name)
             out.append((name, family, size))
     return out
@@ -144,9 +154,18 @@ def _check_variants(request, data, problems):
         problems.append(problem('benchmarks', 'must list benchmarks (or map them to variants), got %r' % (asked,)))
         return {}
     if isinstance(asked, list):
+        if not all(isinstance(name, str) for name in asked):
+            problems.append(problem('benchmarks', 'must list benchmark names, got %r' % (asked,)))
+            return {}
         asked = dict((name, None) for name in asked)
     out = {}
-    for benchmark in sorted(asked):
+    for benchmark in sorted(asked, key=str):
+        names = asked[benchmark]
+        if not isinstance(benchmark, str) or not (names is None or isinstance(names, list)
+                                                  and all(isinstance(n, str) for n in names)):
+            problems.append(problem('benchmarks.%s' % benchmark, 'must map a benchmark to a list of variant names, got %r'
+                                    % (names,)))
+            continue
         known = data['variants'].get(benchmark)
         if known is None:
             problems.append(problem('benchmarks.%s' % benchmark, 'unknown benchmark; choose from %s'

@@ -68,13 +68,23 @@ def job_prefix(run_id, region, instance_type, benchmark, job_id):
 def _atomic_write(path, data):
     """Write to a temp file in the same directory, then rename: readers never see half a file."""
     directory = os.path.dirname(path)
-    if not os.path.isdir(directory):
-        os.makedirs(directory)
+    missing = []
+    while directory and not os.path.isdir(directory):
+        missing.append(directory)
+        directory = os.path.dirname(directory)
+    for new in reversed(missing):   # every directory we create: owner and group only
+        try:
+            os.mkdir(new, 0o750)
+        except OSError:
+            if not os.path.isdir(new):
+                raise
+    directory = os.path.dirname(path)
     handle, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-')
     try:
         with os.fdopen(handle, 'wb') as out:
             out.write(data)
-        os.chmod(tmp, 0o644)
+        # Results, logs and spooled objects: the owner and its group, not every user of the host.
+        os.chmod(tmp, 0o640)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -169,8 +179,10 @@ def s3_client():
         raise StoreError('s3:// locations need boto3 on this host (python3-boto3)')
     from botocore.config import Config
     endpoint = os.environ.get('AWS_ENDPOINT_URL_S3') or os.environ.get('AWS_ENDPOINT_URL') or None
-    # Short connect timeout: an unreachable endpoint should reach the spool fast, not hang.
-    config = Config(retries={'max_attempts': 3, 'mode': 'standard'}, connect_timeout=5, read_timeout=60)
+    # Short timeouts and no botocore retries: an endpoint that is down or never answers reaches the
+    # spool fast (it retries writes until the job's upload deadline); reads retry in _call. One
+    # retry layer per call, so an ambiguous error cannot multiply writes.
+    config = Config(retries={'max_attempts': 1, 'mode': 'standard'}, connect_timeout=5, read_timeout=20)
     return boto3.client('s3', endpoint_url=endpoint, config=config)
 
 
@@ -197,9 +209,9 @@ class S3Store(object):
             raise StoreError('store key %r leaves the store root' % key)
         return '%s/%s' % (self.prefix, clean) if self.prefix else clean
 
-    def _call(self, what, key, function, **kwargs):
+    def _call(self, what, key, function, retry=True, **kwargs):
         retrying = AWSRetry.jittered_backoff(retries=4, delay=1, max_delay=8,
-                                             catch_extra_error_codes=S3_TRANSIENT_CODES)(function)
+                                             catch_extra_error_codes=S3_TRANSIENT_CODES)(function) if retry else function
         try:
             return retrying(Bucket=self.bucket, Key=self._key(key), **kwargs)
         except Exception as exc:  # botocore errors, without importing botocore at module load
@@ -207,7 +219,9 @@ class S3Store(object):
 
     def put(self, key, data):
         digest = sha256_bytes(data)
-        self._call('write', key, self.client.put_object, Body=data, Metadata={'sha256': digest})
+        # Not retried here: a write that failed ambiguously may have landed; the spool (SpooledStore)
+        # retries it after checking what is there.
+        self._call('write', key, self.client.put_object, retry=False, Body=data, Metadata={'sha256': digest})
         return {'key': key, 'sha256': digest, 'bytes': len(data)}
 
     def put_json(self, key, document):
@@ -228,13 +242,30 @@ class S3Store(object):
         try:
             answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except Exception as exc:
-            if getattr(exc, 'response', {}).get('Error', {}).get('Code') in ('404', 'NoSuchKey', 'NotFound'):
+            code = (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
+            if code in ('404', 'NoSuchKey', 'NotFound'):
                 return None
+            if code in ('403', 'AccessDenied', 'Forbidden'):
+                # S3 answers 403, not 404, for a missing key to a caller without s3:ListBucket.
+                raise StoreError('cannot read s3://%s/%s: access denied (403). Reading needs s3:GetObject on the key, '
+                                 'and telling a missing object from a forbidden one needs s3:ListBucket on the bucket '
+                                 'for this prefix (s3:prefix); grant both to this host\'s role'
+                                 % (self.bucket, self._key(key)))
             raise StoreError('cannot read s3://%s/%s: %s' % (self.bucket, self._key(key), exc))
         return {'key': key, 'bytes': answer['ContentLength'], 'sha256': answer.get('Metadata', {}).get('sha256')}
 
     def exists(self, key):
-        return self.head(key) is not None
+        """By listing the key as a prefix, not by HEAD: S3 answers a HEAD of a missing key with 403
+        unless the caller may list the whole bucket, and a job's role may list only its run's prefix."""
+        wanted = self._key(key)
+        try:
+            answer = self.client.list_objects_v2(Bucket=self.bucket, Prefix=wanted, MaxKeys=10)
+        except Exception as exc:
+            code = (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
+            hint = (': listing needs s3:ListBucket on the bucket for this prefix (s3:prefix)'
+                    if code in ('403', 'AccessDenied') else '')
+            raise StoreError('cannot list s3://%s/%s%s: %s' % (self.bucket, wanted, hint, exc))
+        return any(item['Key'] == wanted for item in answer.get('Contents', []))
 
     def list(self, prefix=''):
         root = self._key('') if self.prefix else ''
@@ -301,7 +332,8 @@ class SpooledStore(object):
         with open(item + '.data', 'rb') as handle:
             data = handle.read()
         if item in self._doubtful:
-            there = self.inner.head(key)
+            # Listed first: a HEAD of a key that is not there is a 403 to a job's role (see exists()).
+            there = self.inner.head(key) if self.inner.exists(key) else None
             if there and there.get('sha256') == sha256_bytes(data):
                 return
         self._doubtful.add(item)

@@ -97,11 +97,13 @@ job_states:
   sample: {stream-default-5b0c1f8e9a2d: completed}
 finished_instances:
   description:
-    - Per region, the EC2 instance ids of jobs that are over (completed, failed, timed out,
-      including past their deadline); what collect.yml may terminate.
+    - Per region, the EC2 instances the store names for jobs that are over (completed, failed, timed out,
+      including past their deadline), each with the run and job it should belong to. collect.yml terminates
+      only those whose own tags say so (the store is written by the instances and is not trusted for that).
   returned: always
   type: dict
-  sample: {us-east-1: [i-0123456789abcdef0]}
+  sample: {us-east-1: [{instance_id: i-0123456789abcdef0, run_id: 20261126T101500Z, job_id: stream-default-5b0c1f8e9a2d,
+                        well_formed: true}]}
 table:
   description: The summary and headline table as text lines for the terminal.
   returned: always

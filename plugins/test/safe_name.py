@@ -34,9 +34,9 @@ _value:
   type: bool
 """
 
-from ansible_collections.instancebench.aws.plugins.module_utils._names import is_safe_name
+from ansible_collections.instancebench.aws.plugins.module_utils._names import is_safe_name, is_safe_path
 
 
 class TestModule(object):
     def tests(self):
-        return {'safe_name': is_safe_name}
+        return {'safe_name': is_safe_name, 'safe_path': is_safe_path}

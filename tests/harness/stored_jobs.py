@@ -44,11 +44,11 @@ def result_document(run_id, job_id, instance, output=STREAM_OK, repetitions=2, d
 
 
 def store_job(store, run_id, job_id, instance_type, price=None, states=('launched', 'running', 'completed'),
-              output=STREAM_OK, deadline_epoch=None, region='us-east-1', result=True):
+              output=STREAM_OK, deadline_epoch=None, region='us-east-1', result=True, instance_id=None):
     """Write one job; returns its prefix. `states`: sentinels to write, in order."""
     benchmark = output[0]
     prefix = _store.job_prefix(run_id, region, instance_type, benchmark, job_id)
-    instance = {'type': instance_type, 'id': 'i-%s' % job_id[-8:], 'region': region, 'availability_zone': region + 'a',
+    instance = {'type': instance_type, 'id': instance_id or 'i-%s' % job_id[-8:], 'region': region, 'availability_zone': region + 'a',
                 'market': 'on-demand', 'price_per_hour_usd': price, 'ami': 'ami-1', 'hostname': 'ip-10-0-0-1',
                 'launched_at': LAUNCHED_AT}
     for state in states:

@@ -104,8 +104,12 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
     iam = ec2.client(moto, 'iam')
     policy = iam.get_role_policy(RoleName='instancebench-ec2-e2e', PolicyName='instancebench-results')['PolicyDocument']
     policy = json.loads(policy) if isinstance(policy, str) else policy
-    assert policy['Statement'] == [{'Sid': 'ThisRunOnly', 'Effect': 'Allow', 'Action': ['s3:PutObject', 's3:GetObject'],
-                                    'Resource': 'arn:aws:s3:::bench-results/ib/runs/run=ec2-e2e/*'}]
+    assert policy['Statement'] == [
+        {'Sid': 'ThisRunOnly', 'Effect': 'Allow', 'Action': ['s3:PutObject', 's3:GetObject'],
+         'Resource': 'arn:aws:s3:::bench-results/ib/runs/run=ec2-e2e/*'},
+        # Without it S3 answers a HEAD of a missing key with 403, and the job cannot tell "not there yet".
+        {'Sid': 'TellMissingFromForbidden', 'Effect': 'Allow', 'Action': ['s3:ListBucket'],
+         'Resource': 'arn:aws:s3:::bench-results', 'Condition': {'StringLike': {'s3:prefix': ['ib/runs/run=ec2-e2e/*']}}}]
     profile = iam.get_instance_profile(InstanceProfileName='instancebench-ec2-e2e')['InstanceProfile']
     assert [role['RoleName'] for role in profile['Roles']] == ['instancebench-ec2-e2e']
 

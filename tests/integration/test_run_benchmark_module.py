@@ -121,3 +121,17 @@ def test_async_hard_limit_kills_the_module_and_its_benchmark(tmp_path, ansible_h
     job_dir = _stored(tmp_path)
     assert (job_dir / 'status-running.json').exists()
     assert not list(job_dir.glob('status-[cft]*.json')), 'a killed module writes no terminal sentinel'
+
+
+def test_a_c_benchmark_killed_at_its_timeout_keeps_what_it_printed(tmp_path, ansible_home):
+    """C stdio writing to a file is fully buffered: without line buffering, everything it printed
+    before the kill would be lost."""
+    source = tmp_path / 'prints_then_hangs.c'
+    source.write_text('#include <stdio.h>\n#include <unistd.h>\n'
+                      'int main(void) { printf("Function    Best Rate MB/s\\nCopy:  1.0 2.0 3.0 4.0\\n"); sleep(60); return 0; }\n')
+    binary = tmp_path / 'prints_then_hangs'
+    subprocess.run(['gcc', str(source), '-o', str(binary)], check=True)
+    proc = _module(tmp_path, ansible_home, [str(binary)], timeout=2, kill_grace=1, repetitions=1)
+    assert proc.returncode != 0 and 'timed_out' in proc.stdout, proc.stdout
+    raw = (_stored(tmp_path) / 'raw.log').read_text()
+    assert 'Copy:  1.0 2.0 3.0 4.0' in raw, raw

@@ -6,6 +6,8 @@ import csv
 import json
 import os
 
+import pytest
+
 from ansible_collections.instancebench.aws.plugins.module_utils import _collect, _collection, _store
 from harness.stored_jobs import STREAM_TRUNCATED, store_job
 
@@ -69,6 +71,7 @@ def test_a_result_in_the_wrong_job_directory_is_flagged(tmp_path):
     source = store_job(store, 'r1', 'one', 'c7a.large')
     target = _store.job_prefix('r1', 'us-east-1', 'c7a.large', 'stream', 'two')
     store.put(target + '/result.json', store.get(source + '/result.json'))
+    store.put_json(target + '/status-launched.json', store.get_json(source + '/status-launched.json'))
     store.put_json(target + '/status-completed.json', {'state': 'completed'})
     rows = dict((row['job_id'], row) for row in _collect.collect_rows(store, ['r1'], NOW))
     assert rows['two']['problems'] == ['result.json belongs to job one, not two'] and not rows['two']['valid']
@@ -195,3 +198,31 @@ def test_report_shows_the_spread_and_never_a_noisy_figure_as_stable():
     assert page.count('class="axis"') >= 5, 'the chart has an axis with ticks'
     lines = _report.text_lines(summary, headline)
     assert any('12.0-40.0 (97 %)' in line and 'noisy' in line for line in lines)
+
+
+@pytest.mark.parametrize('field, value', [
+    ('job', 'a string'), ('system', 'x'), ('instance', ['i-1']), ('metrics', 'many')])
+def test_a_malformed_result_is_a_named_problem_and_the_collect_goes_on(tmp_path, field, value):
+    store = _store.open_store(str(tmp_path / 'store'))
+    good = store_job(store, 'r1', 'good', 'c7a.large')
+    bad = store_job(store, 'r1', 'bad', 'c7a.large')
+    doc = store.get_json(bad + '/result.json')
+    doc[field] = value
+    store.put_json(bad + '/result.json', doc)
+    rows = dict((row['job_id'], row) for row in _collect.collect_rows(store, ['r1'], NOW))
+    assert rows['good']['valid'] and rows['good']['headline']
+    assert not rows['bad']['valid'] and rows['bad']['problems'] and not rows['bad']['headline']
+
+
+def test_a_malformed_launched_record_and_contradictory_sentinels_are_problems(tmp_path):
+    store = _store.open_store(str(tmp_path / 'store'))
+    prefix = store_job(store, 'r1', 'odd', 'c7a.large', states=('launched', 'running'))
+    store.put_json(prefix + '/status-launched.json', {'deadline_epoch': 'soon', 'price_per_hour_usd': 'free'})
+    twice = store_job(store, 'r1', 'twice', 'c7a.large')
+    store.put_json(twice + '/status-failed.json', {'state': 'failed'})
+    unknown = store_job(store, 'r1', 'planted', 'c7a.large', states=('running', 'completed'))
+    rows = dict((row['job_id'], row) for row in _collect.collect_rows(store, ['r1'], NOW))
+    assert rows['odd']['state'] == 'running' and rows['odd']['price_per_hour_usd'] is None
+    assert any('contradictory sentinels' in p for p in rows['twice']['problems']) and not rows['twice']['headline']
+    assert any('was not started by this run' in p for p in rows['planted']['problems']) and not rows['planted']['valid']
+    assert unknown

@@ -38,6 +38,12 @@ _DROP = object()
 
 # (case id, plan, field the message must name, words the fix must contain)
 MALFORMED = [
+    ('trailing newline in the prefix', _with(results={'bucket': 'bench-results', 'prefix': 'team\n'}), 'results.prefix', ''),
+    ('a wildcard prefix widens IAM', _with(results={'bucket': 'bench-results', 'prefix': 'team*'}), 'results.prefix', ''),
+    ('expiry not a number', _with(expiry_hours=float('nan')), 'expiry_hours', 'number'),
+    ('SSH open by halves', _with(networking={'ssh_ingress_cidrs': ['0.0.0.0/1', '128.0.0.0/1']}),
+     'networking.ssh_ingress_cidrs', 'ssh_open_to_world'),
+    ('region with a newline', _with(region='us-east-1\n'), 'region', ''),
     ('not-a-mapping', ['region'], 'plan', 'mapping'),
     ('unknown-top-level-field', _with(instance_type=['c7a.large']), 'instance_type', 'unknown field'),
     ('missing-region', _with(region=_DROP), 'region', 'required'),

@@ -134,6 +134,9 @@ class _FlakyStore(object):
     def head(self, key):
         return self.inner.head(key)
 
+    def exists(self, key):
+        return self.inner.exists(key)
+
 
 def test_spooled_store_keeps_order_and_sends_each_object_once(tmp_path):
     flaky = _FlakyStore(_store.open_store(str(tmp_path / 'store')), down=5)
@@ -160,3 +163,11 @@ def test_spooled_store_gives_up_at_its_deadline(tmp_path):
     spooled.put('job/result.json', b'{}')
     assert spooled.flush(deadline=100) == 1 and 70 <= clock[0] <= 100
     assert os.listdir(str(tmp_path / 'spool')), 'what was not sent stays on disk'
+
+
+def test_stored_objects_are_not_readable_by_every_user(tmp_path):
+    store = _store.open_store(str(tmp_path / 'store'))
+    store.put('runs/run=r/x/result.json', b'{}')
+    path = tmp_path / 'store' / 'runs' / 'run=r' / 'x' / 'result.json'
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / 'store' / 'runs').stat().st_mode & 0o007 == 0

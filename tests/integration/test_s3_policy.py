@@ -1,0 +1,83 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The instance policy ec2_provision generates, held against every S3 call a job makes, with S3's
+403-for-a-missing-key rule (tests/harness/s3_policy_proxy.py in front of SeaweedFS, which
+enforces no IAM itself). A policy that would fail on AWS fails here."""
+
+import json
+import os
+import subprocess
+
+import jinja2
+
+from harness.ansible_runner import REPO, ansible_env, module_argv
+from harness.moto import CREDENTIALS
+from harness.s3_policy_proxy import S3PolicyProxy, allowed
+from harness.stored_jobs import BUILD, SYSTEM
+
+FIXTURE = os.path.join(REPO, 'tests', 'fixtures', 'stream', 'znver4-omp2-o3-native.txt')
+TEMPLATE = os.path.join(REPO, 'roles', 'ec2_provision', 'templates', 'results_policy.json.j2')
+# The policy the first EC2 launches got: object actions only.
+OLD_POLICY = {'Version': '2012-10-17', 'Statement': [
+    {'Sid': 'ThisRunOnly', 'Effect': 'Allow', 'Action': ['s3:PutObject', 's3:GetObject'],
+     'Resource': 'arn:aws:s3:::{bucket}/ib/runs/run=policy/*'}]}
+
+
+def _generated_policy(bucket, run_id):
+    with open(TEMPLATE) as handle:
+        text = jinja2.Template(handle.read()).render(
+            __ec2_provision_plan={'results': {'bucket': bucket, 'prefix': 'ib'}, 'sources_mirror': None},
+            ec2_provision_run_id=run_id)
+    return json.loads(text)
+
+
+def _job(tmp_path, home, proxy, bucket):
+    work = tmp_path / 'job'
+    work.mkdir(exist_ok=True)
+    params = dict(benchmark='stream', command=['cat', FIXTURE], chdir=str(work), store='s3://%s/ib' % bucket,
+                  run_id='policy', system=SYSTEM, build=BUILD, repetitions=2, timeout=120, upload_timeout=5,
+                  instance={'type': 'c7a.large', 'region': 'us-east-1'})
+    env = dict(ansible_env(home), **CREDENTIALS)
+    env['AWS_ENDPOINT_URL'] = proxy.url
+    return subprocess.run(module_argv('instancebench.aws.run_benchmark', params), env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, check=False)
+
+
+def test_a_job_makes_only_calls_the_generated_policy_allows(tmp_path, ansible_home, seaweed):
+    bucket = seaweed.create_bucket('policy-ok')
+    policy = _generated_policy(bucket, 'policy')
+    proxy = S3PolicyProxy(seaweed.url, policy).start()
+    try:
+        proc = _job(tmp_path, ansible_home, proxy, bucket)
+    finally:
+        proxy.stop()
+    assert proc.returncode == 0, proc.stdout
+    denied = [c for c in proxy.calls if c['status'] == 403]
+    assert denied == [], denied
+    actions = set(c['action'] for c in proxy.calls)
+    assert actions <= {'s3:ListBucket', 's3:PutObject', 's3:GetObject'}, actions
+    assert 's3:ListBucket' in actions, 'absence is told by listing the job prefix, not by a HEAD that S3 would deny'
+    assert any(k.endswith('/result.json') for k in seaweed.keys(bucket))
+
+
+def test_the_old_policy_fails_on_the_first_check_with_the_permission_named(tmp_path, ansible_home, seaweed):
+    bucket = seaweed.create_bucket('policy-old')
+    policy = json.loads(json.dumps(OLD_POLICY).replace('{bucket}', bucket))
+    proxy = S3PolicyProxy(seaweed.url, policy).start()
+    try:
+        proc = _job(tmp_path, ansible_home, proxy, bucket)
+    finally:
+        proxy.stop()
+    assert proc.returncode != 0
+    assert 's3:ListBucket' in proc.stdout and 'Traceback' not in proc.stdout, proc.stdout[-3000:]
+    assert seaweed.keys(bucket) == [], 'nothing ran, nothing was stored'
+
+
+def test_the_policy_evaluator_follows_the_iam_rules_it_claims():
+    policy = _generated_policy('b', 'r1')
+    assert allowed(policy, 's3:PutObject', 'arn:aws:s3:::b/ib/runs/run=r1/region=x/job=y/result.json')
+    assert not allowed(policy, 's3:PutObject', 'arn:aws:s3:::b/ib/runs/run=r2/result.json'), 'another run'
+    assert not allowed(policy, 's3:DeleteObject', 'arn:aws:s3:::b/ib/runs/run=r1/x')
+    assert allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {'s3:prefix': 'ib/runs/run=r1/a/b'})
+    assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {'s3:prefix': 'ib/runs/'}), 'only its own run'
+    assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {}), 'no prefix, no listing'
