@@ -96,8 +96,8 @@ class S3PolicyProxy(object):
 
             def _forward(self, body):
                 conn = http.client.HTTPConnection(proxy.upstream.hostname, proxy.upstream.port, timeout=60)
-                headers = dict((k, v) for k, v in self.headers.items() if k.lower() != 'host')
-                headers['Host'] = '%s:%d' % (proxy.upstream.hostname, proxy.upstream.port)
+                # The Host header goes on unchanged: it is part of the SigV4 signature.
+                headers = dict(self.headers.items())
                 conn.request(self.command, self.path, body=body, headers=headers)
                 answer = conn.getresponse()
                 data = answer.read()
