@@ -11,18 +11,18 @@ request launches from a launch template (our spot path). Every RunInstances call
 
 import http.client
 import http.server
-import threading
 import urllib.parse
 
 import boto3
 
+from harness.http_server import LoopbackServer
 from harness.sshd import free_port
 
 _ERROR = ('<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}</Code>'
           '<Message>{message}</Message></Error></Errors><RequestID>injected-by-test</RequestID></Response>')
 
 
-class FaultProxy(object):
+class FaultProxy(LoopbackServer):
     def __init__(self, upstream_url, credentials):
         self.upstream = urllib.parse.urlparse(upstream_url)
         self.port = free_port()
@@ -55,7 +55,7 @@ class FaultProxy(object):
         self.launches.append(launch)
         return launch['error']
 
-    def start(self):
+    def handler(self):
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -93,11 +93,4 @@ class FaultProxy(object):
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
 
-        self._server = http.server.ThreadingHTTPServer(('127.0.0.1', self.port), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        return Handler

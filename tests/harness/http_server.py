@@ -27,3 +27,24 @@ def http_directory(directory, served=None):
     finally:
         server.shutdown()
         server.server_close()
+
+
+class LoopbackServer(object):
+    """Base of the test proxies: a threading HTTP server on 127.0.0.1:`self.port` with a handler
+    class the subclass builds in `handler()`."""
+
+    port = None
+    _server = None
+
+    def handler(self):
+        raise NotImplementedError
+
+    def start(self):
+        self._server = http.server.ThreadingHTTPServer(('127.0.0.1', self.port), self.handler())
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()

@@ -17,9 +17,9 @@ StringEquals/StringLike on s3:prefix.
 import fnmatch
 import http.client
 import http.server
-import threading
 import urllib.parse
 
+from harness.http_server import LoopbackServer
 from harness.sshd import free_port
 
 _DENIED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
@@ -76,7 +76,7 @@ def classify(method, path, query):
     return action, 'arn:aws:s3:::%s/%s' % (bucket, key), {}, (bucket, key)
 
 
-class S3PolicyProxy(object):
+class S3PolicyProxy(LoopbackServer):
     def __init__(self, upstream_url, policy):
         self.upstream = urllib.parse.urlparse(upstream_url)
         self.policy = policy
@@ -85,7 +85,7 @@ class S3PolicyProxy(object):
         self.calls = []   # dicts: method, action, resource, status
         self._server = None
 
-    def start(self):
+    def handler(self):
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -134,11 +134,4 @@ class S3PolicyProxy(object):
 
             do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = _handle
 
-        self._server = http.server.ThreadingHTTPServer(('127.0.0.1', self.port), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        return Handler
