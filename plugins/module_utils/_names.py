@@ -29,3 +29,16 @@ def is_safe_path(value):
     into a job script or a Makefile as it is."""
     return (isinstance(value, str) and _SAFE_PATH.match(value) is not None
             and '..' not in value.split('/'))
+
+
+def work_dir_problem(stat, uid):
+    """Why a work directory (ansible.builtin.stat's `stat`) cannot be trusted by user `uid`, or ''."""
+    if not stat or not stat.get('exists'):
+        return ''
+    if not stat.get('isdir'):
+        return 'is not a directory'
+    if stat.get('uid') != uid:
+        return 'belongs to uid %s, not to this user (uid %s)' % (stat.get('uid'), uid)
+    if int(stat.get('mode', '0'), 8) & 0o022:
+        return 'may be written by its group or by others (mode %s)' % stat.get('mode')
+    return ''

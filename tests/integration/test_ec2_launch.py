@@ -62,7 +62,7 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
     with http_directory(str(site)) as url:
         plan = ec2.plan(instance_host, networking={'public_key_file': instance_host.client_key + '.pub'})
         extra = ec2.launch_vars('ec2-e2e', plan, [instance_host], mirror, tmp_path / 'work',
-                                ec2_provision_controller_ip_url=url + '/ip')
+                                ec2_provision_controller_ip_url=url + '/ip', ec2_provision_tag_launched_by=True)
         first = _launch(tmp_path, ansible_home, moto, extra)
         second = _launch(tmp_path, ansible_home, moto, extra)
     assert first.returncode == 0, first.stdout[-5000:]
@@ -72,7 +72,7 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
     tags = ec2.tags(instance)
     assert tags['instancebench:benchmark'] == 'stream' and tags['team'] == 'hpc'
     assert tags['instancebench:job-id'].startswith('stream-default-')
-    assert tags['instancebench:expiry'].endswith('Z') and '@' in tags['instancebench:launched-by']
+    assert tags['instancebench:expiry'].endswith('Z') and '@' in tags['instancebench:launched-by'], 'asked for'
     assert instance['State']['Name'] in ('shutting-down', 'terminated'), 'a finished job must not keep its instance'
     assert instance['MetadataOptions']['HttpTokens'] == 'required'
     client = ec2.client(moto, 'ec2')
@@ -142,6 +142,7 @@ def test_keep_then_cleanup_by_run_and_orphan_reaper(tmp_path, ansible_home, moto
     assert launched.returncode == 0, launched.stdout[-5000:]
     assert os.path.exists(tmp_path / 'work' / 'sources' / 'stream' / 'stream.c')
     [kept] = ec2.instances(moto, 'ec2-keep', states=('pending', 'running'))
+    assert 'instancebench:launched-by' not in ec2.tags(kept), 'who launched is not told unless asked'
     policy = ec2.client(moto, 'iam').get_role_policy(RoleName='instancebench-ec2-keep',
                                                      PolicyName='instancebench-results')['PolicyDocument']
     policy = json.loads(policy) if isinstance(policy, str) else policy
