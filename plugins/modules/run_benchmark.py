@@ -365,9 +365,19 @@ def main():
         store = _store.SpooledStore(store, os.path.join(params['chdir'], 'spool', job_id))
         if store.pending() and not module.check_mode:
             store.flush(deadline=params['upload_timeout'])  # what an earlier, interrupted run left
-    if store.exists(result_key) and not params['force']:
-        doc = store.get_json(result_key)
-        out.update(state=doc['job']['state'], result=doc, headline=_headline(doc))
+    try:
+        stored = store.exists(result_key) and not params['force']
+        doc = store.get_json(result_key) if stored else None
+    except (_store.StoreError, ValueError) as exc:
+        # Every exit path ends with the power-off step: a store that cannot be read must not leave
+        # the instance up until its failsafe.
+        drained = {} if module.check_mode else _drain_and_power_off(module, store)
+        out['powered_off'] = drained.get('powered_off', False)
+        module.fail_json(**dict(out, msg='; '.join(m for m in ('results store error before the run: %s' % exc,
+                                                                 drained.get('msg')) if m)))
+    if doc is not None:
+        out.update(state=(doc.get('job') or {}).get('state') if isinstance(doc, dict) else None, result=doc,
+                   headline=_headline(doc) if isinstance(doc, dict) else {})
         module.exit_json(**out)
     if module.check_mode:
         module.exit_json(changed=True, state='pending', **dict((k, v) for k, v in out.items() if k != 'changed'))
