@@ -125,9 +125,13 @@ def quality(reps, gate, minimum, maximum, warnings):
     than MIN_VALUES_FOR_GATE repetitions allowed, or no gate)."""
     _stop, cvs = gate_reached(reps, gate, 0)
     gate = expand_gate(gate, sorted(reps[0][0]) if reps else [])
+    cvs = dict((name, cvs.get(name)) for name in gate) if cvs else dict((name, None) for name in gate)
     held = bool(gate) and len(reps) >= MIN_VALUES_FOR_GATE and all(
         cv is not None and cv <= gate[name] for name, cv in cvs.items())
-    if not gate or len(reps) < MIN_VALUES_FOR_GATE:
+    # No gated metric (no gate, or a run that produced no figures), too few runs, or a run that
+    # failed its checks (the result is invalid): no verdict on the spread.
+    invalid = any(_numbers.invalidates(c) for rep in reps for c in rep[1])
+    if not gate or len(reps) < MIN_VALUES_FOR_GATE or invalid:
         status = 'unjudged'
     else:
         status = 'stable' if held else 'noisy'

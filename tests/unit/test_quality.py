@@ -108,3 +108,10 @@ def test_summary_line_says_quality_spread_runs_and_warnings():
     line = _quality.summary_line(doc)
     assert line.startswith('quality stable over 3 runs (3 to 10): triad_bandwidth CV 0.2 % (gate 3 %)')
     assert 'OPENBLAS_CORETYPE=Haswell' in line and 'znver4' in line
+
+
+def test_a_job_without_figures_or_with_a_failed_run_is_never_called_stable():
+    failed = [({}, [{'name': 'table_complete', 'passed': False, 'detail': 'truncated'}], {})] * 3
+    assert _quality.quality(failed, {'triad_bandwidth': 0.03}, 3, 10, [])['status'] == 'unjudged'
+    last_failed = [_rep(50.0), _rep(50.0), _rep(50.0, passed=False)]
+    assert _quality.quality(last_failed, {'triad_bandwidth': 0.03}, 3, 10, [])['status'] == 'unjudged'
