@@ -70,3 +70,27 @@ def resolve_flags(runner, compiler, catalog, uarch, arch):
                     % (compiler, ' '.join(wanted), uarch, entry.get('compiler', 'gcc'),
                        entry.get('min_version', '?'), ' '.join(native)))
     return list(native), 'native-fallback', warnings
+
+
+def toolchain_candidate(host, table, prefer='gcc'):
+    """{'candidate': {packages, command} or None, 'reason'}: a newer compiler for this host when
+    the probed one refused the catalog's flags for its CPU (a native fallback), from `table`
+    (os id -> version id -> kind -> [candidates], newest first), `prefer`red kind first."""
+    compiler = host.get('compiler') or {}
+    if host.get('cflags_source') != 'native-fallback':
+        return {'candidate': None, 'reason': '%s accepts the flags for %s (%s): nothing to install'
+                % (compiler.get('command'), (host.get('uarch') or {}).get('name'), ' '.join(host.get('cflags') or []))}
+    if not host.get('cflags_catalog'):
+        return {'candidate': None, 'reason': 'the flag catalog has no flags for %s: a newer compiler would not help'
+                % (host.get('uarch') or {}).get('name')}
+    os_facts = host.get('os') or {}
+    releases = (table or {}).get(os_facts.get('id')) or {}
+    kinds = releases.get(str(os_facts.get('version_id'))) or {}
+    order = [prefer] + sorted(kind for kind in kinds if kind != prefer)
+    for kind in order:
+        for candidate in kinds.get(kind) or []:
+            if candidate['command'] != compiler.get('command'):
+                return {'candidate': candidate, 'reason': '%s refused %s: installing %s'
+                        % (compiler.get('command'), ' '.join(host['cflags_catalog']), candidate['command'])}
+    return {'candidate': None, 'reason': 'no newer compiler is known for %s %s (roles/toolchain/vars/main.yml): '
+            'the native fallback stays, recorded' % (os_facts.get('id'), os_facts.get('version_id'))}

@@ -93,6 +93,7 @@ ansible_facts:
         cflags: ["-march=native"]
         cflags_source: native-fallback
         cflags_warnings: ["gcc does not accept -march=znver4 ..."]
+        cflags_catalog: ["-march=znver4"]
 """
 
 import os
@@ -188,6 +189,9 @@ def main():
         'cflags': flags,
         'cflags_source': flag_source,
         'cflags_warnings': warnings,
+        # What the catalog asks for this microarchitecture (None without an entry): a native
+        # fallback above means the compiler refused these.
+        'cflags_catalog': (params['flag_catalog'].get('uarch', {}).get(uarch['name']) or {}).get('flags'),
     }
     module.exit_json(changed=False, ansible_facts={'instancebench_host': facts})
 
