@@ -219,3 +219,23 @@ def test_ubuntu_image_from_ssm_and_prices_without_a_pricing_api(tmp_path, ansibl
     assert instance['ImageId'] == image
     assert 'Run STREAM and store the result' not in proc.stdout, 'provision only runs no benchmark'
     assert instance['State']['Name'] in ('shutting-down', 'terminated')
+
+
+def test_a_plan_file_is_data_a_template_in_it_never_runs(tmp_path, ansible_home, moto, instance_host, mirror):
+    """A plan file (as schedule.yml writes, or one from elsewhere) is read as data: a tag value
+    holding Jinja is stored on the instance as it is, and the lookup it names never runs."""
+    import yaml
+    _bucket(moto)
+    marker = tmp_path / 'marker'
+    plan = ec2.plan(instance_host, tags={'team': "{{ lookup('ansible.builtin.pipe', 'touch %s') }}" % marker})
+    plan_file = tmp_path / 'plan.yml'
+    plan_file.write_text(yaml.safe_dump({'instancebench_plan': plan}))
+    extra = ec2.launch_vars('ec2-planfile', plan, [instance_host], mirror, tmp_path / 'work',
+                            instancebench_provision_only=True)
+    extra.pop('instancebench_plan')
+    extra['instancebench_plan_file'] = str(plan_file)
+    proc = _launch(tmp_path, ansible_home, moto, extra)
+    assert proc.returncode == 0, proc.stdout[-5000:]
+    assert not marker.exists(), 'a template in the plan file ran on the controller'
+    [instance] = ec2.instances(moto, 'ec2-planfile')
+    assert ec2.tags(instance)['team'].startswith("{{ lookup('ansible.builtin.pipe'")
