@@ -43,7 +43,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: One line per mismatch, such as C(processor family: expected genoa, found turin).
+  description: "One line per mismatch, such as C(processor family: expected genoa, found turin)."
   type: list
   elements: str
 """

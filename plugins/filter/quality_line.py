@@ -31,7 +31,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: For example C(quality stable over 3 runs (3 to 10): triad_bandwidth CV 0.8 % (gate 3 %); no kernel or flag warning).
+  description: "For example C(quality stable over 3 runs (3 to 10): triad_bandwidth CV 0.8 % (gate 3 %); no kernel or flag warning)."
   type: str
 """
 

@@ -74,7 +74,8 @@ options:
     default: 0
   cv_gate:
     description:
-      - Metric name to the largest coefficient of variation (stdev / mean) accepted, e.g. C({triad_bandwidth: 0.03}).
+      - "Metric name (or a pattern such as C(mflops_*)) to the largest coefficient of variation (stdev / mean)
+        accepted, for example C({triad_bandwidth: 0.03})."
     type: dict
     default: {}
   timeout:
