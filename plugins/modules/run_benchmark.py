@@ -128,8 +128,8 @@ options:
     description:
       - Theoretical peaks to compare a metric's headline value with, each C(metric), C(value) (same unit)
         and C(assumption) (how the peak was computed, e.g. which clock). Stored under C(efficiency).
-      - A peak with C(ceiling=true) is an upper bound: a headline above 105 % of it fails the check
-        C(below_peak.<metric>) (the peak table or its clock is wrong), and the result carries no number.
+      - "A peak with C(ceiling=true) is an upper bound: a headline above 105 % of it fails the check
+        C(below_peak.<metric>) (the peak table or its clock is wrong), and the result carries no number."
     type: list
     elements: dict
     default: []
