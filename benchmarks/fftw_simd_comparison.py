@@ -17,7 +17,6 @@ import sys
 import tempfile
 
 import _local_launch  # noqa: E402
-from _local_launch import REPO  # noqa: E402
 
 
 def run_variant(store, run_id, variant, simd, repetitions):

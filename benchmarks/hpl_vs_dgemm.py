@@ -19,7 +19,6 @@ import sys
 import tempfile
 
 import _local_launch  # noqa: E402
-from _local_launch import REPO  # noqa: E402
 
 DGEMM_C = r'''
 #include <stdio.h>

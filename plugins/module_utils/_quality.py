@@ -78,7 +78,7 @@ def peak_checks(metrics, peaks, margin=1.05):
     values = dict((m['name'], m['value']) for m in metrics)
     checks = []
     for peak in peaks:
-        if not peak.get('ceiling') or peak.get('metric') not in values or not float(peak.get('value') or 0) > 0:
+        if not peak.get('ceiling') or peak.get('metric') not in values or float(peak.get('value') or 0) <= 0:
             continue
         measured, top = values[peak['metric']], float(peak['value'])
         checks.append(_numbers.check('below_peak.%s' % peak['metric'], measured <= margin * top,

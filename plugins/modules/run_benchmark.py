@@ -374,8 +374,8 @@ def main():
         # the instance up until its failsafe.
         drained = {} if module.check_mode else _drain_and_power_off(module, store)
         out['powered_off'] = drained.get('powered_off', False)
-        module.fail_json(**dict(out, msg='; '.join(m for m in ('results store error before the run: %s' % exc,
-                                                                 drained.get('msg')) if m)))
+        messages = ['results store error before the run: %s' % exc, drained.get('msg')]
+        module.fail_json(**dict(out, msg='; '.join(m for m in messages if m)))
     if doc is not None:
         out.update(state=(doc.get('job') or {}).get('state') if isinstance(doc, dict) else None, result=doc,
                    headline=_headline(doc) if isinstance(doc, dict) else {})

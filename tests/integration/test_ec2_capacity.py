@@ -41,7 +41,7 @@ def test_spot_falls_back_zone_then_market_and_a_job_without_capacity_does_not_st
 
     ours = [(l['launch_template'], l['zone'], l['error']) for l in proxy.launches if l['instance_type'] == ec2.INSTANCE_TYPE]
     assert ours == [(True, 'us-east-1a', 'InsufficientInstanceCapacity'), (True, 'us-east-1b', 'InsufficientInstanceCapacity'),
-                   (False, 'us-east-1a', 'InsufficientInstanceCapacity'), (False, 'us-east-1b', None)]
+                    (False, 'us-east-1a', 'InsufficientInstanceCapacity'), (False, 'us-east-1b', None)]
     other = [l['error'] for l in proxy.launches if l['instance_type'] == ec2.OTHER_TYPE]
     assert other == ['VcpuLimitExceeded'] * 4, 'every attempt of the job without quota is tried, then it is given up'
 

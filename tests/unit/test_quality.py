@@ -23,8 +23,8 @@ def test_median_ci_uses_the_order_statistics_of_the_binomial(n, ranks, level):
 def test_median_ci_covers_the_true_median_about_95_percent_of_the_time():
     rng = random.Random(7)
     trials = 2000
-    covered = sum(low <= 0.0 <= high for low, high, _level in
-                  (_stats.median_ci([rng.gauss(0, 1) for _ in range(20)]) for _ in range(trials)))
+    covered = sum(low <= 0.0 <= high for low, high, _ignored in
+                  (_stats.median_ci([rng.gauss(0, 1) for _draw in range(20)]) for _trial in range(trials)))
     assert 0.93 < covered / trials < 0.99
 
 
