@@ -69,3 +69,10 @@ def _schedule_data():
 def test_a_malformed_schedule_request_is_refused_naming_the_field_never_a_crash(changes, field):
     _out, problems = _schedule.check_request(_request(**changes), _schedule_data())
     assert [p for p in problems if p.startswith(field + ': ')], problems
+
+
+@pytest.mark.parametrize('value, safe', [
+    ('/var/tmp/instancebench', True), ('/work/x/extensions/../.cache/work', True), ('relative/dir', False),
+    ('/tmp/w$(touch m)', False), ('/tmp/w;touch m', False), ('/tmp/a b', False), ('/tmp/x\n', False)])
+def test_safe_paths(value, safe):
+    assert _names.is_safe_path(value) is safe
