@@ -142,7 +142,9 @@ def bar_chart(title, entries, key, unit, spread=None):
         parts.append('<rect class="bar%s" x="%d" y="%d" width="%d" height="%d"/>'
                      % (' noisy' if noisy else '', label_w, y + 3, width, row_h - 6))
         right = label_w + width
-        if spread and entry.get(spread[0]) is not None and entry.get(spread[1]) is not None:
+        # An interval of one value (identical repetitions) has no spread to draw.
+        if spread and entry.get(spread[0]) is not None and entry.get(spread[1]) is not None \
+                and entry[spread[1]] > entry[spread[0]]:
             low, high = (label_w + int(bar_w * entry[spread[0]] / largest), label_w + int(bar_w * entry[spread[1]] / largest))
             mid = y + row_h // 2
             parts.append('<path class="errorbar" d="M%d %dH%dM%d %dV%dM%d %dV%d"/>'
