@@ -50,7 +50,7 @@ def _aligned(rows, width):
     return [' '.join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip()[:width] for row in rows]
 
 
-def text_lines(summary, headline, width=100):
+def text_lines(summary, headline, width=120):
     """The terminal table: one line of counts, then the headline figures per instance type."""
     lines = ['runs %s: %d jobs (%s); %.1f %% finished; cost %s USD' % (
         ', '.join(summary['runs']) or '-', summary['jobs'], _states_phrase(summary),
