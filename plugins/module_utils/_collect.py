@@ -17,6 +17,7 @@ import multiprocessing
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _quality
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils._job import parse_utc, seconds_between
 from ansible_collections.instancebench.aws.plugins.module_utils._store import StoreError, sha256_bytes
@@ -226,8 +227,8 @@ def summary(doc):
     quality = doc.get('quality') or {}
     if phrase == '-' or not quality:
         return phrase
-    worst = max([cv for cv in (quality.get('cv') or {}).values() if cv is not None] or [None], key=lambda v: v or 0)
-    marks = [quality['status'] + (', CV %.1f %%' % (100 * worst) if worst is not None else '')]
+    worst = _quality.worst_cv(quality)
+    marks = [quality['status'] + (', CV %.1f %%' % (100 * worst[1]) if worst else '')]
     if not (doc.get('compliance') or {}).get('compliant', True):
         marks.append('non-compliant')
     if quality.get('warnings'):

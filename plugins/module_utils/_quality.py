@@ -123,20 +123,25 @@ def _cv(reps, name):
 def quality(reps, gate, minimum, maximum, warnings):
     """The result's `quality`: stable (gate held), noisy (maximum reached first), unjudged (fewer
     than MIN_VALUES_FOR_GATE repetitions allowed, or no gate)."""
-    _stop, cvs = gate_reached(reps, gate, 0)
     gate = expand_gate(gate, sorted(reps[0][0]) if reps else [])
-    cvs = dict((name, cvs.get(name)) for name in gate) if cvs else dict((name, None) for name in gate)
-    held = bool(gate) and len(reps) >= MIN_VALUES_FOR_GATE and all(
-        cv is not None and cv <= gate[name] for name, cv in cvs.items())
     # No gated metric (no gate, or a run that produced no figures), too few runs, or a run that
     # failed its checks (the result is invalid): no verdict on the spread.
     invalid = any(_numbers.invalidates(c) for rep in reps for c in rep[1])
+    cvs = dict((name, None if invalid else _cv(reps, name)) for name in gate)
+    held = bool(gate) and len(reps) >= MIN_VALUES_FOR_GATE and all(
+        cv is not None and cv <= gate[name] for name, cv in cvs.items())
     if not gate or len(reps) < MIN_VALUES_FOR_GATE or invalid:
         status = 'unjudged'
     else:
         status = 'stable' if held else 'noisy'
     return {'status': status, 'gate': dict(sorted(gate.items())), 'cv': cvs, 'repetitions': len(reps),
             'min_repetitions': minimum, 'max_repetitions': maximum, 'warnings': warnings}
+
+
+def worst_cv(quality):
+    """(metric, CV) of the gated metric that spread most, or None."""
+    measured = [(cv, name) for name, cv in ((quality or {}).get('cv') or {}).items() if cv is not None]
+    return tuple(reversed(max(measured))) if measured else None
 
 
 def summary_line(doc):
@@ -152,10 +157,7 @@ def summary_line(doc):
         parts.append('quality %s over %d runs (%d to %d)%s' % (
             quality['status'], quality['repetitions'], quality['min_repetitions'], quality['max_repetitions'],
             ': ' + cvs if cvs and len(quality['cv']) <= 3 else
-            ': worst %s' % max(((cv, name) for name, cv in quality['cv'].items() if cv is not None),
-                               default=(0, '-'))[1] + ' CV %.1f %%' % (100 * max(
-                                   [cv for cv in quality['cv'].values() if cv is not None] or [0]))
-            if quality.get('cv') else ''))
+            ': worst %s CV %.1f %%' % (worst_cv(quality)[0], 100 * worst_cv(quality)[1]) if worst_cv(quality) else ''))
     warnings = list(quality.get('warnings') or []) + list((doc.get('build') or {}).get('flag_warnings') or [])
     parts.append('warnings: ' + '; '.join(warnings) if warnings else 'no kernel or flag warning')
     return '; '.join(parts)
