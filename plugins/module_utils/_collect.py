@@ -22,9 +22,13 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils._job import parse_utc, seconds_between
 from ansible_collections.instancebench.aws.plugins.module_utils._store import StoreError, sha256_bytes
 
-# Later sentinels win: a terminal state beats running, running beats launched.
-STATE_ORDER = ('launched', 'running', 'completed', 'failed', 'timed_out')
+# Later sentinels win: a terminal state beats running, running beats launched, launched beats the
+# lease a controller takes before it launches anything.
+STATE_ORDER = ('leased', 'launched', 'running', 'completed', 'failed', 'timed_out')
 TERMINAL_STATES = ('completed', 'failed', 'timed_out')
+# Written by the controller, never by the instance: the launched record, or before it the lease.
+CONTROLLER_RECORDS = ('status-launched.json', 'status-leased.json')
+NEVER_STARTED = 'never started'
 _JOB_KEY = re.compile(r'^(runs/run=([^/]+)/region=([^/]+)/type=([^/]+)/benchmark=([^/]+)/job=([^/]+))/([^/]+)\Z')
 
 
@@ -54,16 +58,34 @@ def job_state(names):
     return known[-1] if known else 'unknown'
 
 
-def derive_state(names, launched, now):
-    """(state, reason): the sentinels' state, or timed_out when the job's deadline (from the
-    controller's launched record) passed without a terminal sentinel."""
+def controller_record_name(names):
+    """The newest record the controller wrote for the job (launched, else the lease), or None."""
+    return next((name for name in CONTROLLER_RECORDS if name in names), None)
+
+
+def never_started(names, record, now):
+    """True when the controller leased or launched the job and its benchmark did not start by the
+    record's start_by_epoch: the controller stopped (killed, or lost) between launch and start."""
+    start_by = _number(record.get('start_by_epoch')) if isinstance(record, dict) else None
+    return (job_state(names) in ('leased', 'launched') and start_by is not None and now is not None
+            and now > start_by)
+
+
+def derive_state(names, record, now):
+    """(state, reason): the sentinels' state; failed when the benchmark never started within the
+    grace the controller's record gives; timed_out when the job's deadline (from the launched
+    record) passed without a terminal sentinel."""
     state = job_state(names)
     if state in TERMINAL_STATES:
         return state, None
-    deadline = _number((launched or {}).get('deadline_epoch') if isinstance(launched, dict) else None)
+    record = record if isinstance(record, dict) else {}
+    if never_started(names, record, now):
+        return 'failed', '%s: no running sentinel by %s (the controller that %s it stopped before starting the ' \
+            'benchmark); a later launch retries it' % (NEVER_STARTED, record.get('start_by'), state)
+    deadline = _number(record.get('deadline_epoch'))
     if deadline is not None and now is not None and now > deadline:
         return 'timed_out', 'deadline %s passed with no terminal sentinel (last state: %s)' % (
-            (launched or {}).get('deadline'), state)
+            record.get('deadline'), state)
     return state, None
 
 
@@ -75,24 +97,33 @@ def _number(value):
 
 
 def store_state(store, prefix, names, now):
-    """(stored | in_flight | over, epoch it ended or None) — what a launch needs to know of a job
-    already in the store: completed (stored), still running before its deadline (in_flight), or
-    failed / timed out / past its deadline (over, with when: a retry waits from then)."""
+    """(stored | in_flight | over | abandoned, epoch it ended or None, the controller's record) —
+    what a launch needs to know of a job already in the store: completed (stored), leased, launched
+    or running before its deadline (in_flight), failed / timed out / past its deadline (over, with
+    when: a retry waits from then), or leased / launched and never started within its grace
+    (abandoned: its instance is to be terminated and the job retried)."""
     state = job_state(names)
     if state == 'completed':
-        return 'stored', None
+        return 'stored', None, None
     if state in TERMINAL_STATES:
         try:
             sentinel = store.get_json('%s/status-%s.json' % (prefix, state))
         except (StoreError, ValueError):
             sentinel = {}
-        ended = parse_utc(sentinel.get('timestamp'))
-        return 'over', ended.timestamp() if ended else None
-    launched = store.get_json(prefix + '/status-launched.json') if 'status-launched.json' in names else None
-    derived, _reason = derive_state(names, launched, now)
+        ended = parse_utc(sentinel.get('timestamp')) if isinstance(sentinel, dict) else None
+        return 'over', ended.timestamp() if ended else None, None
+    name = controller_record_name(names)
+    try:
+        record = store.get_json('%s/%s' % (prefix, name)) if name else None
+    except ValueError:
+        record = None
+    record = record if isinstance(record, dict) else None
+    if never_started(names, record, now):
+        return 'abandoned', _number(record.get('start_by_epoch')), record
+    derived, _reason = derive_state(names, record, now)
     if derived == 'timed_out':
-        return 'over', _number(launched.get('deadline_epoch'))
-    return 'in_flight', None
+        return 'over', _number(record.get('deadline_epoch')), record
+    return 'in_flight', None, record
 
 
 def _empty_row(prefix, parts):
@@ -122,18 +153,19 @@ def _inspect_job(store, prefix, names, parts, now=None):
     terminal = terminal_sentinels(names)
     if len(terminal) > 1:
         row['problems'].append('contradictory sentinels: %s (two controllers, or a tampered store)' % ', '.join(terminal))
-    if parts.get('region') != 'local' and 'status-launched.json' not in names:
-        # Every EC2 job of a run has the controller's launched record: a job without it was not
-        # started by this run's controller, and is not counted.
+    record_name = controller_record_name(names)
+    if parts.get('region') != 'local' and record_name is None:
+        # Every EC2 job of a run has the controller's launched record (or, before the launch, its
+        # lease): a job without either was not started by this run's controller, and is not counted.
         row['problems'].append('no status-launched.json: job %s was not started by this run\'s controller' % parts.get('job_id'))
     launched = None
-    if job_state(names) not in TERMINAL_STATES and 'status-launched.json' in names:
+    if job_state(names) not in TERMINAL_STATES and record_name is not None:
         try:
-            launched = store.get_json(prefix + '/status-launched.json')
+            launched = store.get_json('%s/%s' % (prefix, record_name))
         except (StoreError, ValueError) as exc:
-            row['problems'].append('status-launched.json cannot be read: %s' % exc)
+            row['problems'].append('%s cannot be read: %s' % (record_name, exc))
         if launched is not None and not isinstance(launched, dict):
-            row['problems'].append('status-launched.json is not a JSON object')
+            row['problems'].append('%s is not a JSON object' % record_name)
             launched = None
     row['state'], row['state_reason'] = derive_state(names, launched, now)
     row['state_derived'] = row['state_reason'] is not None

@@ -16,9 +16,12 @@ import subprocess
 import time
 
 
-def job_id(run_id, region, instance_type, benchmark, variant, repetition=0):
-    """Deterministic: a retried launch or a second collect can never mint a duplicate."""
-    identity = '\x1f'.join(str(part) for part in (run_id, region, instance_type, benchmark, variant, repetition))
+def job_id(run_id, region, instance_type, benchmark, variant, replica=0, attempt=0):
+    """Deterministic: a retried launch or a second collect can never mint a duplicate.
+    `replica`: which of identical side-by-side copies; `attempt`: which retry of that copy (a first
+    attempt's id carries no attempt part, so ids minted before retries existed stay the same)."""
+    parts = [run_id, region, instance_type, benchmark, variant, replica] + (['attempt=%d' % attempt] if attempt else [])
+    identity = '\x1f'.join(str(part) for part in parts)
     return '%s-%s-%s' % (benchmark, variant, hashlib.sha256(identity.encode('utf-8')).hexdigest()[:12])
 
 

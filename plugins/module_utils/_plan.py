@@ -34,10 +34,14 @@ MAX_CONCURRENCY_CAP = 500
 MAX_INSTANCES_PER_TYPE = 50
 MAX_USER_TAGS = 40          # EC2 allows 50 tags; we add our own
 EXPIRY_BUFFER_MINUTES = 30  # failsafe power-off comes this long after the job's max runtime
+# A launched job whose benchmark has not started this long after the controller recorded it was
+# abandoned (the controller died between launch and start): its instance goes, the job is retried.
+# Long enough for SSH, host facts and the slowest build (FFTW, ~3 min on 2 cores) on a small type.
+DEFAULT_START_GRACE_MINUTES = 45
 
 TOP_LEVEL = ('name', 'region', 'availability_zones', 'instance_types', 'benchmarks', 'os', 'market',
              'max_runtime_minutes', 'results', 'sources_mirror', 'networking', 'tags',
-             'max_concurrency', 'expiry_hours', 'ssh_user', 'instances_per_type', 'schedule')
+             'max_concurrency', 'expiry_hours', 'ssh_user', 'instances_per_type', 'schedule', 'start_grace_minutes')
 NETWORK_FIELDS = ('mode', 'vpc_cidr', 'subnet_ids', 'security_group_ids', 'key_name', 'public_key_file',
                   'ssh_ingress_cidrs', 'ssh_open_to_world', 'connect_via')
 
@@ -328,9 +332,13 @@ def check_plan(plan):
     else:
         problems.append(problem('max_runtime_minutes', 'required: minutes one job may run before it is stopped'))
         out['max_runtime_minutes'] = None
+    runtime = out['max_runtime_minutes'] or 0
+    out['start_grace_minutes'] = _bounded_number(plan, 'start_grace_minutes',
+                                                 min(DEFAULT_START_GRACE_MINUTES, runtime) if runtime else
+                                                 DEFAULT_START_GRACE_MINUTES, 0, runtime or MAX_RUNTIME_CAP_MINUTES, problems,
+                                                 unit=' (max_runtime_minutes)')
     out['max_concurrency'] = _bounded_number(plan, 'max_concurrency', 10, 0, MAX_CONCURRENCY_CAP, problems)
     out['instances_per_type'] = _bounded_number(plan, 'instances_per_type', 1, 0, MAX_INSTANCES_PER_TYPE, problems)
-    runtime = out['max_runtime_minutes'] or 0
     default_expiry = (runtime + 2 * EXPIRY_BUFFER_MINUTES) / 60.0
     out['expiry_hours'] = _bounded_number(plan, 'expiry_hours', default_expiry, 0, MAX_EXPIRY_HOURS, problems,
                                           integer=False)

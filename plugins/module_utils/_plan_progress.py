@@ -25,7 +25,7 @@ def plan_progress(run_id, schedule, rows_by_job):
     jobs = [job for window in schedule.get('windows', []) for job in window.get('jobs', [])]
     for job in jobs:
         attempts = [rows_by_job.get(_job.job_id(run_id, job['region'], job['instance_type'], job['benchmark'],
-                                                job['variant'], n)) for n in range(limit + 1)]
+                                                job['variant'], 0, n)) for n in range(limit + 1)]
         seen = [row for row in attempts if row]
         cost += sum(row.get('cost_usd') or 0.0 for row in seen)
         estimated_all += job.get('estimated_cost_usd') or 0.0
@@ -33,7 +33,7 @@ def plan_progress(run_id, schedule, rows_by_job):
         if 'completed' in states:
             kind = 'completed'
             estimated_done += job.get('estimated_cost_usd') or 0.0
-        elif any(state in ('launched', 'running') for state in states):
+        elif any(state in ('leased', 'launched', 'running') for state in states):
             kind = 'running'
         elif len(seen) > limit and all(state in ('failed', 'timed_out') for state in states):
             kind = 'failed'

@@ -65,7 +65,7 @@ def check_schedule(schedule, instance_types, benchmarks, markets):
 
 
 # Role variables launch.yml sets itself for every job: a job's variant may not change them.
-WIRED_ROLE_VARS = ('run_id', 'variant', 'replica', 'results_store', 'instance', 'work_dir', 'sources_mirror',
+WIRED_ROLE_VARS = ('run_id', 'variant', 'replica', 'job_id', 'results_store', 'instance', 'work_dir', 'sources_mirror',
                    'background', 'deadline_epoch', 'upload_timeout', 'power_off_command')
 _ROLE_VAR = re.compile(r'^([a-z]+)_([a-z0-9_]+)\Z')
 
@@ -103,30 +103,55 @@ def _check_job(where, job, instance_types, benchmarks, markets):
     return problems
 
 
-def resolve_attempts(jobs, states, now, schedule, run_id):
-    """Each scheduled job as its current attempt. states: {job id: (state, ended epoch)}.
-    A job whose latest attempt failed or timed out comes back as attempt n+1 (its own job id) once
-    `retry_backoff_minutes` have passed since it ended (store_state `waiting` until then), at most
-    `retry_limit` times (then `over`)."""
+# A plan without a schedule retries only what its controller abandoned (launched, never started):
+# a job that failed on its own stays failed, as before; one whose controller died comes back at once.
+UNSCHEDULED_RETRIES = {'retry_limit': 2, 'retry_backoff_minutes': 0, 'retry_states': ('abandoned',)}
+SCHEDULED_RETRY_STATES = ('over', 'abandoned')
+
+
+def retry_policy(schedule):
+    """The retry rules of a plan: its schedule's, or UNSCHEDULED_RETRIES."""
+    if not schedule:
+        return UNSCHEDULED_RETRIES
+    return {'retry_limit': schedule['retry_limit'], 'retry_backoff_minutes': schedule['retry_backoff_minutes'],
+            'retry_states': SCHEDULED_RETRY_STATES}
+
+
+def resolve_attempts(jobs, states, now, policy, run_id):
+    """Each job as its current attempt. states: {job id: (store state, ended epoch, ...)}; policy:
+    retry_policy(). A job whose latest attempt ended in one of `retry_states` comes back as attempt
+    n+1 (its own job id) once `retry_backoff_minutes` have passed since it ended (store_state
+    `waiting` until then), at most `retry_limit` times (then it keeps its last state)."""
     out = []
     for job in jobs:
         attempt, current = 0, dict(job, attempt=0)
         while True:
-            state, ended = states.get(current['job_id'], ('none', None))
-            if state != 'over' or attempt >= schedule['retry_limit']:
+            state, ended = tuple(states.get(current['job_id'], ('none', None)))[:2]
+            if state not in policy['retry_states'] or attempt >= policy['retry_limit']:
                 current['store_state'] = state
                 break
-            retry_at = (now if ended is None else ended) + 60 * schedule['retry_backoff_minutes']
+            retry_at = (now if ended is None else ended) + 60 * policy['retry_backoff_minutes']
             attempt += 1
-            current = dict(current, attempt=attempt, replica=attempt, retry_of=current['job_id'],
+            current = dict(current, attempt=attempt, retry_of=current['job_id'],
                            job_id=_job.job_id(run_id, job['region'], job['instance_type'], job['benchmark'],
-                                              job['variant'], attempt))
+                                              job['variant'], job['replica'], attempt))
             if now < retry_at and current['job_id'] not in states:
                 current['store_state'] = 'waiting'
                 current['retry_at'] = time.strftime(_STAMP, time.gmtime(retry_at))
                 break
         out.append(current)
     return out
+
+
+def abandoned_instances(states, run_id):
+    """[{instance_id, run_id, job_id}] of the jobs whose controller launched an instance and never
+    started the benchmark: to be terminated (only where EC2's own tags say run and job match)."""
+    found = []
+    for job_id, entry in sorted(states.items()):
+        state, record = entry[0], (entry[2] if len(entry) > 2 else None)
+        if state == 'abandoned' and isinstance(record, dict) and record.get('instance_id'):
+            found.append({'instance_id': record['instance_id'], 'run_id': run_id, 'job_id': job_id})
+    return found
 
 
 def select_windows(schedule, selector, now_epoch):

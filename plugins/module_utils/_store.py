@@ -65,6 +65,10 @@ def job_prefix(run_id, region, instance_type, benchmark, job_id):
         partition(run_id), partition(region), partition(instance_type), partition(benchmark), partition(job_id))
 
 
+def _json_bytes(document):
+    return (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8')
+
+
 def _atomic_write(path, data):
     """Write to a temp file in the same directory, then rename: readers never see half a file."""
     directory = os.path.dirname(path)
@@ -119,7 +123,30 @@ class FileStore(object):
         return {'key': key, 'sha256': digest, 'bytes': len(data)}
 
     def put_json(self, key, document):
-        return self.put(key, (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8'))
+        return self.put(key, _json_bytes(document))
+
+    def create(self, key, data):
+        """Store bytes under `key` only if nothing is there yet (a lease): the put's answer, or None
+        when the key exists. A hard link is atomic and refuses an existing name."""
+        digest = sha256_bytes(data)
+        path = self._path(key)
+        # Named like _atomic_write's temp files, so a listing never shows it.
+        tmp = os.path.join(os.path.dirname(path), '.tmp-create-%d-%s' % (os.getpid(), os.path.basename(path)))
+        try:
+            _atomic_write(tmp, data)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return None
+            finally:
+                os.unlink(tmp)
+            _atomic_write(path + CHECKSUM_SUFFIX, ('%s  %s\n' % (digest, os.path.basename(path))).encode())
+        except (IOError, OSError) as exc:
+            raise StoreError('cannot write %s: %s' % (path, exc))
+        return {'key': key, 'sha256': digest, 'bytes': len(data)}
+
+    def create_json(self, key, document):
+        return self.create(key, _json_bytes(document))
 
     def get(self, key):
         try:
@@ -225,7 +252,25 @@ class S3Store(object):
         return {'key': key, 'sha256': digest, 'bytes': len(data)}
 
     def put_json(self, key, document):
-        return self.put(key, (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8'))
+        return self.put(key, _json_bytes(document))
+
+    def create(self, key, data):
+        """Store bytes under `key` only if nothing is there yet (S3 conditional write, If-None-Match:
+        *): the put's answer, or None when the key exists or another conditional write of it is under
+        way. Not retried: the one who lost the race must not win on a second try."""
+        digest = sha256_bytes(data)
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, Metadata={'sha256': digest},
+                                   IfNoneMatch='*')
+        except Exception as exc:
+            code = (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
+            if code in ('PreconditionFailed', '412', 'ConditionalRequestConflict', '409'):
+                return None
+            raise StoreError('cannot write s3://%s/%s: %s' % (self.bucket, self._key(key), exc))
+        return {'key': key, 'sha256': digest, 'bytes': len(data)}
+
+    def create_json(self, key, document):
+        return self.create(key, _json_bytes(document))
 
     def get(self, key):
         return self._call('read', key, self.client.get_object)['Body'].read()
@@ -324,7 +369,7 @@ class SpooledStore(object):
         return {'key': key, 'sha256': sha256_bytes(data), 'bytes': len(data)}
 
     def put_json(self, key, document):
-        return self.put(key, (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8'))
+        return self.put(key, _json_bytes(document))
 
     def _send(self, item):
         with open(item + '.key', 'rb') as handle:

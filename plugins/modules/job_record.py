@@ -19,7 +19,12 @@ description:
     and the job's deadline (launch time + O(max_runtime_minutes), as a time and in seconds since
     the epoch).
   - The deadline is what collect compares the clock with; a job with no terminal sentinel after
-    its deadline is C(timed_out).
+    its deadline is C(timed_out). The record also says by when the benchmark must have started
+    (C(start_by_epoch), launch time + O(start_grace_minutes)): a job with no C(running) sentinel by
+    then was abandoned by its controller, and the next launch terminates its instance and retries it.
+  - With O(state=leased), before anything is launched, takes the job's lease C(status-leased.json)
+    with a conditional write (S3 C(If-None-Match), a hard link in a file store): of two controllers
+    on one run, one takes each job and the other leaves it alone (RV(held_by)).
   - Idempotent; an existing record with the same content is left alone.
 author:
   - instancebench.aws contributors (@instancebench)
@@ -55,13 +60,25 @@ options:
     description: The plan's maximum runtime; the deadline is the instance's launch time (now if unknown) plus this.
     type: int
     required: true
+  start_grace_minutes:
+    description:
+      - Minutes from the lease (or the instance's launch) by which the benchmark must have started.
+    type: int
+    default: 45
+  lease_holder:
+    description:
+      - Who takes the lease (with O(state=leased)): one value per launch.yml invocation, so that
+        the same invocation finds its own lease again and another one does not.
+    type: str
+    default: ''
   state:
     description:
       - C(launched) writes the launched record. C(failed) writes C(status-failed.json) with
         O(reason) instead, for a job that failed on the controller's side (launch, CPU check,
         build) before its instance could report; collect and later launches then see it ended.
+        C(leased) takes the job's lease before its instance is launched.
     type: str
-    choices: [launched, failed]
+    choices: [leased, launched, failed]
     default: launched
   reason:
     description: Why the job failed (with O(state=failed)).
@@ -96,7 +113,11 @@ key:
   type: str
   sample: runs/run=r1/region=us-east-1/type=c7a.large/benchmark=stream/job=stream-default-5b0c1f8e9a2d/status-launched.json
 record:
-  description: The record written.
+  description: The record written (with O(state=leased), the lease this controller holds).
+  returned: always
+  type: dict
+held_by:
+  description: With O(state=leased), the lease another controller holds on this job (then nothing was written); else null.
   returned: always
   type: dict
 """
@@ -106,8 +127,21 @@ import json
 import time
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
+from ansible_collections.instancebench.aws.plugins.module_utils import _lease
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
+
+
+def _stamp(epoch):
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def build_lease(params, now):
+    job = params['job']
+    start_by_epoch = int(now) + 60 * params['start_grace_minutes']
+    return {'state': 'leased', 'run_id': params['run_id'], 'job_id': job['job_id'], 'holder': params['lease_holder'],
+            'taken_at': _stamp(int(now)), 'start_by': _stamp(start_by_epoch), 'start_by_epoch': start_by_epoch,
+            'window': job.get('window')}
 
 
 def build_record(params):
@@ -115,7 +149,7 @@ def build_record(params):
     launched = _job.parse_utc(instance.get('launched_at'))
     started = launched.timestamp() if launched else time.time()
     deadline_epoch = int(started) + 60 * params['max_runtime_minutes']
-    deadline = datetime.datetime.fromtimestamp(deadline_epoch, datetime.timezone.utc)
+    start_by_epoch = int(started) + 60 * params['start_grace_minutes']
     return {
         'state': 'launched', 'run_id': params['run_id'], 'job_id': job['job_id'],
         'plan': dict((k, v) for k, v in params['plan'].items() if k != 'schedule'),
@@ -125,7 +159,8 @@ def build_record(params):
         'replica': job.get('replica', 0), 'instance_id': instance.get('id'),
         'availability_zone': instance.get('availability_zone'), 'market': instance.get('market'),
         'price_per_hour_usd': instance.get('price_per_hour_usd'), 'started_at': instance.get('launched_at'),
-        'deadline': deadline.strftime('%Y-%m-%dT%H:%M:%SZ'), 'deadline_epoch': deadline_epoch,
+        'deadline': _stamp(deadline_epoch), 'deadline_epoch': deadline_epoch,
+        'start_by': _stamp(start_by_epoch), 'start_by_epoch': start_by_epoch,
     }
 
 
@@ -139,14 +174,19 @@ def main():
             instance=dict(type='dict', default={}),
             plan=dict(type='dict', default={}),
             max_runtime_minutes=dict(type='int', required=True),
-            state=dict(type='str', choices=['launched', 'failed'], default='launched'),
+            start_grace_minutes=dict(type='int', default=45),
+            lease_holder=dict(type='str', default=''),
+            state=dict(type='str', choices=['leased', 'launched', 'failed'], default='launched'),
             reason=dict(type='str', default=''),
         ),
         supports_check_mode=True,
     )
     params = module.params
-    if params['max_runtime_minutes'] < 1:
-        module.fail_json(msg='max_runtime_minutes must be at least 1, got %s' % params['max_runtime_minutes'])
+    if params['max_runtime_minutes'] < 1 or params['start_grace_minutes'] < 1:
+        module.fail_json(msg='max_runtime_minutes and start_grace_minutes must be at least 1, got %s and %s'
+                         % (params['max_runtime_minutes'], params['start_grace_minutes']))
+    if params['state'] == 'leased' and not params['lease_holder']:
+        module.fail_json(msg='lease_holder is required with state=leased: one value per launch.yml invocation')
     for field in ('job_id', 'instance_type', 'benchmark'):
         if not params['job'].get(field):
             module.fail_json(msg='job.%s is missing: pass the job as plan_info returns it' % field)
@@ -158,17 +198,23 @@ def main():
         record = {'state': 'failed', 'run_id': params['run_id'], 'job_id': record['job_id'],
                   'reason': params['reason'][:2000], 'by': 'controller', 'window': record['window'],
                   'timestamp': _job.utc_now()}
+    held_by = None
     try:
         store = _store.open_store(params['store'])
         if isinstance(store, _store.S3Store):
             store = _store.S3Store(store.bucket, store.prefix, client=module.client('s3'))
+        if params['state'] == 'leased':
+            record = build_lease(params, time.time())
+            key = key.replace('/status-launched.json', '/status-leased.json')
+            changed, held_by = _lease.take_lease(store, key, record, module.check_mode)
+            module.exit_json(changed=changed, key=key, record=record, held_by=held_by)
         current = store.get_json(key) if store.exists(key) else None
         changed = current != json.loads(json.dumps(record))
         if changed and not module.check_mode:
             store.put_json(key, record)
     except _store.StoreError as exc:
         module.fail_json(msg='cannot record job %s in %s: %s' % (record['job_id'], params['store'], exc))
-    module.exit_json(changed=changed, key=key, record=record)
+    module.exit_json(changed=changed, key=key, record=record, held_by=held_by)
 
 
 if __name__ == '__main__':

@@ -135,16 +135,28 @@ jobs:
     store_state:
       description:
         - What the results store says of the job in this run. C(none) (not started), C(in_flight)
-          (launched, no terminal sentinel, deadline not passed; never launched twice), C(over)
-          (failed, timed out or past its deadline; for a scheduled job, no retry left), C(waiting)
-          (a scheduled job's retry, not before C(retry_at)), C(stored) (completed).
+          (leased or launched by a controller, no terminal sentinel, deadline not passed; never launched
+          twice), C(over) (failed, timed out or past its deadline; for a scheduled job, no retry left),
+          C(abandoned) (launched, never started within the plan's C(start_grace_minutes), no retry left),
+          C(waiting) (a scheduled job's retry, not before C(retry_at)), C(stored) (completed).
       type: str
     attempt:
-      description: For a scheduled job, which attempt this is (0 first; a retry gets a new job id).
+      description:
+        - Which attempt this is (0 first; a retry gets a new job id). Any job whose controller abandoned
+          it is retried at once (twice at most); a scheduled job also after it failed or timed out.
       type: int
     deferred:
       description: Not to be launched now, to keep within O(max_in_flight).
       type: bool
+abandoned:
+  description:
+    - Instances of this run's jobs that were launched and never started their benchmark within the
+      plan's C(start_grace_minutes) (the controller stopped in between), each with the run and job
+      it must carry in its own tags before anything terminates it.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{instance_id: i-0123456789abcdef0, run_id: 20261126T101500Z, job_id: stream-default-5b0c1f8e9a2d}]
 architectures:
   description: Architectures the plan needs (C(x86_64), C(arm64)), sorted.
   returned: success
@@ -340,8 +352,8 @@ def _check_buckets(s3, plan):
 
 
 def _store_states(s3, plan, run_id, now):
-    """{job id: (stored | in_flight | over, ended epoch)} for the jobs this run already has in the
-    results store (see _collect.store_state)."""
+    """{job id: (stored | in_flight | over | abandoned, ended epoch, controller record)} for the jobs
+    this run already has in the results store (see _collect.store_state)."""
     store = _store.S3Store(plan['results']['bucket'], plan['results']['prefix'], client=s3)
     return dict((parts['job_id'], _collect.store_state(store, prefix, names, now))
                 for prefix, names, parts in _collect.group_jobs(store.list('runs/run=%s/' % run_id)))
@@ -454,12 +466,12 @@ def main():
         states = _store_states(s3, plan, module.params['run_id'], time.time())
     except (_store.StoreError, ValueError) as exc:
         module.fail_json(msg='Could not read the results of run %s: %s' % (module.params['run_id'], exc))
-    if plan.get('schedule'):
-        # A scheduled job that failed or timed out comes back as its next attempt (new job id).
-        jobs = _plan_schedule.resolve_attempts(jobs, states, time.time(), plan['schedule'], module.params['run_id'])
+    # A job its controller abandoned (launched, never started) comes back as its next attempt (new
+    # job id); a scheduled job also when it failed or timed out.
+    jobs = _plan_schedule.resolve_attempts(jobs, states, time.time(), _plan_schedule.retry_policy(plan.get('schedule')),
+                                           module.params['run_id'])
     for job in jobs:
         job['price_source'] = prices[job['instance_type']][1]
-        job.setdefault('store_state', states.get(job['job_id'], ('none', None))[0])
         job['result_stored'] = job['store_state'] == 'stored'
     _limit_in_flight(jobs, module.params['max_in_flight'])
     try:
@@ -467,6 +479,7 @@ def main():
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         module.fail_json_aws(exc, msg='Could not read the spot price history of %s' % plan['region'])
     module.exit_json(changed=False, plan=plan, jobs=jobs, zones=zones, network=network, times=_times(plan),
+                     abandoned=_plan_schedule.abandoned_instances(states, module.params['run_id']),
                      architectures=sorted(set(found[name]['architecture'] for name in plan['instance_types'])))
 
 

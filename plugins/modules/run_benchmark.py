@@ -225,6 +225,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _cpu
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
+from ansible_collections.instancebench.aws.plugins.module_utils import _names
 from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
 from ansible_collections.instancebench.aws.plugins.module_utils import _quality
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
@@ -348,6 +349,9 @@ def main():
     for name in ('repetitions', 'timeout', 'kill_grace'):
         if params[name] < 1:
             module.fail_json(msg='%s must be at least 1, got %s' % (name, params[name]))
+    if params['job_id'] and not _names.is_safe_name(params['job_id']):
+        module.fail_json(msg='job_id %r: use 1-64 letters, digits, ".", "_" and "-" (it names files and keys)'
+                         % params['job_id'])
     try:
         store = _store.open_store(params['store'])
     except _store.StoreError as exc:

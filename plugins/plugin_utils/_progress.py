@@ -12,9 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-ORDER = ('started', 'launched', 'running', 'completed', 'done', 'failed', 'timed_out', 'not_launched', 'deferred')
-# Terminal for this invocation: a deferred job waits for the next one.
-TERMINAL = frozenset(('completed', 'done', 'failed', 'timed_out', 'not_launched', 'deferred'))
+ORDER = ('started', 'leased', 'launched', 'running', 'in_flight', 'completed', 'done', 'failed', 'timed_out',
+         'not_launched', 'deferred')
+# Terminal for this invocation: a deferred job waits for the next one; an in-flight one was
+# started by an earlier invocation (or another controller) and is not this one's to follow.
+TERMINAL = frozenset(('in_flight', 'completed', 'done', 'failed', 'timed_out', 'not_launched', 'deferred'))
 
 
 def short_action(action):

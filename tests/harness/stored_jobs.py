@@ -44,7 +44,8 @@ def result_document(run_id, job_id, instance, output=STREAM_OK, repetitions=2, d
 
 
 def store_job(store, run_id, job_id, instance_type, price=None, states=('launched', 'running', 'completed'),
-              output=STREAM_OK, deadline_epoch=None, region='us-east-1', result=True, instance_id=None):
+              output=STREAM_OK, deadline_epoch=None, region='us-east-1', result=True, instance_id=None,
+              start_by_epoch=None):
     """Write one job; returns its prefix. `states`: sentinels to write, in order."""
     benchmark = output[0]
     prefix = _store.job_prefix(run_id, region, instance_type, benchmark, job_id)
@@ -56,7 +57,13 @@ def store_job(store, run_id, job_id, instance_type, price=None, states=('launche
             store.put_json(prefix + '/status-launched.json', {
                 'state': 'launched', 'run_id': run_id, 'job_id': job_id, 'instance_id': instance['id'],
                 'market': 'on-demand', 'price_per_hour_usd': price, 'started_at': LAUNCHED_AT,
-                'deadline': _iso(deadline_epoch or 0), 'deadline_epoch': deadline_epoch or 4102444800})
+                'deadline': _iso(deadline_epoch or 0), 'deadline_epoch': deadline_epoch or 4102444800,
+                'start_by': _iso(start_by_epoch or 0), 'start_by_epoch': start_by_epoch or 4102444800})
+            continue
+        if state == 'leased':
+            store.put_json(prefix + '/status-leased.json', {
+                'state': 'leased', 'run_id': run_id, 'job_id': job_id, 'holder': 'controller-test',
+                'start_by': _iso(start_by_epoch or 0), 'start_by_epoch': start_by_epoch or 4102444800})
             continue
         if state in ('completed', 'failed') and result:
             doc = result_document(run_id, job_id, instance, output)

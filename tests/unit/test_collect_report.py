@@ -159,7 +159,7 @@ def test_a_scheduled_plans_progress_counts_jobs_not_launched_yet(tmp_path):
                 'estimated_minutes': 30, 'estimated_cost_usd': 0.05}
 
     def job_id(kind, attempt=0):
-        return _job.job_id('r1', 'us-east-1', kind, 'stream', 'one-thread', attempt)
+        return _job.job_id('r1', 'us-east-1', kind, 'stream', 'one-thread', 0, attempt)
 
     schedule = {'name': 'weekly', 'retry_limit': 1, 'max_concurrent': 2, 'windows': [
         {'name': 'd1-morning', 'jobs': [job('c7a.large'), job('c7g.large'), job('m7i.large')]},

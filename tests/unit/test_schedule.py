@@ -155,10 +155,10 @@ def test_too_little_room_is_refused_naming_the_caps():
 
 def test_a_failed_job_comes_back_as_its_next_attempt_after_the_backoff_up_to_the_limit():
     from ansible_collections.instancebench.aws.plugins.module_utils import _job, _plan_schedule
-    schedule = {'retry_limit': 2, 'retry_backoff_minutes': 30}
+    schedule = _plan_schedule.retry_policy({'retry_limit': 2, 'retry_backoff_minutes': 30})
     job = {'job_id': _job.job_id('r', 'us-east-1', 'm7i.large', 'hpl', 'blis', 0), 'region': 'us-east-1',
            'instance_type': 'm7i.large', 'benchmark': 'hpl', 'variant': 'blis', 'replica': 0}
-    ids = [_job.job_id('r', 'us-east-1', 'm7i.large', 'hpl', 'blis', n) for n in range(3)]
+    ids = [_job.job_id('r', 'us-east-1', 'm7i.large', 'hpl', 'blis', 0, n) for n in range(3)]
     now = 100000.0
 
     def resolve(states):
@@ -207,3 +207,31 @@ def test_service_quotas_cap_the_configured_family_quotas():
     assert checked['vcpu_quota'] == {'m7i': 12, 'c7g': 8}, 'the account quota caps, a lower configured one stays'
     assert sources['us-east-1']['m7i'] == {'vcpus': 12, 'source': 'service-quotas L-1216C47A'}
     assert too_small == ['m7i.4xlarge (16 vCPUs) exceeds the m7i quota of 12 vCPUs']
+
+
+def test_a_retry_has_its_own_id_apart_from_every_replica():
+    from ansible_collections.instancebench.aws.plugins.module_utils import _job
+    replicas = [_job.job_id('r', 'us-east-1', 'c7a.large', 'stream', 'default', n) for n in range(3)]
+    retries = [_job.job_id('r', 'us-east-1', 'c7a.large', 'stream', 'default', 0, n) for n in range(1, 3)]
+    assert len(set(replicas + retries)) == 5
+    assert _job.job_id('r', 'us-east-1', 'c7a.large', 'stream', 'default', 1, 0) == replicas[1], \
+        'a first attempt keeps the id it had before attempts existed'
+
+
+def test_a_plan_without_schedule_retries_only_what_its_controller_abandoned():
+    from ansible_collections.instancebench.aws.plugins.module_utils import _job, _plan_schedule
+    policy = _plan_schedule.retry_policy(None)
+    job = {'job_id': _job.job_id('r', 'us-east-1', 'c7a.large', 'stream', 'default', 1), 'region': 'us-east-1',
+           'instance_type': 'c7a.large', 'benchmark': 'stream', 'variant': 'default', 'replica': 1}
+    ids = [job['job_id']] + [_job.job_id('r', 'us-east-1', 'c7a.large', 'stream', 'default', 1, n) for n in (1, 2)]
+    now = 5000.0
+
+    def resolve(states):
+        [current] = _plan_schedule.resolve_attempts([job], states, now, policy, 'r')
+        return current['attempt'], current['job_id'], current['store_state']
+
+    assert resolve({ids[0]: ('over', now - 10, None)}) == (0, ids[0], 'over'), 'a job that failed by itself stays failed'
+    assert resolve({ids[0]: ('abandoned', now - 10, {})}) == (1, ids[1], 'none'), 'no backoff: at once'
+    assert resolve({ids[0]: ('abandoned', 0, {}), ids[1]: ('in_flight', None, {})}) == (1, ids[1], 'in_flight')
+    assert resolve({ids[0]: ('abandoned', 0, {}), ids[1]: ('abandoned', 0, {}), ids[2]: ('abandoned', 0, {})}) == \
+        (2, ids[2], 'abandoned'), 'two retries at most, then it stays abandoned'
