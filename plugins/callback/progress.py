@@ -93,9 +93,11 @@ class CallbackModule(CallbackBase):
         try:
             directory = os.path.dirname(os.path.abspath(self._log_file))
             if not os.path.isdir(directory):
-                os.makedirs(directory)
+                os.makedirs(directory, 0o700)
             # One short line per write with O_APPEND: concurrent readers never see half a record.
-            with open(self._log_file, 'a') as handle:
+            # The log names hosts, instances and failures: its owner only (0600).
+            descriptor = os.open(self._log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(descriptor, 'a') as handle:
                 handle.write(json.dumps(record, sort_keys=True, default=str) + '\n')
         except (IOError, OSError) as exc:
             self._display.warning('instancebench progress: cannot write %s (%s); run log disabled' % (self._log_file, exc))

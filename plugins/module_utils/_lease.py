@@ -22,4 +22,3 @@ def take_lease(store, key, lease, check_mode=False):
     if isinstance(current, dict) and lease.get('holder') and current.get('holder') == lease['holder']:
         return False, None
     return False, current if isinstance(current, dict) else {'holder': None, 'unreadable': True}
-

@@ -20,10 +20,10 @@ description:
     the epoch).
   - The deadline is what collect compares the clock with; a job with no terminal sentinel after
     its deadline is C(timed_out). The record also says by when the benchmark must have started
-    (C(start_by_epoch), launch time + O(start_grace_minutes)): a job with no C(running) sentinel by
+    (C(start_by_epoch), launch time + O(start_grace_minutes)); a job with no C(running) sentinel by
     then was abandoned by its controller, and the next launch terminates its instance and retries it.
   - With O(state=leased), before anything is launched, takes the job's lease C(status-leased.json)
-    with a conditional write (S3 C(If-None-Match), a hard link in a file store): of two controllers
+    with a conditional write (S3 C(If-None-Match), a hard link in a file store). Of two controllers
     on one run, one takes each job and the other leaves it alone (RV(held_by)).
   - Idempotent; an existing record with the same content is left alone.
 author:
@@ -67,7 +67,7 @@ options:
     default: 45
   lease_holder:
     description:
-      - Who takes the lease (with O(state=leased)): one value per launch.yml invocation, so that
+      - Who takes the lease (with O(state=leased)). One value per launch.yml invocation, so that
         the same invocation finds its own lease again and another one does not.
     type: str
     default: ''

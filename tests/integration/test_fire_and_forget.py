@@ -93,6 +93,7 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
     assert ec2.INSTANCE_TYPE in (report_dir / 'report.html').read_text()
     assert not ec2.instances(moto, RUN, states=('pending', 'running'))
     events = [json.loads(line) for line in open(str(tmp_path / 'run-log.jsonl'))]
+    assert (tmp_path / 'run-log.jsonl').stat().st_mode & 0o777 == 0o600, 'the run log is its owner\'s only'
     assert [e['state'] for e in events if e['event'] == 'job_state'][-1] == 'running'
 
     again = run_playbook('collect.yml', inventory, ansible_home, collect_vars, env=env)
