@@ -17,6 +17,7 @@ import multiprocessing
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _quality
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils._job import parse_utc, seconds_between
@@ -272,18 +273,9 @@ def _headline_phrase(doc):
     metrics = dict((m['name'], m) for m in doc.get('metrics', []))
     if not metrics:
         return '-'
-    benchmark = doc.get('job', {}).get('benchmark')
     entries = (doc.get('efficiency') or {}).get('entries') or []
     peak = ' (%.0f %% of peak)' % (100 * entries[0]['efficiency']) if entries else ''
-    if benchmark == 'stream' and 'triad_bandwidth' in metrics:
-        return 'triad %.1f GB/s%s' % (metrics['triad_bandwidth']['value'], peak)
-    if benchmark == 'hpl' and 'gflops' in metrics:
-        return '%.1f GFLOP/s%s' % (metrics['gflops']['value'], peak)
-    if benchmark == 'fftw':
-        best = max((m for m in metrics.values() if m['name'].startswith('mflops_')), key=lambda m: m['value'])
-        return 'best %.0f Mflop/s (%s)' % (best['value'], best['name'][len('mflops_'):])
-    first = doc['metrics'][0]
-    return '%s %.4g %s' % (first['name'], first['value'], first['unit'])
+    return _benchmarks.summary_phrase(doc.get('job', {}).get('benchmark'), metrics, peak)
 
 
 def partitions(store, run_ids):

@@ -18,13 +18,12 @@ import json
 import os
 import tempfile
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils._stats import median_ci, summarize
 
 FIELDS = ('run_id', 'job_id', 'region', 'instance_type', 'benchmark', 'variant', 'state', 'valid',
           'metric', 'value', 'unit', 'cv', 'ci_low', 'ci_high', 'ci_level', 'repetitions', 'quality', 'compliant',
           'uarch', 'market', 'price_per_hour_usd', 'runtime_s', 'cost_usd', 'value_per_usd_hour')
-# The number each benchmark is compared on in the report (higher is better for all three).
-HEADLINE_METRICS = {'stream': 'triad_bandwidth', 'hpl': 'gflops'}
 
 
 def records(row):
@@ -165,7 +164,7 @@ class Aggregate(object):
             self.problem_count += 1
             if len(self.problems) < self.problem_limit:
                 self.problems.append({'job_id': row['job_id'], 'problems': row['problems']})
-        metric = HEADLINE_METRICS.get(row['benchmark'])
+        metric = _benchmarks.headline_metrics().get(row['benchmark'])
         if metric and metric in row.get('headline', {}):
             # Variants (one thread, tuned, another BLAS) are never mixed in one median.
             cell = self._cells.setdefault((row['benchmark'], row['instance_type'], row.get('variant') or 'default'),
@@ -187,7 +186,7 @@ class Aggregate(object):
             stats = summarize(cell['values'])
             price = sorted(cell['prices'])[len(cell['prices']) // 2] if cell['prices'] else None
             low, high, level = _spread(cell)
-            out.append({'benchmark': benchmark, 'metric': HEADLINE_METRICS[benchmark], 'instance_type': instance_type,
+            out.append({'benchmark': benchmark, 'metric': _benchmarks.headline_metrics()[benchmark], 'instance_type': instance_type,
                         'variant': variant, 'label': instance_type if variant == 'default' else '%s (%s)' % (
                             instance_type, variant),
                         'uarch': cell['uarch'], 'n': len(cell['values']), 'median': stats['median'],

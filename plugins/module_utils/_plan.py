@@ -18,10 +18,10 @@ import ipaddress
 import math
 import re
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
 from ansible_collections.instancebench.aws.plugins.module_utils import _plan_schedule
 
-BENCHMARKS = ('stream', 'fftw', 'hpl')
 MARKETS = ('on-demand', 'spot', 'spot-with-fallback')
 OPERATING_SYSTEMS = ('al2023', 'ubuntu-24.04')
 NETWORK_MODES = ('create', 'existing')
@@ -119,15 +119,16 @@ def _bounded_number(plan, field, default, low, high, problems, integer=True, uni
 
 
 def _check_benchmarks(plan, problems):
+    known = _benchmarks.names()
     value = plan.get('benchmarks')
     if not isinstance(value, list) or not value:
-        problems.append(problem('benchmarks', 'required: a non-empty list from %s' % ', '.join(BENCHMARKS)))
+        problems.append(problem('benchmarks', 'required: a non-empty list from %s' % ', '.join(known)))
         return []
     good = []
     for index, item in enumerate(value):
         where = 'benchmarks[%d]' % index
-        if item not in BENCHMARKS:
-            problems.append(problem(where, 'unknown benchmark %r; choose from %s' % (item, ', '.join(BENCHMARKS))))
+        if item not in known:
+            problems.append(problem(where, 'unknown benchmark %r; choose from %s' % (item, ', '.join(known))))
         elif item in good:
             problems.append(problem(where, '%r is listed twice; remove the duplicate' % item))
         else:

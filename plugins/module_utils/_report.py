@@ -13,8 +13,15 @@ __metaclass__ = type
 
 import html
 
-TITLES = {'stream': ('STREAM triad', 'memory bandwidth'), 'hpl': ('HPL', 'FP64 LINPACK')}
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
+
 _STATE_ORDER = ('launched', 'running', 'completed', 'failed', 'timed_out', 'unknown')
+
+
+def _title(benchmark):
+    """(title, what it measures) from the registry; the bare name for a benchmark nobody registered."""
+    found = _benchmarks.get(benchmark)
+    return (found.title, found.what) if found else (benchmark, '')
 
 
 def _fmt(value, digits=1):
@@ -83,7 +90,7 @@ def markdown(summary, headline, dataset_files):
     out += ['- %s' % line[0].upper() + line[1:] for line in plan_lines(summary)] + ['']
     for benchmark in sorted(set(e['benchmark'] for e in headline)):
         entries = [e for e in headline if e['benchmark'] == benchmark]
-        out += ['## %s (%s), median per instance type' % TITLES.get(benchmark, (benchmark, '')), '',
+        out += ['## %s (%s), median per instance type' % _title(benchmark), '',
                 '| instance type | uarch | jobs | median | CI of median | quality | unit | USD/h | per USD/h |',
                 '|---|---|---:|---:|---|---|---|---:|---:|']
         out += ['| %s | %s | %d | %s | %s | %s | %s | %s | %s |' % (
@@ -166,7 +173,7 @@ def html_page(summary, headline, dataset_files):
     charts = []
     for benchmark in sorted(set(e['benchmark'] for e in headline)):
         entries = [e for e in headline if e['benchmark'] == benchmark]
-        name, what = TITLES.get(benchmark, (benchmark, ''))
+        name, what = _title(benchmark)
         unit = entries[0]['unit']
         charts.append('<section><h2>%s <small>%s</small></h2>' % (html.escape(name), html.escape(what)))
         charts.append(bar_chart('%s, median per instance type (error bars: confidence interval of the median)' % name,

@@ -7,17 +7,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _numbers, _stream
-from ansible_collections.instancebench.aws.plugins.module_utils._result_schema import RESULT_SCHEMA, SCHEMA_VERSION
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks, _numbers
+from ansible_collections.instancebench.aws.plugins.module_utils._result_schema import SCHEMA_VERSION, result_schema
 from ansible_collections.instancebench.aws.plugins.module_utils._stats import median_ci, summarize
 from ansible_collections.instancebench.aws.plugins.module_utils._validate import errors as schema_errors
 
-# benchmark name -> analyze(text, expected) -> (metrics, checks). HPL and FFTW add theirs here.
-ANALYZERS = {
-    'fftw': _fftw.analyze,
-    'hpl': _hpl.analyze,
-    'stream': _stream.analyze,
-}
+
+
+def analyzer(benchmark):
+    """analyze(text, expected) -> (metrics, checks[, observed]) of a registered benchmark; KeyError
+    naming the registered ones otherwise."""
+    found = _benchmarks.get(benchmark)
+    if found is None:
+        raise KeyError('unknown benchmark %r; registered: %s' % (benchmark, ', '.join(_benchmarks.names())))
+    return found.analyze
 
 
 def combine(repetitions):
@@ -95,4 +98,4 @@ def document(job, instance, system, build, parameters, metrics, checks, passed, 
 
 def validate(doc):
     """Schema problems as strings (empty list when the document is valid)."""
-    return schema_errors(doc, RESULT_SCHEMA)
+    return schema_errors(doc, result_schema(_benchmarks.names()))

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
+
 SCHEMA_VERSION = '1.1'
 # Documents of these versions still read (1.1 added quality, environment, confidence intervals
 # and check severity, all optional for 1.0 documents).
@@ -106,7 +108,7 @@ RESULT_SCHEMA = {
             'properties': {
                 'run_id': {'type': 'string', 'pattern': '^[A-Za-z0-9._-]+$'},
                 'job_id': {'type': 'string', 'pattern': '^[A-Za-z0-9._-]+$'},
-                'benchmark': {'enum': ['stream', 'hpl', 'fftw']},
+                'benchmark': {'enum': _benchmarks.names()},
                 'variant': {'type': 'string'},
                 'state': {'enum': ['completed', 'failed', 'timed_out']},
                 'reason': _NULLABLE_STR,
@@ -218,3 +220,15 @@ RESULT_SCHEMA = {
     'if': {'properties': {'validation': {'properties': {'passed': {'const': False}}}}},
     'then': {'properties': {'metrics': {'maxItems': 0}}},
 }
+
+
+def result_schema(benchmarks):
+    """RESULT_SCHEMA (published with the benchmarks this collection ships) with `benchmarks` as the
+    job's benchmark enum: a benchmark registered later validates too."""
+    if list(benchmarks) == RESULT_SCHEMA['properties']['job']['properties']['benchmark']['enum']:
+        return RESULT_SCHEMA
+    schema = dict(RESULT_SCHEMA, properties=dict(RESULT_SCHEMA['properties']))
+    job = dict(schema['properties']['job'], properties=dict(schema['properties']['job']['properties']))
+    job['properties']['benchmark'] = {'enum': list(benchmarks)}
+    schema['properties']['job'] = job
+    return schema

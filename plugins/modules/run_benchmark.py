@@ -223,6 +223,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _cpu
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
 from ansible_collections.instancebench.aws.plugins.module_utils import _names
@@ -273,7 +274,7 @@ def _run_repetitions(module, store, prefix, log_dir, job_id):
     holds. Each run's log is stored (raw-rep<N>.log) before a further repetition starts, so a job
     that dies later keeps every repetition already run. Returns (analysed reps, raw log bytes, state, reason, env)."""
     params = module.params
-    analyze = _result.ANALYZERS[params['benchmark']]
+    analyze = _result.analyzer(params['benchmark'])
     env = dict(os.environ)
     env.update((str(k), str(v)) for k, v in params['environment'].items())
     maximum = max(params['repetitions'], params['max_repetitions'] or 0)
@@ -318,7 +319,7 @@ def _run_repetitions(module, store, prefix, log_dir, job_id):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            benchmark=dict(type='str', required=True, choices=sorted(_result.ANALYZERS)),
+            benchmark=dict(type='str', required=True, choices=sorted(_benchmarks.names())),
             variant=dict(type='str', default='default'),
             command=dict(type='list', elements='str', required=True),
             environment=dict(type='dict', default={}),

@@ -25,7 +25,7 @@ def test_published_schema_matches_the_source():
 def _valid_doc():
     with open(FIXTURE) as handle:
         text = handle.read()
-    reps = [_result.ANALYZERS['stream'](text, {'threads': 2}) for _rep in range(3)]
+    reps = [_result.analyzer('stream')(text, {'threads': 2}) for _rep in range(3)]
     metrics, checks, passed, _observed = _result.combine(reps)
     job = {'run_id': 'r1', 'job_id': 'stream-default-abc', 'benchmark': 'stream', 'variant': 'default',
            'state': 'completed', 'reason': None, 'started_at': 't0', 'finished_at': 't1', 'duration_s': 1.5}
@@ -80,7 +80,7 @@ def test_both_validators_reject_the_same_broken_documents(how):
 
 
 def test_one_failed_repetition_withholds_every_number():
-    good = _result.ANALYZERS['stream'](open(FIXTURE).read(), {})
+    good = _result.analyzer('stream')(open(FIXTURE).read(), {})
     bad = (good[0], good[1] + [{'name': 'solution_validates', 'passed': False, 'detail': 'x'}])
     metrics, checks, passed, _observed = _result.combine([good, bad])
     assert passed is False and metrics == []

@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: the benchmark registry — what a benchmark is, in one place.
+
+Every layer asks here: the plan check (which names exist), the result schema (its enum),
+run_benchmark (the analyzer), collect (the summary phrase), the dataset (the headline metric
+compared across instance types) and the report (titles). A new benchmark is one parser module
+with `analyze(text, expected) -> (metrics, checks[, observed])`, one `register()` below, one role
+and its pins (see docs/architecture.md, "Add a benchmark").
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _stream
+
+
+class Benchmark(object):
+    """name: as in plans, keys and the schema; title/what: how the report names it; analyze: the
+    parser; headline: the metric instance types are ranked on (None: no single one, e.g. FFTW's
+    per-problem rates); phrase: doc metrics {name: entry} -> the summary phrase, or None for the
+    generic one; peak_kind: what its efficiency is measured against (flops, bytes or None)."""
+
+    def __init__(self, name, title, what, analyze, headline=None, phrase=None, peak_kind=None):
+        self.name, self.title, self.what, self.analyze = name, title, what, analyze
+        self.headline, self.phrase, self.peak_kind = headline, phrase, peak_kind
+
+
+_REGISTRY = {}
+
+
+def register(benchmark):
+    """Add (or replace) a benchmark; returns it."""
+    _REGISTRY[benchmark.name] = benchmark
+    return benchmark
+
+
+def unregister(name):
+    _REGISTRY.pop(name, None)
+
+
+def names():
+    """Registered names, in registration order."""
+    return list(_REGISTRY)
+
+
+def get(name):
+    """The benchmark, or None for a name nobody registered (a result from elsewhere)."""
+    return _REGISTRY.get(name)
+
+
+def headline_metrics():
+    """{benchmark: its headline metric} for those that have one."""
+    return dict((b.name, b.headline) for b in _REGISTRY.values() if b.headline)
+
+
+def summary_phrase(benchmark, metrics, peak_text=''):
+    """The number a reader looks for first. metrics: {name: metric entry} in the document's order,
+    not empty; peak_text follows a headline figure (e.g. ' (84 % of peak)')."""
+    found = get(benchmark)
+    if found is not None and found.phrase is not None:
+        phrase = found.phrase(metrics)
+        if phrase:
+            return phrase + (peak_text if found.headline else '')
+    if found is not None and found.headline in metrics:
+        entry = metrics[found.headline]
+        return '%s %.4g %s%s' % (found.headline, entry['value'], entry['unit'], peak_text)
+    first = next(iter(metrics.values()))
+    return '%s %.4g %s' % (first['name'], first['value'], first['unit'])
+
+
+def select(value):
+    """(benchmark names, problem or ''): what a user asked for (a list, a comma-separated string
+    with or without brackets, or None for every registered benchmark), checked against the registry."""
+    if value is None:
+        return names(), ''
+    if isinstance(value, str):
+        # -e instancebench_benchmarks=[stream,hpl] arrives as that text: the brackets are the user's list.
+        text = value.strip()
+        text = text[1:-1] if text.startswith('[') and text.endswith(']') else text
+        value = [part.strip().strip('\'"') for part in text.split(',') if part.strip().strip('\'"')]
+    if not isinstance(value, (list, tuple)):
+        return [], 'instancebench_benchmarks must be a list or a comma-separated string, got %r' % (value,)
+    unknown = [str(item) for item in value if item not in _REGISTRY]
+    if unknown:
+        return [], 'instancebench_benchmarks has %s: choose from %s (a list, or a comma-separated string such as ' \
+            'stream,hpl)' % (', '.join(unknown), ', '.join(names()))
+    if not value:
+        return [], 'instancebench_benchmarks is empty, so nothing would run: choose from %s' % ', '.join(names())
+    return list(value), ''
+
+
+def _stream_phrase(metrics):
+    triad = metrics.get('triad_bandwidth')
+    return 'triad %.1f GB/s' % triad['value'] if triad else None
+
+
+def _hpl_phrase(metrics):
+    gflops = metrics.get('gflops')
+    return '%.1f GFLOP/s' % gflops['value'] if gflops else None
+
+
+def _fftw_phrase(metrics):
+    rates = [m for m in metrics.values() if m['name'].startswith('mflops_')]
+    if not rates:
+        return None
+    best = max(rates, key=lambda m: m['value'])
+    return 'best %.0f Mflop/s (%s)' % (best['value'], best['name'][len('mflops_'):])
+
+
+register(Benchmark('stream', 'STREAM triad', 'memory bandwidth', _stream.analyze, headline='triad_bandwidth',
+                   phrase=_stream_phrase, peak_kind='bytes'))
+register(Benchmark('fftw', 'FFTW', 'FFT throughput per problem', _fftw.analyze, phrase=_fftw_phrase))
+register(Benchmark('hpl', 'HPL', 'FP64 LINPACK', _hpl.analyze, headline='gflops', phrase=_hpl_phrase,
+                   peak_kind='flops'))

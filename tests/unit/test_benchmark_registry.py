@@ -1,0 +1,100 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One benchmark, one place: a toy benchmark registered in _benchmarks is accepted by the plan
+check, the result schema, run_benchmark's analyzer lookup, collect's summary, the dataset and the
+report, with no other edit."""
+
+import pytest
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks, _collection, _plan, _result
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from harness.stored_jobs import BUILD, SYSTEM
+
+TOY_OUTPUT = 'toy: 41.5 widgets/s\n'
+
+
+def _toy_analyze(text, expected):
+    value = float(text.split()[1])
+    return ({'widget_rate': (value, 'widgets/s', True)},
+            [{'name': 'toy_verified', 'passed': True, 'detail': 'the toy says ok'}])
+
+
+@pytest.fixture
+def toy():
+    benchmark = _benchmarks.register(_benchmarks.Benchmark(
+        'toy', 'Toy widgets', 'widget throughput', _toy_analyze, headline='widget_rate',
+        phrase=lambda metrics: '%.1f widgets/s' % metrics['widget_rate']['value']))
+    yield benchmark
+    _benchmarks.unregister('toy')
+
+
+def _toy_document(job_id):
+    reps = [_result.analyzer('toy')(TOY_OUTPUT, {}) for _rep in range(3)]
+    metrics, checks, passed, _observed = _result.combine(reps)
+    job = {'run_id': 'r1', 'job_id': job_id, 'benchmark': 'toy', 'variant': 'default', 'state': 'completed',
+           'reason': None, 'started_at': '2026-11-26T10:05:00.000000Z', 'finished_at': '2026-11-26T10:06:00.000000Z',
+           'duration_s': 60.0}
+    instance = {'type': None, 'id': None, 'region': None, 'availability_zone': None, 'market': None,
+                'price_per_hour_usd': None, 'ami': None, 'hostname': 'lab1', 'launched_at': None}
+    system, build = dict(SYSTEM), dict(BUILD, source=dict(BUILD['source'], name='toy'))
+    artifacts = {'raw_log': {'key': 'raw.log', 'sha256': _store.sha256_bytes(TOY_OUTPUT.encode()), 'bytes': 20}}
+    return _result.document(job, instance, system, build, {'repetitions': 3, 'timeout_s': 60, 'threads': 1}, metrics, checks, passed, artifacts)
+
+
+def test_an_unregistered_benchmark_is_refused_everywhere_by_name():
+    _plan_, problems = _plan.check_plan({'region': 'us-east-1', 'instance_types': ['c7a.large'], 'benchmarks': ['toy'],
+                                         'max_runtime_minutes': 30, 'results': {'bucket': 'bench-results'}})
+    assert problems == ["benchmarks[0]: unknown benchmark 'toy'; choose from stream, fftw, hpl"]
+    with pytest.raises(KeyError, match='registered: stream, fftw, hpl'):
+        _result.analyzer('toy')
+
+
+def test_a_registered_toy_benchmark_goes_through_every_layer(toy, tmp_path):
+    plan, problems = _plan.check_plan({'region': 'us-east-1', 'instance_types': ['c7a.large'],
+                                       'benchmarks': ['stream', 'toy'], 'max_runtime_minutes': 30,
+                                       'results': {'bucket': 'bench-results'}})
+    assert problems == [] and plan['benchmarks'] == ['stream', 'toy']
+
+    doc = _toy_document('toy-default-000000000001')
+    assert _result.validate(doc) == [], 'the schema takes the registered name'
+    assert doc['metrics'][0]['value'] == 41.5 and doc['validation']['passed']
+
+    store = _store.FileStore(str(tmp_path / 'store'))
+    prefix = _store.job_prefix('r1', 'local', 'lab1', 'toy', doc['job']['job_id'])
+    meta = store.put_json(prefix + '/result.json', doc)
+    store.put(prefix + '/SHA256SUMS', ('%s  result.json\n' % meta['sha256']).encode())
+    store.put_json(prefix + '/status-completed.json', {'state': 'completed'})
+    outcome = _collection.write_collection(store, ['r1'], str(tmp_path / 'report'), 1795000000.0, workers=1)
+
+    assert outcome['summary']['jobs_with_problems'] == 0, outcome['summary']['problems']
+    assert any('41.5 widgets/s' in line for line in outcome['table']), 'collect summary: the phrase registered'
+    [cell] = [h for h in outcome['headline'] if h['benchmark'] == 'toy']
+    assert (cell['metric'], cell['median'], cell['n']) == ('widget_rate', 41.5, 1), 'dataset: the headline metric'
+    report = (tmp_path / 'report' / 'report.md').read_text()
+    assert '## Toy widgets (widget throughput), median per instance type' in report
+    assert 'Toy widgets' in (tmp_path / 'report' / 'report.html').read_text()
+    dataset = (tmp_path / 'report' / 'dataset.csv').read_text()
+    assert ',toy,' in dataset and 'widget_rate' in dataset
+
+
+def test_every_shipped_benchmark_has_an_analyzer_a_title_and_a_phrase():
+    assert _benchmarks.names() == ['stream', 'fftw', 'hpl']
+    for name in _benchmarks.names():
+        found = _benchmarks.get(name)
+        assert callable(found.analyze) and found.title and found.what and found.phrase
+    assert _benchmarks.headline_metrics() == {'stream': 'triad_bandwidth', 'hpl': 'gflops'}
+
+
+def test_a_selection_is_a_list_or_a_comma_separated_string_of_registered_names():
+    assert _benchmarks.select(None) == (['stream', 'fftw', 'hpl'], '')
+    assert _benchmarks.select('stream, hpl') == (['stream', 'hpl'], '')
+    assert _benchmarks.select(['fftw']) == (['fftw'], '')
+    assert _benchmarks.select('strem') == ([], 'instancebench_benchmarks has strem: choose from stream, fftw, hpl '
+                                              '(a list, or a comma-separated string such as stream,hpl)')
+    assert _benchmarks.select('[stream, hpl]') == (['stream', 'hpl'], ''), 'what -e name=[a, b] gives'
+    assert _benchmarks.select("['fftw']") == (['fftw'], '')
+    assert _benchmarks.select('[strem]')[1].startswith('instancebench_benchmarks has strem:')
+    assert _benchmarks.select([]) == ([], 'instancebench_benchmarks is empty, so nothing would run: choose from '
+                                          'stream, fftw, hpl')
+    assert _benchmarks.select(' , ')[1].startswith('instancebench_benchmarks is empty')
+    assert 'must be a list' in _benchmarks.select({'stream': 1})[1]
