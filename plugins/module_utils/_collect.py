@@ -14,14 +14,13 @@ __metaclass__ = type
 
 import json
 import multiprocessing
-import re
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _quality
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils._job import parse_utc, seconds_between
-from ansible_collections.instancebench.aws.plugins.module_utils._store import StoreError, sha256_bytes
+from ansible_collections.instancebench.aws.plugins.module_utils._store import RUNS_ROOT, StoreError, parse_job_key, run_prefix, sha256_bytes
 
 # Later sentinels win: a terminal state beats running, running beats launched, launched beats the
 # lease a controller takes before it launches anything.
@@ -30,21 +29,17 @@ TERMINAL_STATES = ('completed', 'failed', 'timed_out')
 # Written by the controller, never by the instance: the launched record, or before it the lease.
 CONTROLLER_RECORDS = ('status-launched.json', 'status-leased.json')
 NEVER_STARTED = 'never started'
-_JOB_KEY = re.compile(r'^(runs/run=([^/]+)/region=([^/]+)/type=([^/]+)/benchmark=([^/]+)/job=([^/]+))/([^/]+)\Z')
 
 
 def group_jobs(keys):
     """[(prefix, names, partitions)] in key order; partitions: run_id, region, instance_type,
-    benchmark, job_id, as the layout spells them (see _store)."""
+    benchmark, job_id, as the layout spells them (_store.parse_job_key)."""
     jobs = {}
     for key in keys:
-        match = _JOB_KEY.match(key)
-        if match:
-            prefix = match.group(1)
-            if prefix not in jobs:
-                jobs[prefix] = (set(), dict(zip(('run_id', 'region', 'instance_type', 'benchmark', 'job_id'),
-                                                match.group(2, 3, 4, 5, 6))))
-            jobs[prefix][0].add(match.group(7))
+        parsed = parse_job_key(key)
+        if parsed:
+            prefix, name, parts = parsed
+            jobs.setdefault(prefix, (set(), parts))[0].add(name)
     return [(prefix, names, parts) for prefix, (names, parts) in sorted(jobs.items())]
 
 
@@ -280,7 +275,7 @@ def _headline_phrase(doc):
 
 def partitions(store, run_ids):
     """The run/region/type partitions to read, by delimiter listings (no object is listed)."""
-    runs = ['runs/run=%s/' % run for run in run_ids] if run_ids else store.list_dirs('runs/')
+    runs = [run_prefix(run) for run in run_ids] if run_ids else store.list_dirs(RUNS_ROOT)
     return [kind for run in runs for region in store.list_dirs(run) for kind in store.list_dirs(region)]
 
 

@@ -25,7 +25,7 @@ def _plans_progress(store, by_run):
     out = []
     for run_id in sorted(by_run):
         try:
-            schedule = store.get_json(_plan_progress.SCHEDULE_KEY % run_id)
+            schedule = store.get_json(_store.schedule_key(run_id))
         except (_store.StoreError, ValueError):
             continue  # not a scheduled run
         out.append(_plan_progress.plan_progress(run_id, schedule, by_run[run_id]))

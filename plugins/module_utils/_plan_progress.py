@@ -14,8 +14,6 @@ __metaclass__ = type
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
 
-SCHEDULE_KEY = 'runs/run=%s/schedule.json'
-
 
 def plan_progress(run_id, schedule, rows_by_job):
     """rows_by_job: {job id: {'state', 'cost_usd'}} for the run. Returns one summary dict."""

@@ -60,9 +60,34 @@ def partition(value):
     return _UNSAFE.sub('_', str(value)) or '_'
 
 
+# The key layout lives here and nowhere else: every reader and writer asks these functions.
+RUNS_ROOT = 'runs/'
+_JOB_KEY = re.compile(r'^(runs/run=([^/]+)/region=([^/]+)/type=([^/]+)/benchmark=([^/]+)/job=([^/]+))/([^/]+)\Z')
+JOB_KEY_PARTS = ('run_id', 'region', 'instance_type', 'benchmark', 'job_id')
+
+
+def run_prefix(run_id):
+    """'runs/run=<run_id>/': everything a run stores lies under it (the instance role's scope)."""
+    return '%srun=%s/' % (RUNS_ROOT, partition(run_id))
+
+
+def schedule_key(run_id):
+    """Where launch.yml keeps a scheduled plan's schedule for collect's progress."""
+    return run_prefix(run_id) + 'schedule.json'
+
+
 def job_prefix(run_id, region, instance_type, benchmark, job_id):
-    return 'runs/run=%s/region=%s/type=%s/benchmark=%s/job=%s' % (
-        partition(run_id), partition(region), partition(instance_type), partition(benchmark), partition(job_id))
+    return '%sregion=%s/type=%s/benchmark=%s/job=%s' % (
+        run_prefix(run_id), partition(region), partition(instance_type), partition(benchmark), partition(job_id))
+
+
+def parse_job_key(key):
+    """(job prefix, object name, {run_id, region, instance_type, benchmark, job_id}) of a key in a
+    job's directory, or None for any other key (schedule.json, a stray object)."""
+    match = _JOB_KEY.match(key)
+    if not match:
+        return None
+    return match.group(1), match.group(7), dict(zip(JOB_KEY_PARTS, match.group(2, 3, 4, 5, 6)))
 
 
 def _json_bytes(document):
@@ -235,6 +260,10 @@ class S3Store(object):
         if '..' in clean.split('/'):
             raise StoreError('store key %r leaves the store root' % key)
         return '%s/%s' % (self.prefix, clean) if self.prefix else clean
+
+    def full_key(self, key):
+        """The bucket key of a store key (the store's prefix in front): what IAM resources name."""
+        return self._key(key)
 
     def _call(self, what, key, function, retry=True, **kwargs):
         retrying = AWSRetry.jittered_backoff(retries=4, delay=1, max_delay=8,

@@ -148,6 +148,13 @@ jobs:
     deferred:
       description: Not to be launched now, to keep within O(max_in_flight).
       type: bool
+results_run_prefix:
+  description:
+    - The S3 key prefix under which everything of this run is stored (the results prefix, then the
+      store's C(runs/run=<run_id>/)); the instance role's policy is scoped to it.
+  returned: success
+  type: str
+  sample: instancebench/runs/run=20261126T101500Z/
 abandoned:
   description:
     - Instances of this run's jobs that were launched and never started their benchmark within the
@@ -356,7 +363,7 @@ def _store_states(s3, plan, run_id, now):
     this run already has in the results store (see _collect.store_state)."""
     store = _store.S3Store(plan['results']['bucket'], plan['results']['prefix'], client=s3)
     return dict((parts['job_id'], _collect.store_state(store, prefix, names, now))
-                for prefix, names, parts in _collect.group_jobs(store.list('runs/run=%s/' % run_id)))
+                for prefix, names, parts in _collect.group_jobs(store.list(_store.run_prefix(run_id))))
 
 
 def _limit_in_flight(jobs, max_in_flight):
@@ -480,6 +487,8 @@ def main():
         module.fail_json_aws(exc, msg='Could not read the spot price history of %s' % plan['region'])
     module.exit_json(changed=False, plan=plan, jobs=jobs, zones=zones, network=network, times=_times(plan),
                      abandoned=_plan_schedule.abandoned_instances(states, module.params['run_id']),
+                     results_run_prefix=_store.S3Store(plan['results']['bucket'], plan['results']['prefix'])
+                     .full_key(_store.run_prefix(module.params['run_id'])),
                      architectures=sorted(set(found[name]['architecture'] for name in plan['instance_types'])))
 
 

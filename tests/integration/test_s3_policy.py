@@ -10,6 +10,7 @@ import subprocess
 
 import jinja2
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from harness.ansible_runner import REPO, ansible_env, module_argv
 from harness.moto import CREDENTIALS
 from harness.s3_policy_proxy import S3PolicyProxy, allowed
@@ -24,10 +25,12 @@ OLD_POLICY = {'Version': '2012-10-17', 'Statement': [
 
 
 def _generated_policy(bucket, run_id):
+    # The run prefix as plan_info returns it: the store spells the layout.
+    run_prefix = _store.S3Store(bucket, 'ib').full_key(_store.run_prefix(run_id))
     with open(TEMPLATE) as handle:
         text = jinja2.Template(handle.read()).render(
             __ec2_provision_plan={'results': {'bucket': bucket, 'prefix': 'ib'}, 'sources_mirror': None},
-            ec2_provision_run_id=run_id)
+            __ec2_provision_checked={'results_run_prefix': run_prefix})
     return json.loads(text)
 
 

@@ -5,6 +5,7 @@ launch.yml's plan check accepts, byte-identical on a second run; refusals before
 due window of a generated plan launched, its job run with its variant's variables."""
 
 import datetime
+import hashlib
 import json
 import os
 
@@ -93,6 +94,10 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
                         ['Body'].read())
     assert record['window'] == 'd1-allday' and record['schedule'] == 'sched-run'
     assert 'schedule' not in record['plan'], "every job's record must not carry the whole schedule"
+    stored = client.get_object(Bucket=bucket, Key='ib/runs/run=sched-run/schedule.json')
+    body = stored['Body'].read()
+    assert stored['Metadata']['sha256'] == hashlib.sha256(body).hexdigest(), 'the schedule carries its sha256 too'
+    assert json.loads(body)['max_concurrent'] == plan['max_concurrency'] and json.loads(body)['run_id'] == 'sched-run'
     collect = run_playbook('collect.yml', inventory, ansible_home, {
         'instancebench_results_store': 's3://%s/ib' % bucket, 'instancebench_run_id': 'sched-run',
         'instancebench_report_dir': str(tmp_path / 'report')}, env=env)
