@@ -90,6 +90,13 @@ def hpl_best_nb(output):
     return max(passed, key=lambda run: run['gflops'])['nb']
 
 
+@host_facts_filter
+def hpl_peaks(host, cores, flops_per_cycle, family_clock_ghz):
+    """Documented in hpl_peaks.yml."""
+    return _hpl.peaks(host['uarch'].get('name'), host['uarch'].get('family_name'), (host.get('cpu') or {}).get('mhz'),
+                      int(cores), flops_per_cycle, family_clock_ghz)
+
+
 class FilterModule(object):
     def filters(self):
-        return {'hpl_plan': hpl_plan, 'hpl_best_nb': hpl_best_nb}
+        return {'hpl_plan': hpl_plan, 'hpl_best_nb': hpl_best_nb, 'hpl_peaks': hpl_peaks}

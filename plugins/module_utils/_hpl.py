@@ -185,3 +185,25 @@ def layout(topology, caches, ranks_per):
 
 def peak_gflops(cores, clock_ghz, flops_per_cycle):
     return float(cores) * float(clock_ghz) * float(flops_per_cycle)
+
+
+def peaks(uarch_name, family_name, cpu_mhz, cores, flops_per_cycle, family_clock_ghz):
+    """HPL's theoretical peaks for run_benchmark's `peaks`: at the clock AWS states for the family
+    (a ceiling: a result above it is wrong, not fast) and at the clock /proc/cpuinfo reports; each
+    with its assumption. [] where the FLOP/cycle of the microarchitecture is not known.
+    flops_per_cycle: {uarch: FP64 FLOP/cycle/core}; family_clock_ghz: {family: {ghz, kind}}."""
+    flops = (flops_per_cycle or {}).get(uarch_name)
+    if not flops:
+        return []
+    out = []
+    family = (family_clock_ghz or {}).get(family_name or '')
+    if family:
+        out.append({'metric': 'gflops', 'value': peak_gflops(cores, family['ghz'], flops), 'ceiling': True,
+                    'assumption': '%s cores x %s GHz (%s, %s) x %s FP64 FLOP/cycle'
+                                  % (cores, family['ghz'], family['kind'], family_name, flops)})
+    if cpu_mhz:
+        ghz = float(cpu_mhz) / 1000.0
+        out.append({'metric': 'gflops', 'value': peak_gflops(cores, ghz, flops),
+                    'assumption': '%s cores x %s GHz (/proc/cpuinfo) x %s FP64 FLOP/cycle'
+                                  % (cores, round(ghz, 3), flops)})
+    return out

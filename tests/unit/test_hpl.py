@@ -79,3 +79,15 @@ def test_layouts():
 
 def test_peak():
     assert _hpl.peak_gflops(64, 2.6, 16) == pytest.approx(2662.4)   # c7g.16xlarge, Graviton3
+
+
+def test_peaks_state_their_clock_and_the_family_clock_is_a_ceiling():
+    flops = {'znver4': 16, 'neoverse-v1': 16}
+    clocks = {'genoa': {'ghz': 3.7, 'kind': 'up to (AWS)'}}
+    ceiling, cpuinfo = _hpl.peaks('znver4', 'genoa', 2600.0, 2, flops, clocks)
+    assert ceiling == {'metric': 'gflops', 'value': pytest.approx(118.4), 'ceiling': True,
+                       'assumption': '2 cores x 3.7 GHz (up to (AWS), genoa) x 16 FP64 FLOP/cycle'}
+    assert cpuinfo['value'] == pytest.approx(83.2) and 'ceiling' not in cpuinfo and '2.6 GHz (/proc/cpuinfo)' in \
+        cpuinfo['assumption']
+    assert _hpl.peaks('neoverse-v1', 'graviton3', None, 4, flops, clocks) == [], 'no family clock, no cpuinfo clock'
+    assert _hpl.peaks('x86-64-v4', None, 2600.0, 2, flops, clocks) == [], 'FLOP/cycle unknown: no peak at all'
