@@ -49,7 +49,7 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
              'the job to complete on its own')
     names = sorted(k.rsplit('/', 1)[1] for k in seaweed.keys(bucket, prefix))
     assert names == ['SHA256SUMS', 'job.json', 'raw-rep1.log', 'raw.log', 'result.json', 'status-completed.json',
-                     'status-launched.json', 'status-running.json', 'system.json']
+                     'status-launched.json', 'status-leased.json', 'status-running.json', 'system.json']
     job_dir = seaweed.keys(bucket, prefix)[0].rsplit('/', 1)[0]
     record = json.loads(s3.get_object(Bucket=bucket, Key=job_dir + '/status-launched.json')['Body'].read())
     assert record['instance_id'] == instance['InstanceId'] and record['market'] == 'on-demand'
