@@ -10,6 +10,8 @@ __metaclass__ = type
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
+
 COLLECTION_NAME = 'instancebench.aws'
 COLLECTION_VERSION = '0.1.0'
 
@@ -18,3 +20,11 @@ class InstancebenchAWSModule(AnsibleAWSModule):
     def __init__(self, **kwargs):
         super(InstancebenchAWSModule, self).__init__(**kwargs)
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
+
+    def results_store(self, url, **client_kwargs):
+        """The results store at `url`; an S3 one talks through this module's AWS settings
+        (endpoint, credentials, region, retries), a file one is a directory here."""
+        store = _store.open_store(url)
+        if isinstance(store, _store.S3Store):
+            store = _store.S3Store(store.bucket, store.prefix, client=self.client('s3', **client_kwargs))
+        return store

@@ -200,9 +200,7 @@ def main():
                   'timestamp': _job.utc_now()}
     held_by = None
     try:
-        store = _store.open_store(params['store'])
-        if isinstance(store, _store.S3Store):
-            store = _store.S3Store(store.bucket, store.prefix, client=module.client('s3'))
+        store = module.results_store(params['store'])
         if params['state'] == 'leased':
             record = build_lease(params, time.time())
             key = key.replace('/status-launched.json', '/status-leased.json')

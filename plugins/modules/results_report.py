@@ -130,13 +130,9 @@ from ansible_collections.instancebench.aws.plugins.module_utils._aws import Inst
 
 
 def _open(module):
-    """The store; for S3 with the module's AWS settings (endpoint, credentials, region)."""
-    store = _store.open_store(module.params['store'])
-    if isinstance(store, _store.S3Store):
-        store = _store.S3Store(store.bucket, store.prefix, client=module.client(
-            's3', config=Config(max_pool_connections=max(10, module.params['workers']),
-                                retries={'max_attempts': 5, 'mode': 'standard'})))
-    return store
+    """The store; for S3 with the module's AWS settings and a connection per worker."""
+    return module.results_store(module.params['store'], config=Config(
+        max_pool_connections=max(10, module.params['workers']), retries={'max_attempts': 5, 'mode': 'standard'}))
 
 
 def _processes(module):

@@ -91,9 +91,7 @@ def main():
     data = (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8')
     key = _store.schedule_key(params['run_id'])
     try:
-        store = _store.open_store(params['store'])
-        if isinstance(store, _store.S3Store):
-            store = _store.S3Store(store.bucket, store.prefix, client=module.client('s3'))
+        store = module.results_store(params['store'])
         head = store.head(key) if store.exists(key) else None
         changed = (head or {}).get('sha256') != _store.sha256_bytes(data)
         if changed and not module.check_mode:

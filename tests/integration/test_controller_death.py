@@ -28,6 +28,18 @@ def _start_launch(inventory, home, extra, env):
                             text=True, start_new_session=True)
 
 
+def _two_job_run(run, tmp_path, moto, seaweed, host, mirror):
+    """Two background STREAM jobs of one plan on the test host (small arrays: seconds each).
+    Returns (bucket, launch.yml variables, environment, inventory, the run's key prefix)."""
+    bucket = seaweed.create_bucket(run)
+    plan = ec2.plan(host, results={'bucket': bucket, 'prefix': 'ib'}, instances_per_type=2, max_concurrency=2)
+    extra = ec2.launch_vars(run, plan, [host, host], mirror, tmp_path / 'work', instancebench_wait=False,
+                            stream_ntimes=10, stream_array_size=2 * 10 ** 6)
+    env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    return bucket, extra, env, inventory, 'ib/runs/run=%s/' % run
+
+
 def _names(seaweed, bucket, prefix, name):
     return [k for k in seaweed.keys(bucket, prefix) if k.endswith('/' + name)]
 
@@ -59,15 +71,7 @@ def _count(seaweed, bucket, prefix, moto, run, planned):
 def test_a_controller_killed_between_launch_and_start_loses_and_leaks_nothing(
         tmp_path, ansible_home, moto, seaweed, s3_instance_host, mirror):
     run = 'killed-controller'
-    bucket = seaweed.create_bucket('killed-controller')
-    plan = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'}, instances_per_type=2,
-                    max_concurrency=2)
-    work = tmp_path / 'work'
-    extra = ec2.launch_vars(run, plan, [s3_instance_host, s3_instance_host], mirror, work, instancebench_wait=False,
-                            stream_ntimes=10, stream_array_size=2 * 10 ** 6)
-    env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
-    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
-    prefix = 'ib/runs/run=%s/' % run
+    bucket, extra, env, inventory, prefix = _two_job_run(run, tmp_path, moto, seaweed, s3_instance_host, mirror)
 
     controller = _start_launch(inventory, ansible_home, extra, env)
     try:
@@ -161,15 +165,7 @@ def test_two_controllers_racing_for_the_same_jobs_each_take_a_job_once(tmp_path,
 def test_a_second_controller_on_a_running_run_starts_nothing_again(
         tmp_path, ansible_home, moto, seaweed, s3_instance_host, mirror):
     run = 'two-controllers'
-    bucket = seaweed.create_bucket('two-controllers')
-    plan = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'}, instances_per_type=2,
-                    max_concurrency=2)
-    work = tmp_path / 'work'
-    extra = ec2.launch_vars(run, plan, [s3_instance_host, s3_instance_host], mirror, work, instancebench_wait=False,
-                            stream_ntimes=10, stream_array_size=2 * 10 ** 6)
-    env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
-    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
-    prefix = 'ib/runs/run=%s/' % run
+    bucket, extra, env, inventory, prefix = _two_job_run(run, tmp_path, moto, seaweed, s3_instance_host, mirror)
     second_home = str(tmp_path / 'second-home')
     os.makedirs(second_home)
 
