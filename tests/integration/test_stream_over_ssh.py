@@ -23,7 +23,8 @@ def _vars(tmp_path, mirror, run_id):
 
 def test_launch_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_home):
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
-    extra = _vars(tmp_path, mirror, 'itest-1')
+    # A misspelt setting is named, not ignored in silence.
+    extra = dict(_vars(tmp_path, mirror, 'itest-1'), stream_repetitons=5)
 
     check = run_playbook('launch.yml', inventory, ansible_home, extra, check=True)
     assert check.returncode == 0, check.stdout
@@ -32,6 +33,8 @@ def test_launch_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_ho
     first = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert first.returncode == 0, first.stdout
     assert first.recap['bench1']['changed'] > 0
+    assert 'Warning: stream_repetitons: not a variable of the stream role; did you mean stream_repetitions?' \
+        in first.stdout
 
     doc = stored_result(tmp_path / 'store', 'itest-1')
     assert doc['validation']['passed'] is True
