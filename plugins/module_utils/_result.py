@@ -13,7 +13,6 @@ from ansible_collections.instancebench.aws.plugins.module_utils._stats import me
 from ansible_collections.instancebench.aws.plugins.module_utils._validate import errors as schema_errors
 
 
-
 def analyzer(benchmark):
     """analyze(text, expected) -> (metrics, checks[, observed]) of a registered benchmark; KeyError
     naming the registered ones otherwise."""

@@ -89,8 +89,9 @@ def test_a_selection_is_a_list_or_a_comma_separated_string_of_registered_names()
     assert _benchmarks.select(None) == (['stream', 'fftw', 'hpl'], '')
     assert _benchmarks.select('stream, hpl') == (['stream', 'hpl'], '')
     assert _benchmarks.select(['fftw']) == (['fftw'], '')
-    assert _benchmarks.select('strem') == ([], 'instancebench_benchmarks has strem: choose from stream, fftw, hpl '
-                                              '(a list, or a comma-separated string such as stream,hpl)')
+    assert _benchmarks.select('strem') == (
+        [], 'instancebench_benchmarks has strem: choose from stream, fftw, hpl (a list, or a comma-separated string '
+            'such as stream,hpl)')
     assert _benchmarks.select('[stream, hpl]') == (['stream', 'hpl'], ''), 'what -e name=[a, b] gives'
     assert _benchmarks.select("['fftw']") == (['fftw'], '')
     assert _benchmarks.select('[strem]')[1].startswith('instancebench_benchmarks has strem:')
