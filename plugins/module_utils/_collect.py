@@ -19,13 +19,14 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _quality
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
+from ansible_collections.instancebench.aws.plugins.module_utils import _states
 from ansible_collections.instancebench.aws.plugins.module_utils._job import parse_utc, seconds_between
 from ansible_collections.instancebench.aws.plugins.module_utils._store import RUNS_ROOT, StoreError, parse_job_key, run_prefix, sha256_bytes
 
 # Later sentinels win: a terminal state beats running, running beats launched, launched beats the
-# lease a controller takes before it launches anything.
-STATE_ORDER = ('leased', 'launched', 'running', 'completed', 'failed', 'timed_out')
-TERMINAL_STATES = ('completed', 'failed', 'timed_out')
+# lease a controller takes before it launches anything (_states).
+STATE_ORDER = _states.STORE_STATES
+TERMINAL_STATES = _states.TERMINAL_STATES
 # Written by the controller, never by the instance: the launched record, or before it the lease.
 CONTROLLER_RECORDS = ('status-launched.json', 'status-leased.json')
 NEVER_STARTED = 'never started'

@@ -14,8 +14,8 @@ __metaclass__ = type
 import html
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
+from ansible_collections.instancebench.aws.plugins.module_utils import _states
 
-_STATE_ORDER = ('launched', 'running', 'completed', 'failed', 'timed_out', 'unknown')
 
 
 def _title(benchmark):
@@ -30,7 +30,7 @@ def _fmt(value, digits=1):
 
 def _states_phrase(summary):
     states = summary['states']
-    ordered = [s for s in _STATE_ORDER if s in states] + sorted(set(states) - set(_STATE_ORDER))
+    ordered = [s for s in _states.REPORT_ORDER if s in states] + sorted(set(states) - set(_states.REPORT_ORDER))
     return ', '.join('%d %s' % (states[s], s) for s in ordered) or 'no jobs'
 
 

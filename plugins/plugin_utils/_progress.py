@@ -12,11 +12,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-ORDER = ('started', 'leased', 'launched', 'running', 'in_flight', 'completed', 'done', 'failed', 'timed_out',
-         'not_launched', 'deferred')
-# Terminal for this invocation: a deferred job waits for the next one; an in-flight one was
-# started by an earlier invocation (or another controller) and is not this one's to follow.
-TERMINAL = frozenset(('in_flight', 'completed', 'done', 'failed', 'timed_out', 'not_launched', 'deferred'))
+from ansible_collections.instancebench.aws.plugins.module_utils import _states
+
+ORDER = _states.PROGRESS_ORDER
+TERMINAL = _states.PROGRESS_FINAL
 
 
 def short_action(action):

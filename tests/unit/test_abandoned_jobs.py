@@ -122,3 +122,23 @@ def test_the_record_names_the_start_by_time(tmp_path):
     lease = job_record.build_lease(params, 1795000000)
     assert lease['holder'] == 'c1' and lease['start_by_epoch'] == 1795000000 + 20 * 60
     assert json.loads(json.dumps(lease)) == lease and os.sep not in lease['holder']
+
+
+def test_the_launch_summary_counts_only_what_this_invocation_started():
+    from ansible_collections.instancebench.aws.plugins.module_utils._states import launch_summary
+    outcomes = {'a': {'state': 'running'}, 'b': {'state': 'in_flight', 'reason': 'already running'},
+                'c': {'state': 'deferred'}, 'd': {'state': 'done'}}
+    summary = launch_summary(outcomes, 'r1', 's3://b/ib', 2)
+    assert summary['problems'] == [] and summary['alive'] == 2
+    assert summary['message'].startswith('1 jobs started and run on their own; 1 already running (started earlier, '
+                                         'not again); 1 jobs completed; 1 jobs deferred (max_concurrency 2)')
+    assert 'instancebench_run_id=r1' in summary['message']
+    only_earlier = launch_summary({'a': {'state': 'in_flight'}, 'b': {'state': 'in_flight'}}, 'r1', 's3://b/ib', 2)
+    assert only_earlier['message'].startswith('0 jobs started; 2 already running (started earlier, not again); '
+                                              '0 jobs completed')
+    assert only_earlier['alive'] == 2, 'what earlier launches started is alive: nothing is cleaned up under it'
+    broken = launch_summary({'a': {'state': 'not_launched', 'reason': 'InsufficientInstanceCapacity'}, 'b': None},
+                            'r1', 's3://b/ib', 2)
+    assert broken['problems'] == ['a not_launched (InsufficientInstanceCapacity)',
+                                  'b unreachable (the connection was lost)']
+    assert broken['message'].startswith('2 of 2 jobs did not complete: a not_launched (InsufficientInstanceCapacity)')
