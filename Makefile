@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 COLLECTION_LINK := .cache/collections/ansible_collections/instancebench/aws
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: demo test venv link mirror system-deps test-deps lint sanity unit integration schema compare compare-stream compare-hpl compare-fftw clean
+# The fast tier, for every change before the full `make test`: unit tests (roles' defaults against
+# their argument_specs included), ansible-lint (production) and yamllint. A few minutes at most.
+.PHONY: demo test check venv link mirror system-deps test-deps lint sanity unit integration schema compare compare-stream compare-hpl compare-fftw clean
 
 $(BIN)/ansible-playbook: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +62,11 @@ integration: venv link mirror system-deps test-deps
 
 lint: venv link
 	$(BIN)/ansible-lint --offline
+
+check: venv link
+	PYTHONPATH=.cache/collections $(BIN)/pytest -q tests/unit
+	$(BIN)/ansible-lint --offline -q
+	$(BIN)/yamllint -s roles playbooks meta galaxy.yml changelogs
 
 sanity: venv
 	bash scripts/ansible_test_sanity.sh
