@@ -143,6 +143,19 @@ def resolve_attempts(jobs, states, now, policy, run_id):
     return out
 
 
+def defer_beyond(jobs, max_concurrency):
+    """Mark `deferred` the jobs to launch beyond `max_concurrency` alive at once, counting the run's
+    jobs still in flight from earlier launches (0: no limit). Jobs already stored, running or over
+    are never deferred: nothing is launched for them anyway."""
+    room = max_concurrency - sum(1 for job in jobs if job['store_state'] == 'in_flight')
+    for job in jobs:
+        job['deferred'] = False
+        if max_concurrency and job['store_state'] == 'none':
+            job['deferred'] = room <= 0
+            room -= 1
+    return jobs
+
+
 def abandoned_instances(states, run_id):
     """[{instance_id, run_id, job_id}] of the jobs whose controller launched an instance and never
     started the benchmark: to be terminated (only where EC2's own tags say run and job match)."""

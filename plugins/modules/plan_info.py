@@ -60,7 +60,7 @@ options:
         are skipped by launch.yml) or C(all). Must be empty for a plan without a schedule.
     type: str
     default: ''
-  max_in_flight:
+  max_concurrency:
     description:
       - At most this many jobs of the run running at once (jobs started earlier and still running
         count); jobs beyond are returned with C(deferred=true) for a later invocation. 0 for no
@@ -146,7 +146,7 @@ jobs:
           it is retried at once (twice at most); a scheduled job also after it failed or timed out.
       type: int
     deferred:
-      description: Not to be launched now, to keep within O(max_in_flight).
+      description: Not to be launched now, to keep within O(max_concurrency).
       type: bool
 results_run_prefix:
   description:
@@ -366,16 +366,6 @@ def _store_states(s3, plan, run_id, now):
                 for prefix, names, parts in _collect.group_jobs(store.list(_store.run_prefix(run_id))))
 
 
-def _limit_in_flight(jobs, max_in_flight):
-    """Defer the jobs to launch beyond `max_in_flight` instances alive at once (0: no limit)."""
-    room = max_in_flight - sum(1 for job in jobs if job['store_state'] == 'in_flight')
-    for job in jobs:
-        job['deferred'] = False
-        if max_in_flight and job['store_state'] == 'none':
-            job['deferred'] = room <= 0
-            room -= 1
-
-
 def _spot_prices(ec2, plan, zones):
     """{(type, zone): latest Linux/UNIX spot price} when the plan may use spot; else {}."""
     if plan['market'] == 'on-demand':
@@ -423,7 +413,7 @@ def main():
             price_table=dict(type='dict', default={}),
             use_pricing_api=dict(type='bool', default=True),
             pricing_region=dict(type='str', default='us-east-1'),
-            max_in_flight=dict(type='int', default=0),
+            max_concurrency=dict(type='int', default=0),
             window=dict(type='str', default=''),
         ),
         supports_check_mode=True,
@@ -480,7 +470,7 @@ def main():
     for job in jobs:
         job['price_source'] = prices[job['instance_type']][1]
         job['result_stored'] = job['store_state'] == 'stored'
-    _limit_in_flight(jobs, module.params['max_in_flight'])
+    _plan_schedule.defer_beyond(jobs, module.params['max_concurrency'])
     try:
         _price_attempts(jobs, _spot_prices(ec2, plan, zones))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:

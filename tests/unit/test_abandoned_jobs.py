@@ -142,3 +142,14 @@ def test_the_launch_summary_counts_only_what_this_invocation_started():
     assert broken['problems'] == ['a not_launched (InsufficientInstanceCapacity)',
                                   'b unreachable (the connection was lost)']
     assert broken['message'].startswith('2 of 2 jobs did not complete: a not_launched (InsufficientInstanceCapacity)')
+
+
+def test_max_concurrency_counts_what_earlier_launches_left_running():
+    def jobs(*states):
+        return [{'job_id': str(n), 'store_state': state} for n, state in enumerate(states)]
+
+    deferred = [j['deferred'] for j in _plan_schedule.defer_beyond(jobs('in_flight', 'none', 'none', 'stored'), 2)]
+    assert deferred == [False, False, True, False], 'one slot left: the first new job takes it'
+    assert not any(j['deferred'] for j in _plan_schedule.defer_beyond(jobs('none', 'none', 'none'), 0)), '0: no limit'
+    assert [j['deferred'] for j in _plan_schedule.defer_beyond(jobs('in_flight', 'in_flight', 'none'), 1)] == \
+        [False, False, True], 'over the limit already: nothing new starts'
