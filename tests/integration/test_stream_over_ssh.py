@@ -35,6 +35,8 @@ def test_launch_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_ho
     assert first.recap['bench1']['changed'] > 0
     assert 'Warning: stream_repetitons: not a variable of the stream role; did you mean stream_repetitions?' \
         in first.stdout
+    # The progress line counts the one job once (not the host as a second one).
+    assert first.stdout.rstrip().splitlines()[-1].endswith('| 1 job: 1 completed'), first.stdout[-500:]
 
     doc = stored_result(tmp_path / 'store', 'itest-1')
     assert doc['validation']['passed'] is True
