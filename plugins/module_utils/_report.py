@@ -17,7 +17,6 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _benchmar
 from ansible_collections.instancebench.aws.plugins.module_utils import _states
 
 
-
 def _title(benchmark):
     """(title, what it measures) from the registry; the bare name for a benchmark nobody registered."""
     found = _benchmarks.get(benchmark)

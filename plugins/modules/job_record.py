@@ -29,10 +29,6 @@ description:
 author:
   - instancebench.aws contributors (@instancebench)
 options:
-  store:
-    description: Results store URL, C(s3://bucket/prefix) or C(file:///absolute/path).
-    type: str
-    required: true
   run_id:
     description: Run identifier.
     type: str
@@ -85,6 +81,7 @@ options:
     type: str
     default: ''
 extends_documentation_fragment:
+  - instancebench.aws.results_store
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -28,10 +28,6 @@ description:
 author:
   - instancebench.aws contributors (@instancebench)
 options:
-  store:
-    description: Results store URL, C(s3://bucket/prefix) or C(file:///absolute/path).
-    type: str
-    required: true
   run_ids:
     description: Runs to collect; every run in the store when empty.
     type: list
@@ -55,6 +51,7 @@ options:
     type: int
     default: 0
 extends_documentation_fragment:
+  - instancebench.aws.results_store
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

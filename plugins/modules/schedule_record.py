@@ -21,10 +21,6 @@ description:
 author:
   - instancebench.aws contributors (@instancebench)
 options:
-  store:
-    description: Results store URL, C(s3://bucket/prefix) or C(file:///absolute/path).
-    type: str
-    required: true
   run_id:
     description: Run identifier (letters, digits, C(.), C(_), C(-)).
     type: str
@@ -38,6 +34,7 @@ options:
     type: int
     required: true
 extends_documentation_fragment:
+  - instancebench.aws.results_store
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
