@@ -16,7 +16,7 @@ description:
   - Given the instances EC2 describes and the jobs the results store names for them, returns
     C([ids, refusals]) - the ids whose C(instancebench:run-id) and C(instancebench:job-id) tags match the
     job, and one line for each instance left alone (not an instance id, not there, tags of another run).
-positional: expected
+positional: expected, report_gone
 options:
   _input:
     description: C(instances) from amazon.aws.ec2_instance_info.
@@ -28,6 +28,10 @@ options:
     type: list
     elements: dict
     required: true
+  report_gone:
+    description: Name the instances that are not there (any more) among the refusals.
+    type: bool
+    default: true
 """
 
 EXAMPLES = r"""
@@ -47,8 +51,8 @@ _value:
 from ansible_collections.instancebench.aws.plugins.module_utils._ownership import owned_instances as _owned
 
 
-def owned_instances(described, expected):
-    ids, refusals = _owned(described, expected)
+def owned_instances(described, expected, report_gone=True):
+    ids, refusals = _owned(described, expected, report_gone)
     return [ids, refusals]
 
 

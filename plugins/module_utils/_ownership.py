@@ -18,9 +18,10 @@ def is_instance_id(value):
     return isinstance(value, str) and _INSTANCE_ID.match(value) is not None
 
 
-def owned_instances(described, expected):
+def owned_instances(described, expected, report_gone=True):
     """(ids to act on, refusals). `described`: ec2_instance_info's instances (with `tags`);
-    `expected`: [{instance_id, run_id, job_id}] from the store."""
+    `expected`: [{instance_id, run_id, job_id}] from the store. report_gone=False leaves out the
+    instances that are simply not there any more (an abandoned attempt's, terminated long ago)."""
     by_id = dict((i.get('instance_id'), i) for i in described or [])
     ids, refusals = [], []
     for entry in expected or []:
@@ -31,7 +32,8 @@ def owned_instances(described, expected):
         found = by_id.get(instance_id)
         tags = (found or {}).get('tags') or {}
         if found is None:
-            refusals.append('%s (job %s) is not there, or not running' % (instance_id, entry.get('job_id')))
+            if report_gone:
+                refusals.append('%s (job %s) is not there, or not running' % (instance_id, entry.get('job_id')))
         elif tags.get(RUN_TAG) != entry.get('run_id') or tags.get(JOB_TAG) != entry.get('job_id'):
             refusals.append('%s does not carry the tags of run %s job %s (it has %s=%r, %s=%r): not touched'
                             % (instance_id, entry.get('run_id'), entry.get('job_id'), RUN_TAG, tags.get(RUN_TAG),

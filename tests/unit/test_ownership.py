@@ -22,3 +22,11 @@ def test_anything_else_is_refused_with_why():
         assert ids == [] and len(refusals) == 1
     ids, refusals = owned_instances([], [dict(JOB, instance_id='i-1 && reboot')])
     assert ids == [] and 'not an instance id' in refusals[0]
+
+
+def test_an_instance_long_gone_can_go_unmentioned():
+    expected = [{'instance_id': 'i-0123456789abcdef0', 'run_id': 'r1', 'job_id': 'stream-default-1'}]
+    assert owned_instances([], expected) == ([], ['i-0123456789abcdef0 (job stream-default-1) is not there, or not running'])
+    assert owned_instances([], expected, report_gone=False) == ([], [])
+    foreign = [{'instance_id': 'i-0123456789abcdef0', 'tags': {'instancebench:run-id': 'other'}}]
+    assert owned_instances(foreign, expected, report_gone=False)[1], 'a foreign instance is still named'
