@@ -28,6 +28,7 @@ import os
 import re
 import tempfile
 import time
+import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
@@ -90,8 +91,14 @@ def parse_job_key(key):
     return match.group(1), match.group(7), dict(zip(JOB_KEY_PARTS, match.group(2, 3, 4, 5, 6)))
 
 
-def _json_bytes(document):
+def json_bytes(document):
+    """How every JSON document is stored: indented, keys sorted, one trailing newline."""
     return (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8')
+
+
+def _error_code(exc):
+    """The S3 error code of a botocore error ('NoSuchKey', '403', ...), or None."""
+    return (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
 
 
 def _atomic_write(path, data):
@@ -121,6 +128,11 @@ def _atomic_write(path, data):
         raise
 
 
+def _write_checksum(path, digest):
+    """The `<name>.sha256` file beside an object, in sha256sum's format (`sha256sum -c` checks it)."""
+    _atomic_write(path + CHECKSUM_SUFFIX, ('%s  %s\n' % (digest, os.path.basename(path))).encode())
+
+
 class FileStore(object):
     """A directory on the host that runs the code (the job's host, or the controller)."""
 
@@ -142,21 +154,22 @@ class FileStore(object):
         path = self._path(key)
         try:
             _atomic_write(path, data)
-            _atomic_write(path + CHECKSUM_SUFFIX, ('%s  %s\n' % (digest, os.path.basename(path))).encode())
+            _write_checksum(path, digest)
         except (IOError, OSError) as exc:
             raise StoreError('cannot write %s: %s' % (path, exc))
         return {'key': key, 'sha256': digest, 'bytes': len(data)}
 
     def put_json(self, key, document):
-        return self.put(key, _json_bytes(document))
+        return self.put(key, json_bytes(document))
 
     def create(self, key, data):
         """Store bytes under `key` only if nothing is there yet (a lease): the put's answer, or None
         when the key exists. A hard link is atomic and refuses an existing name."""
         digest = sha256_bytes(data)
         path = self._path(key)
-        # Named like _atomic_write's temp files, so a listing never shows it.
-        tmp = os.path.join(os.path.dirname(path), '.tmp-create-%d-%s' % (os.getpid(), os.path.basename(path)))
+        # Named like _atomic_write's temp files, so a listing never shows it; unique to this call, so
+        # contenders in one process (threads) never share it.
+        tmp = os.path.join(os.path.dirname(path), '.tmp-create-%s-%s' % (uuid.uuid4().hex, os.path.basename(path)))
         try:
             _atomic_write(tmp, data)
             try:
@@ -165,13 +178,13 @@ class FileStore(object):
                 return None
             finally:
                 os.unlink(tmp)
-            _atomic_write(path + CHECKSUM_SUFFIX, ('%s  %s\n' % (digest, os.path.basename(path))).encode())
+            _write_checksum(path, digest)
         except (IOError, OSError) as exc:
             raise StoreError('cannot write %s: %s' % (path, exc))
         return {'key': key, 'sha256': digest, 'bytes': len(data)}
 
     def create_json(self, key, document):
-        return self.create(key, _json_bytes(document))
+        return self.create(key, json_bytes(document))
 
     def get(self, key):
         try:
@@ -281,7 +294,7 @@ class S3Store(object):
         return {'key': key, 'sha256': digest, 'bytes': len(data)}
 
     def put_json(self, key, document):
-        return self.put(key, _json_bytes(document))
+        return self.put(key, json_bytes(document))
 
     def create(self, key, data):
         """Store bytes under `key` only if nothing is there yet (S3 conditional write, If-None-Match:
@@ -292,14 +305,14 @@ class S3Store(object):
             self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, Metadata={'sha256': digest},
                                    IfNoneMatch='*')
         except Exception as exc:
-            code = (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
+            code = _error_code(exc)
             if code in ('PreconditionFailed', '412', 'ConditionalRequestConflict', '409'):
                 return None
             raise StoreError('cannot write s3://%s/%s: %s' % (self.bucket, self._key(key), exc))
         return {'key': key, 'sha256': digest, 'bytes': len(data)}
 
     def create_json(self, key, document):
-        return self.create(key, _json_bytes(document))
+        return self.create(key, json_bytes(document))
 
     def get(self, key):
         return self._call('read', key, self.client.get_object)['Body'].read()
@@ -316,7 +329,7 @@ class S3Store(object):
         try:
             answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except Exception as exc:
-            code = (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
+            code = _error_code(exc)
             if code in ('404', 'NoSuchKey', 'NotFound'):
                 return None
             if code in ('403', 'AccessDenied', 'Forbidden'):
@@ -335,7 +348,7 @@ class S3Store(object):
         try:
             answer = self.client.list_objects_v2(Bucket=self.bucket, Prefix=wanted, MaxKeys=10)
         except Exception as exc:
-            code = (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
+            code = _error_code(exc)
             hint = (': listing needs s3:ListBucket on the bucket for this prefix (s3:prefix)'
                     if code in ('403', 'AccessDenied') else '')
             raise StoreError('cannot list s3://%s/%s%s: %s' % (self.bucket, wanted, hint, exc))
@@ -398,7 +411,7 @@ class SpooledStore(object):
         return {'key': key, 'sha256': sha256_bytes(data), 'bytes': len(data)}
 
     def put_json(self, key, document):
-        return self.put(key, _json_bytes(document))
+        return self.put(key, json_bytes(document))
 
     def _send(self, item):
         with open(item + '.key', 'rb') as handle:

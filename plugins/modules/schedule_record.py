@@ -63,8 +63,6 @@ sha256:
   type: str
 """
 
-import json
-
 from ansible_collections.instancebench.aws.plugins.module_utils import _names
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
@@ -85,17 +83,18 @@ def main():
         module.fail_json(msg='run_id %r: use 1-64 letters, digits, ".", "_" and "-"' % params['run_id'])
     # 'max_concurrent' is the name collect's progress reads (see _plan_progress).
     document = dict(params['schedule'], run_id=params['run_id'], max_concurrent=params['max_concurrency'])
-    data = (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8')
+    data = _store.json_bytes(document)
+    digest = _store.sha256_bytes(data)
     key = _store.schedule_key(params['run_id'])
     try:
         store = module.results_store(params['store'])
         head = store.head(key) if store.exists(key) else None
-        changed = (head or {}).get('sha256') != _store.sha256_bytes(data)
+        changed = (head or {}).get('sha256') != digest
         if changed and not module.check_mode:
             store.put(key, data)
     except _store.StoreError as exc:
         module.fail_json(msg='cannot record the schedule of run %s in %s: %s' % (params['run_id'], params['store'], exc))
-    module.exit_json(changed=changed, key=key, sha256=_store.sha256_bytes(data))
+    module.exit_json(changed=changed, key=key, sha256=digest)
 
 
 if __name__ == '__main__':
