@@ -47,15 +47,17 @@ def populate(server, bucket, jobs):
         instance = {'type': instance_type, 'id': 'i-%017x' % index, 'region': 'us-east-1',
                     'availability_zone': 'us-east-1a', 'market': 'on-demand', 'price_per_hour_usd': 0.1 + index % 7 / 100.0,
                     'ami': 'ami-1', 'hostname': 'ip-10-0-0-1', 'launched_at': LAUNCHED_AT}
-        store.put_json(prefix + '/status-launched.json', {'state': 'launched', 'job_id': job_id,
+        writer = 'AROABENCHROLE:%s' % instance['id']   # the instance's own folder, as on EC2
+        host = _store.writer_prefix(prefix, writer)
+        store.put_json(prefix + '/status-launched.json', {'state': 'launched', 'job_id': job_id, 'writer': writer,
                                                           'deadline_epoch': 4102444800})
-        store.put_json(prefix + '/status-running.json', {'state': 'running'})
-        sums = {'job.json': store.put_json(prefix + '/job.json', {'job_id': job_id}),
-                'system.json': store.put_json(prefix + '/system.json', SYSTEM),
-                'raw.log': store.put(prefix + '/raw.log', raw),
-                'result.json': store.put_json(prefix + '/result.json', result_document(RUN, job_id, instance))}
-        store.put(prefix + '/SHA256SUMS', ''.join('%s  %s\n' % (m['sha256'], n) for n, m in sorted(sums.items())).encode())
-        store.put_json(prefix + '/status-completed.json', {'state': 'completed'})
+        store.put_json(host + '/status-running.json', {'state': 'running'})
+        sums = {'job.json': store.put_json(host + '/job.json', {'job_id': job_id}),
+                'system.json': store.put_json(host + '/system.json', SYSTEM),
+                'raw.log': store.put(host + '/raw.log', raw),
+                'result.json': store.put_json(host + '/result.json', result_document(RUN, job_id, instance))}
+        store.put(host + '/SHA256SUMS', ''.join('%s  %s\n' % (m['sha256'], n) for n, m in sorted(sums.items())).encode())
+        store.put_json(host + '/status-completed.json', {'state': 'completed'})
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(one, range(jobs)))

@@ -3,9 +3,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Private: read jobs back from a results store, tell their state, check and tabulate them.
 
-One listing per run gives every job and its sentinels (states come from key names, no reads);
-then per job at most: result.json (one GET, its sha256 comes with it) and, for a job with no
-terminal sentinel, the controller's `launched` record (for its deadline). Raw logs are never read.
+One listing per run gives every job and its sentinels (states come from key names); then per job
+at most: the controller's record (launched, else the lease: it names the job's writer and carries
+the deadline) and result.json (one GET, its sha256 comes with it). Raw logs are never read.
+
+A job's host writes in its own folder of the job (`by=<writer>/`, _store); the controller's
+record names that writer, and only its folder counts: another instance of the run that wrote into
+this job's directory (its policy allows its own folder of any job) is a problem, never a number.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,7 +25,8 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _quality
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _states
 from ansible_collections.instancebench.aws.plugins.module_utils._job import parse_utc, seconds_between
-from ansible_collections.instancebench.aws.plugins.module_utils._store import RUNS_ROOT, StoreError, parse_job_key, run_prefix, sha256_bytes
+from ansible_collections.instancebench.aws.plugins.module_utils._store import (
+    RUNS_ROOT, WRITER_FOLDER, StoreError, parse_job_key, run_prefix, sha256_bytes, split_writer)
 
 # Later sentinels win: a terminal state beats running, running beats launched, launched beats the
 # lease a controller takes before it launches anything (_states).
@@ -42,6 +47,63 @@ def group_jobs(keys):
             prefix, name, parts = parsed
             jobs.setdefault(prefix, (set(), parts))[0].add(name)
     return [(prefix, names, parts) for prefix, (names, parts) in sorted(jobs.items())]
+
+
+def writers(names):
+    """The writer folders a job's directory holds."""
+    return sorted(set(writer for writer, _name in map(split_writer, names) if writer is not None))
+
+
+def choose_writer(names, record):
+    """(writer or None, [writers whose objects do not count], problem or None). The writer the
+    controller's record names; with no record naming one (a host that is not an EC2 instance, or a
+    store from before writer folders), the only writer there is."""
+    present = writers(names)
+    named = record.get('writer') if isinstance(record, dict) else None
+    if isinstance(named, str) and named:
+        return named, [w for w in present if w != named], None
+    if len(present) <= 1:
+        return (present[0] if present else None), [], None
+    return None, present, 'objects from %d writers (%s) and no launched record naming the job\'s own' % (
+        len(present), ', '.join(present))
+
+
+def job_view(names, writer):
+    """{object name: its path in the job's directory}: the controller's records and what the
+    chosen writer wrote, as one folder."""
+    view = {}
+    for name in sorted(names):
+        folder, rest = split_writer(name)
+        if folder is None:
+            view.setdefault(rest, rest)
+        elif folder == writer:
+            view[rest] = name   # the writer's own objects win over a same-named one at job level
+    return view
+
+
+def read_record(store, prefix, names):
+    """(the controller's newest record as a dict or None, problem or None)."""
+    name = controller_record_name(names)
+    if name is None:
+        return None, None
+    try:
+        record = store.get_json('%s/%s' % (prefix, name))
+    except (StoreError, ValueError) as exc:
+        return None, '%s cannot be read: %s' % (name, exc)
+    if not isinstance(record, dict):
+        return None, '%s is not a JSON object' % name
+    return record, None
+
+
+def open_job(store, prefix, names):
+    """(view, record, problems): the job as its controller and its own writer left it."""
+    record, problem = read_record(store, prefix, names)
+    writer, ignored, writer_problem = choose_writer(names, record)
+    problems = [p for p in (problem, writer_problem) if p]
+    if ignored and writer is not None:
+        problems.append('objects by %s ignored: not the instance launched for this job (%s); another instance of '
+                        'the run wrote into its directory' % (', '.join(WRITER_FOLDER + w for w in ignored), writer))
+    return job_view(names, writer), record, problems
 
 
 def terminal_sentinels(names):
@@ -99,22 +161,18 @@ def store_state(store, prefix, names, now):
     or running before its deadline (in_flight), failed / timed out / past its deadline (over, with
     when: a retry waits from then), or leased / launched and never started within its grace
     (abandoned: its instance is to be terminated and the job retried)."""
+    view, record, _problems = open_job(store, prefix, names)
+    names = set(view)
     state = job_state(names)
     if state == 'completed':
         return 'stored', None, None
     if state in TERMINAL_STATES:
         try:
-            sentinel = store.get_json('%s/status-%s.json' % (prefix, state))
+            sentinel = store.get_json('%s/%s' % (prefix, view['status-%s.json' % state]))
         except (StoreError, ValueError):
             sentinel = {}
         ended = parse_utc(sentinel.get('timestamp')) if isinstance(sentinel, dict) else None
         return 'over', ended.timestamp() if ended else None, None
-    name = controller_record_name(names)
-    try:
-        record = store.get_json('%s/%s' % (prefix, name)) if name else None
-    except ValueError:
-        record = None
-    record = record if isinstance(record, dict) else None
     if never_started(names, record, now):
         return 'abandoned', _number(record.get('start_by_epoch')), record
     derived, _reason = derive_state(names, record, now)
@@ -147,23 +205,15 @@ def _inspect_job(store, prefix, names, parts, now=None):
     """One row: state, integrity of result.json (recorded sha256 + schema) and its metrics.
     Metrics are given only for a result that validated and checked out."""
     row = _empty_row(prefix, parts)
+    view, launched, row['problems'] = open_job(store, prefix, names)
+    names = set(view)
     terminal = terminal_sentinels(names)
     if len(terminal) > 1:
         row['problems'].append('contradictory sentinels: %s (two controllers, or a tampered store)' % ', '.join(terminal))
-    record_name = controller_record_name(names)
-    if parts.get('region') != 'local' and record_name is None:
+    if parts.get('region') != 'local' and controller_record_name(names) is None:
         # Every EC2 job of a run has the controller's launched record (or, before the launch, its
         # lease): a job without either was not started by this run's controller, and is not counted.
         row['problems'].append('no status-launched.json: job %s was not started by this run\'s controller' % parts.get('job_id'))
-    launched = None
-    if job_state(names) not in TERMINAL_STATES and record_name is not None:
-        try:
-            launched = store.get_json('%s/%s' % (prefix, record_name))
-        except (StoreError, ValueError) as exc:
-            row['problems'].append('%s cannot be read: %s' % (record_name, exc))
-        if launched is not None and not isinstance(launched, dict):
-            row['problems'].append('%s is not a JSON object' % record_name)
-            launched = None
     row['state'], row['state_reason'] = derive_state(names, launched, now)
     row['state_derived'] = row['state_reason'] is not None
     if launched:
@@ -173,17 +223,17 @@ def _inspect_job(store, prefix, names, parts, now=None):
         if row['state'] == 'completed':
             row['problems'].append('completed sentinel but no result.json')
         return row
-    doc = _checked_result(store, prefix, names, row)
+    doc = _checked_result(store, prefix, view, row)
     if doc is not None and not row['problems']:
         _fill_from_result(row, doc)
     return row
 
 
-def _checked_result(store, prefix, names, row):
+def _checked_result(store, prefix, view, row):
     try:
-        data, recorded = store.get_with_sha256(prefix + '/result.json')
-        if recorded is None and 'SHA256SUMS' in names:
-            recorded = _sums(store.get(prefix + '/SHA256SUMS')).get('result.json')
+        data, recorded = store.get_with_sha256('%s/%s' % (prefix, view['result.json']))
+        if recorded is None and 'SHA256SUMS' in view:
+            recorded = _sums(store.get('%s/%s' % (prefix, view['SHA256SUMS']))).get('result.json')
     except StoreError as exc:
         row['problems'].append(str(exc))
         return None

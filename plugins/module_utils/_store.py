@@ -9,8 +9,15 @@ the store root. Layout (Hive-style so DuckDB/Athena read it as partitions; a job
 per run, so no two jobs share a directory):
 
     runs/run=<run_id>/region=<region>/type=<instance type>/benchmark=<benchmark>/job=<job_id>/
-        status-<state>.json  launched (controller), running, completed | failed | timed_out
-        job.json  system.json  raw.log  result.json  SHA256SUMS
+        status-leased.json  status-launched.json  (status-failed.json)   the controller's records
+        by=<writer>/                                                      what the job's host wrote:
+            status-<state>.json  running, completed | failed | timed_out
+            job.json  system.json  raw.log  result.json  SHA256SUMS
+
+The writer folder is what lets the instance policy confine an instance to its own job: on EC2 the
+writer is the instance role's `aws:userid` (`<role id>:<instance id>`), the policy allows writes
+only under `by=${aws:userid}/`, and the controller names the writer in the launched record, so
+readers take a job's objects from that folder only. A host with no cloud identity writes `by=host`.
 
 Every object is written with its sha256 (file backend: a `<key>.sha256` file in
 `sha256sum` format, so `sha256sum -c` checks a store by hand; S3: object metadata `sha256`).
@@ -63,8 +70,14 @@ def partition(value):
 
 # The key layout lives here and nowhere else: every reader and writer asks these functions.
 RUNS_ROOT = 'runs/'
-_JOB_KEY = re.compile(r'^(runs/run=([^/]+)/region=([^/]+)/type=([^/]+)/benchmark=([^/]+)/job=([^/]+))/([^/]+)\Z')
+_JOB_KEY = re.compile(r'^(runs/run=([^/]+)/region=([^/]+)/type=([^/]+)/benchmark=([^/]+)/job=([^/]+))/'
+                      r'((?:by=[^/]+/)?[^/]+)\Z')
 JOB_KEY_PARTS = ('run_id', 'region', 'instance_type', 'benchmark', 'job_id')
+WRITER_FOLDER = 'by='
+# A host that writes with no cloud identity (the controller's own machine, a bring-your-own host).
+HOST_WRITER = 'host'
+# IAM's aws:userid of an instance profile session is "<role id>:<instance id>": letters, digits, ':'.
+_WRITER = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}\Z')
 
 
 def run_prefix(run_id):
@@ -82,9 +95,34 @@ def job_prefix(run_id, region, instance_type, benchmark, job_id):
         run_prefix(run_id), partition(region), partition(instance_type), partition(benchmark), partition(job_id))
 
 
+def writer_prefix(job_prefix_, writer):
+    """Where a job's host writes: `<job prefix>/by=<writer>`. The writer is kept as given (not made
+    safe like a partition): it must match the aws:userid the instance policy puts in the key."""
+    if not isinstance(writer, str) or not _WRITER.match(writer):
+        raise StoreError('writer %r: use 1-128 letters, digits, ".", "_", ":" and "-" (on EC2 the instance role\'s '
+                         'aws:userid, "<role id>:<instance id>")' % (writer,))
+    return '%s/%s%s' % (job_prefix_, WRITER_FOLDER, writer)
+
+
+def split_writer(name):
+    """(writer, object name) of a name in a job's directory: (None, name) for the controller's
+    records, ('<writer>', name) for 'by=<writer>/<name>'."""
+    if name.startswith(WRITER_FOLDER) and '/' in name:
+        folder, rest = name.split('/', 1)
+        return folder[len(WRITER_FOLDER):], rest
+    return None, name
+
+
+def instance_write_scope(full_run_prefix):
+    """The keys an instance of a run may write, as an IAM resource pattern (after the bucket):
+    any job of the run, but only in the folder named after the caller's own aws:userid."""
+    return '%s*/%s${aws:userid}/*' % (full_run_prefix, WRITER_FOLDER)
+
+
 def parse_job_key(key):
     """(job prefix, object name, {run_id, region, instance_type, benchmark, job_id}) of a key in a
-    job's directory, or None for any other key (schedule.json, a stray object)."""
+    job's directory, or None for any other key (schedule.json, a stray object). The name of an
+    object a host wrote keeps its folder: 'by=<writer>/result.json' (split_writer)."""
     match = _JOB_KEY.match(key)
     if not match:
         return None

@@ -49,7 +49,10 @@ options:
     type: dict
     default: {}
   instance:
-    description: The instance as the ec2_provision role records it (C(id), C(availability_zone), C(market), C(price_per_hour_usd), C(launched_at)).
+    description:
+      - The instance as the ec2_provision role records it (C(id), C(availability_zone), C(market), C(price_per_hour_usd), C(launched_at)).
+      - C(writer), the instance role's C(aws:userid) (C(<role id>:<instance id>)), is recorded as the
+        job's writer - readers take the job's results from C(by=<writer>/) only.
     type: dict
     default: {}
   max_runtime_minutes:
@@ -154,6 +157,8 @@ def build_record(params):
         'variant': job.get('variant', 'default'),
         'region': params['instance_region'], 'instance_type': job.get('instance_type'), 'benchmark': job.get('benchmark'),
         'replica': job.get('replica', 0), 'instance_id': instance.get('id'),
+        # The only folder of the job whose objects count (readers ignore any other writer's).
+        'writer': instance.get('writer'),
         'availability_zone': instance.get('availability_zone'), 'market': instance.get('market'),
         'price_per_hour_usd': instance.get('price_per_hour_usd'), 'started_at': instance.get('launched_at'),
         'deadline': _stamp(deadline_epoch), 'deadline_epoch': deadline_epoch,

@@ -155,6 +155,14 @@ results_run_prefix:
   returned: success
   type: str
   sample: instancebench/runs/run=20261126T101500Z/
+results_write_scope:
+  description:
+    - The keys an instance of this run may write and read, as an IAM resource pattern after the bucket
+      name - any job's folder named after the caller's own C(aws:userid) (C(<role id>:<instance id>)),
+      so an instance cannot write another job's results or sentinels.
+  returned: success
+  type: str
+  sample: instancebench/runs/run=20261126T101500Z/*/by=${aws:userid}/*
 abandoned:
   description:
     - Instances of this run's jobs that were launched and never started their benchmark within the
@@ -475,10 +483,11 @@ def main():
         _price_attempts(jobs, _spot_prices(ec2, plan, zones))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         module.fail_json_aws(exc, msg='Could not read the spot price history of %s' % plan['region'])
+    run_prefix = _store.S3Store(plan['results']['bucket'], plan['results']['prefix']).full_key(
+        _store.run_prefix(module.params['run_id']))
     module.exit_json(changed=False, plan=plan, jobs=jobs, zones=zones, network=network, times=_times(plan),
                      abandoned=_plan_schedule.abandoned_instances(states, module.params['run_id']),
-                     results_run_prefix=_store.S3Store(plan['results']['bucket'], plan['results']['prefix'])
-                     .full_key(_store.run_prefix(module.params['run_id'])),
+                     results_run_prefix=run_prefix, results_write_scope=_store.instance_write_scope(run_prefix),
                      architectures=sorted(set(found[name]['architecture'] for name in plan['instance_types'])))
 
 

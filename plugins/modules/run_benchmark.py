@@ -105,7 +105,11 @@ options:
     type: int
     default: 0
   instance:
-    description: Where the job runs (C(type), C(id), C(region), C(availability_zone), C(market), C(price_per_hour_usd), C(ami), C(launched_at)).
+    description:
+      - Where the job runs (C(type), C(id), C(region), C(availability_zone), C(market), C(price_per_hour_usd), C(ami), C(launched_at)).
+      - C(writer) names the folder of the job's directory this host writes in (C(by=<writer>/)); on EC2
+        the instance role's C(aws:userid), C(<role id>:<instance id>), the only folder the instance
+        policy lets it write. Default C(host), for a host with no cloud identity.
     type: dict
     default: {}
   system:
@@ -194,7 +198,7 @@ result_key:
   description: Store key of the result document.
   returned: always
   type: str
-  sample: runs/run=demo/region=local/type=bench1/benchmark=stream/job=stream-default-5b0c1f8e9a2d/result.json
+  sample: runs/run=demo/region=local/type=bench1/benchmark=stream/job=stream-default-5b0c1f8e9a2d/by=host/result.json
 powered_off:
   description: Whether O(power_off_command) was started.
   returned: always
@@ -361,8 +365,13 @@ def main():
     job_id = params['job_id'] or _job.job_id(params['run_id'], instance['region'] or 'local',
                                              instance['type'] or instance['hostname'], params['benchmark'],
                                              params['variant'], params['repetition_index'])
-    prefix = _store.job_prefix(params['run_id'], instance['region'] or 'local',
-                               instance['type'] or instance['hostname'], params['benchmark'], job_id)
+    writer = (params['instance'] or {}).get('writer') or _store.HOST_WRITER
+    try:
+        prefix = _store.writer_prefix(_store.job_prefix(params['run_id'], instance['region'] or 'local',
+                                                        instance['type'] or instance['hostname'],
+                                                        params['benchmark'], job_id), writer)
+    except _store.StoreError as exc:
+        module.fail_json(msg='instance.%s' % exc)
     result_key = prefix + '/result.json'
     out = dict(changed=False, job_id=job_id, result_key=result_key, store=store.url, headline={},
                powered_off=False)
@@ -379,7 +388,9 @@ def main():
         # the instance up until its failsafe.
         drained = {} if module.check_mode else _drain_and_power_off(module, store)
         out['powered_off'] = drained.get('powered_off', False)
-        messages = ['results store error before the run: %s' % exc, drained.get('msg')]
+        messages = ['results store error before the run: %s (this host writes under by=%s/; on EC2 that is '
+                    'the instance role\'s aws:userid, the only folder its policy allows)' % (exc, writer),
+                    drained.get('msg')]
         module.fail_json(**dict(out, msg='; '.join(m for m in messages if m)))
     if doc is not None:
         out.update(state=(doc.get('job') or {}).get('state') if isinstance(doc, dict) else None, result=doc,

@@ -18,7 +18,7 @@ def stored_results(store_dir, run_id):
     with open(SCHEMA) as handle:
         schema = json.load(handle)
     docs = []
-    for path in sorted(glob.glob(os.path.join(str(store_dir), 'runs', 'run=%s' % run_id, '*', '*', '*', 'job=*', 'result.json'))):
+    for path in sorted(glob.glob(os.path.join(str(store_dir), 'runs', 'run=%s' % run_id, '*', '*', '*', 'job=*', 'by=*', 'result.json'))):
         with open(path) as handle:
             doc = json.load(handle)
         jsonschema.validate(doc, schema)

@@ -11,7 +11,8 @@ has no s3:prefix; AWS does not document that it is filled in), so a job must tel
 listing its own prefix, not by a HEAD of a key that may be missing. Path-style
 requests only (what boto3 sends to an endpoint URL). Every call is recorded with its verdict.
 Supported: Allow/Deny statements, Action and Resource with * and ? wildcards, conditions
-StringEquals/StringLike on s3:prefix.
+StringEquals/StringLike on s3:prefix, and the policy variable ${aws:userid} (the caller the proxy
+stands for: on EC2 an instance profile session is "<role id>:<instance id>").
 """
 
 import fnmatch
@@ -30,30 +31,39 @@ def _as_list(value):
     return value if isinstance(value, list) else [value]
 
 
-def _condition_holds(condition, context):
+def _fill(pattern, variables):
+    """A policy string with its ${...} variables replaced by the caller's values."""
+    for name, value in (variables or {}).items():
+        pattern = pattern.replace('${%s}' % name, value)
+    return pattern
+
+
+def _condition_holds(condition, context, variables):
     for operator, tests in (condition or {}).items():
         for key, wanted in tests.items():
             value = context.get(key)
             if value is None:
                 return False
-            if operator == 'StringEquals' and value not in _as_list(wanted):
+            wanted = [_fill(w, variables) for w in _as_list(wanted)]
+            if operator == 'StringEquals' and value not in wanted:
                 return False
-            if operator == 'StringLike' and not any(fnmatch.fnmatchcase(value, w) for w in _as_list(wanted)):
+            if operator == 'StringLike' and not any(fnmatch.fnmatchcase(value, w) for w in wanted):
                 return False
             if operator not in ('StringEquals', 'StringLike'):
                 return False
     return True
 
 
-def allowed(policy, action, resource, context=None):
-    """IAM's verdict for one call: an explicit Deny wins, else some Allow must match."""
+def allowed(policy, action, resource, context=None, userid=None):
+    """IAM's verdict for one call by `userid`: an explicit Deny wins, else some Allow must match."""
+    variables = {'aws:userid': userid} if userid else {}
     verdict = False
     for statement in policy['Statement']:
         if not any(fnmatch.fnmatchcase(action, a) for a in _as_list(statement['Action'])):
             continue
-        if not any(fnmatch.fnmatchcase(resource, r) for r in _as_list(statement['Resource'])):
+        if not any(fnmatch.fnmatchcase(resource, _fill(r, variables)) for r in _as_list(statement['Resource'])):
             continue
-        if not _condition_holds(statement.get('Condition'), context or {}):
+        if not _condition_holds(statement.get('Condition'), context or {}, variables):
             continue
         if statement['Effect'] == 'Deny':
             return False
@@ -77,9 +87,10 @@ def classify(method, path, query):
 
 
 class S3PolicyProxy(LoopbackServer):
-    def __init__(self, upstream_url, policy):
+    def __init__(self, upstream_url, policy, userid='AROAPROXYCALLER00000:i-0proxy'):
         self.upstream = urllib.parse.urlparse(upstream_url)
         self.policy = policy
+        self.userid = userid
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         self.calls = []   # dicts: method, action, resource, status
@@ -122,12 +133,12 @@ class S3PolicyProxy(LoopbackServer):
                 action, resource, context, key = classify(self.command, url.path, query)
                 call = {'method': self.command, 'action': action, 'resource': resource}
                 proxy.calls.append(call)
-                if not allowed(proxy.policy, action, resource, context):
+                if not allowed(proxy.policy, action, resource, context, proxy.userid):
                     call['status'] = 403
                     return self._reply(403, [('Content-Type', 'application/xml')], _DENIED)
                 status, headers, data = self._forward(body)
                 if status == 404 and key is not None and not allowed(proxy.policy, 's3:ListBucket',
-                                                                     'arn:aws:s3:::' + key[0], {}):
+                                                                     'arn:aws:s3:::' + key[0], {}, proxy.userid):
                     status, headers, data = 403, [('Content-Type', 'application/xml')], _DENIED   # S3's rule
                 call['status'] = status
                 return self._reply(status, headers, data)

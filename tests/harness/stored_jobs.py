@@ -18,6 +18,13 @@ BUILD = {'compiler': 'gcc', 'compiler_version': '12.2.0', 'flags': ['-O3'], 'fla
 STREAM_OK = ('stream', 'znver4-omp2-o3-native.txt', {'threads': 2, 'array_size_elements': 33554432})
 STREAM_TRUNCATED = ('stream', 'znver4-killed-at-1.5s.txt', {'threads': 2, 'array_size_elements': 33554432})
 LAUNCHED_AT = '2026-11-26T10:00:00+00:00'
+# The aws:userid an instance writes under (role id:instance id); the launched record names it.
+WRITER = 'AROATESTROLE0000000001:i-0test'
+
+
+def host_objects(prefix, writer=WRITER):
+    """The folder of a job's directory its host writes in (what store_job fills)."""
+    return _store.writer_prefix(prefix, writer)
 
 
 def _iso(epoch):
@@ -46,9 +53,11 @@ def result_document(run_id, job_id, instance, output=STREAM_OK, repetitions=2, d
 def store_job(store, run_id, job_id, instance_type, price=None, states=('launched', 'running', 'completed'),
               output=STREAM_OK, deadline_epoch=None, region='us-east-1', result=True, instance_id=None,
               start_by_epoch=None):
-    """Write one job; returns its prefix. `states`: sentinels to write, in order."""
+    """Write one job; returns its prefix (the controller's records; host_objects(prefix) holds
+    what the host wrote). `states`: sentinels to write, in order."""
     benchmark = output[0]
     prefix = _store.job_prefix(run_id, region, instance_type, benchmark, job_id)
+    host = host_objects(prefix)
     instance = {'type': instance_type, 'id': instance_id or 'i-%s' % job_id[-8:], 'region': region, 'availability_zone': region + 'a',
                 'market': 'on-demand', 'price_per_hour_usd': price, 'ami': 'ami-1', 'hostname': 'ip-10-0-0-1',
                 'launched_at': LAUNCHED_AT}
@@ -56,7 +65,7 @@ def store_job(store, run_id, job_id, instance_type, price=None, states=('launche
         if state == 'launched':
             store.put_json(prefix + '/status-launched.json', {
                 'state': 'launched', 'run_id': run_id, 'job_id': job_id, 'instance_id': instance['id'],
-                'market': 'on-demand', 'price_per_hour_usd': price, 'started_at': LAUNCHED_AT,
+                'market': 'on-demand', 'price_per_hour_usd': price, 'started_at': LAUNCHED_AT, 'writer': WRITER,
                 'deadline': _iso(deadline_epoch or 0), 'deadline_epoch': deadline_epoch or 4102444800,
                 'start_by': _iso(start_by_epoch or 0), 'start_by_epoch': start_by_epoch or 4102444800})
             continue
@@ -67,9 +76,16 @@ def store_job(store, run_id, job_id, instance_type, price=None, states=('launche
             continue
         if state in ('completed', 'failed') and result:
             doc = result_document(run_id, job_id, instance, output)
-            sums = {'raw.log': store.put(prefix + '/raw.log', read_fixture(benchmark, output[1]).encode()),
-                    'result.json': store.put_json(prefix + '/result.json', doc)}
-            store.put(prefix + '/SHA256SUMS', ''.join('%s  %s\n' % (meta['sha256'], name)
-                                                      for name, meta in sorted(sums.items())).encode())
-        store.put_json(prefix + '/status-%s.json' % state, {'state': state})
+            sums = {'raw.log': store.put(host + '/raw.log', read_fixture(benchmark, output[1]).encode()),
+                    'result.json': store.put_json(host + '/result.json', doc)}
+            store.put(host + '/SHA256SUMS', ''.join('%s  %s\n' % (meta['sha256'], name)
+                                                    for name, meta in sorted(sums.items())).encode())
+        store.put_json(host + '/status-%s.json' % state, {'state': state})
     return prefix
+
+
+def job_dir(key):
+    """The job directory of a stored key, whether the controller or the job's host wrote it."""
+    head = key.rsplit('/', 1)[0]
+    parent, folder = head.rsplit('/', 1)
+    return parent if folder.startswith(_store.WRITER_FOLDER) else head

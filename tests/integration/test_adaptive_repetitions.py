@@ -45,7 +45,7 @@ def _run(tmp_path, home, factors, **args):
 
 
 def _job_dir(tmp_path):
-    [job_dir] = (tmp_path / 'store' / 'runs' / 'run=adaptive').glob('region=*/type=*/benchmark=stream/job=*')
+    [job_dir] = (tmp_path / 'store' / 'runs' / 'run=adaptive').glob('region=*/type=*/benchmark=stream/job=*/by=host')
     return job_dir
 
 

@@ -7,7 +7,7 @@ import json
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from harness.ansible_runner import run_playbook, write_inventory
-from harness.stored_jobs import store_job
+from harness.stored_jobs import host_objects, store_job
 
 
 def test_collect_flags_results_tampered_with_in_s3(tmp_path, ansible_home, seaweed, s3_bucket):
@@ -18,17 +18,17 @@ def test_collect_flags_results_tampered_with_in_s3(tmp_path, ansible_home, seawe
     copied = store_job(store, 'tamper', 'copied', 'c7a.large', price=0.10264)
     cut = store_job(store, 'tamper', 'cut', 'c7a.large', price=0.10264)
     # Someone "improves" a number and writes it back keeping the object's metadata...
-    key = 'ib/%s/result.json' % edited
+    key = 'ib/%s/result.json' % host_objects(edited)
     answer = client.get_object(Bucket=s3_bucket, Key=key)
     doc = json.loads(answer['Body'].read())
     doc['metrics'][0]['value'] *= 2
     client.put_object(Bucket=s3_bucket, Key=key, Body=json.dumps(doc).encode(), Metadata=answer['Metadata'])
     # ...or copies another job's result over with a plain upload (no metadata: SHA256SUMS tells)...
-    client.put_object(Bucket=s3_bucket, Key='ib/%s/result.json' % copied,
-                      Body=client.get_object(Bucket=s3_bucket, Key='ib/%s/result.json' % good)['Body'].read())
+    client.put_object(Bucket=s3_bucket, Key='ib/%s/result.json' % host_objects(copied),
+                      Body=client.get_object(Bucket=s3_bucket, Key='ib/%s/result.json' % host_objects(good))['Body'].read())
     # ...or an upload was cut short.
-    body = client.get_object(Bucket=s3_bucket, Key='ib/%s/result.json' % cut)['Body'].read()
-    client.put_object(Bucket=s3_bucket, Key='ib/%s/result.json' % cut, Body=body[:len(body) // 2])
+    body = client.get_object(Bucket=s3_bucket, Key='ib/%s/result.json' % host_objects(cut))['Body'].read()
+    client.put_object(Bucket=s3_bucket, Key='ib/%s/result.json' % host_objects(cut), Body=body[:len(body) // 2])
 
     report = tmp_path / 'report'
     proc = run_playbook('collect.yml', write_inventory(str(tmp_path / 'hosts.yml'), {}), ansible_home,

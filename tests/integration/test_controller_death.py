@@ -15,6 +15,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from harness import ec2
 from harness.ansible_runner import REPO, BIN, ansible_env, run_playbook, write_inventory
 from harness.processes import pids_mentioning, terminate_pid
+from harness.stored_jobs import job_dir
 from harness.waiting import wait_for
 
 
@@ -45,7 +46,7 @@ def _names(seaweed, bucket, prefix, name):
 
 
 def _job_dirs(seaweed, bucket, prefix):
-    return sorted(set(k.rsplit('/', 1)[0] for k in seaweed.keys(bucket, prefix)))
+    return sorted(set(job_dir(k) for k in seaweed.keys(bucket, prefix)))
 
 
 def _count(seaweed, bucket, prefix, moto, run, planned):
@@ -56,12 +57,12 @@ def _count(seaweed, bucket, prefix, moto, run, planned):
     completed = _names(seaweed, bucket, prefix, 'status-completed.json')
     by_replica = {}
     for key in completed:
-        record = json.loads(seaweed.client().get_object(Bucket=bucket, Key=key.replace(
-            'status-completed.json', 'status-launched.json'))['Body'].read())
+        record = json.loads(seaweed.client().get_object(Bucket=bucket, Key=job_dir(key) + '/status-launched.json')
+                            ['Body'].read())
         by_replica.setdefault(record['replica'], []).append(key)
     contradictory = [d for d in _job_dirs(seaweed, bucket, prefix)
-                     if sum(1 for s in ('completed', 'failed', 'timed_out')
-                            if seaweed.keys(bucket, '%s/status-%s.json' % (d, s))) > 1]
+                     if sum(1 for k in seaweed.keys(bucket, d + '/')
+                            for s in ('completed', 'failed', 'timed_out') if k.endswith('/status-%s.json' % s)) > 1]
     lost = planned - len(by_replica)
     duplicated = sum(1 for keys in by_replica.values() if len(keys) > 1) + len(contradictory)
     leaked = len(ec2.instances(moto, run, states=('pending', 'running')))
@@ -95,9 +96,9 @@ def test_a_controller_killed_between_launch_and_start_loses_and_leaks_nothing(
 
     # The grace passes (start_grace_minutes, 30 here): the records say so, as time would.
     store = _store.S3Store(bucket, 'ib', client=seaweed.client())
-    for job_dir in _job_dirs(seaweed, bucket, prefix):
+    for directory in _job_dirs(seaweed, bucket, prefix):
         for name in ('status-leased.json', 'status-launched.json'):
-            key = job_dir[len('ib/'):] + '/' + name
+            key = directory[len('ib/'):] + '/' + name
             record = store.get_json(key)
             record['start_by_epoch'] = int(time.time()) - 1
             store.put_json(key, record)
@@ -114,9 +115,10 @@ def test_a_controller_killed_between_launch_and_start_loses_and_leaks_nothing(
     assert [states[i] for i in orphans] == ['terminated', 'terminated'], 'the abandoned instances go first'
     assert len(states) == 4, 'one new instance per retried job'
     wait_for(lambda: len(_names(seaweed, bucket, prefix, 'status-completed.json')) == 2, 300, 'the retried jobs')
-    abandoned = set(k.rsplit('/', 1)[0] for k in _names(seaweed, bucket, prefix, 'status-leased.json')) - \
-        set(k.rsplit('/', 1)[0] for k in _names(seaweed, bucket, prefix, 'status-completed.json'))
-    assert len(abandoned) == 2 and not any(seaweed.keys(bucket, d + '/status-running.json') for d in abandoned), \
+    abandoned = set(job_dir(k) for k in _names(seaweed, bucket, prefix, 'status-leased.json')) - \
+        set(job_dir(k) for k in _names(seaweed, bucket, prefix, 'status-completed.json'))
+    assert len(abandoned) == 2 and not any(k.endswith('/status-running.json') for d in abandoned
+                                           for k in seaweed.keys(bucket, d + '/')), \
         'the retries run under their own job ids; the abandoned attempts never start'
 
     report = tmp_path / 'report'

@@ -53,7 +53,9 @@ def test_spot_falls_back_zone_then_market_and_a_job_without_capacity_does_not_st
     assert instance['Placement']['AvailabilityZone'] == 'us-east-1b' and instance['InstanceType'] == ec2.INSTANCE_TYPE
     s3 = ec2.client(moto, 's3')
     job = ec2.tags(instance)['instancebench:job-id']
-    key = 'ib/runs/run=ec2-capacity/region=us-east-1/type=%s/benchmark=stream/job=%s/result.json' % (ec2.INSTANCE_TYPE, job)
+    role_id = ec2.client(moto, 'iam').get_role(RoleName='instancebench-ec2-capacity')['Role']['RoleId']
+    key = 'ib/runs/run=ec2-capacity/region=us-east-1/type=%s/benchmark=stream/job=%s/by=%s:%s/result.json' % (
+        ec2.INSTANCE_TYPE, job, role_id, instance['InstanceId'])
     result = json.loads(s3.get_object(Bucket='bench-results', Key=key)['Body'].read())
     assert result['instance']['availability_zone'] == 'us-east-1b'
     assert result['instance']['market'] == 'on-demand', 'the market actually used is recorded, not the one asked for'

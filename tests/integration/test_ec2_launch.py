@@ -105,17 +105,20 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
     policy = iam.get_role_policy(RoleName='instancebench-ec2-e2e', PolicyName='instancebench-results')['PolicyDocument']
     policy = json.loads(policy) if isinstance(policy, str) else policy
     assert policy['Statement'] == [
-        {'Sid': 'ThisRunOnly', 'Effect': 'Allow', 'Action': ['s3:PutObject', 's3:GetObject'],
-         'Resource': 'arn:aws:s3:::bench-results/ib/runs/run=ec2-e2e/*'},
+        # Each instance: its own folder of any job of the run (IAM fills in <role id>:<instance id>).
+        {'Sid': 'OwnJobFolderOnly', 'Effect': 'Allow', 'Action': ['s3:PutObject', 's3:GetObject'],
+         'Resource': 'arn:aws:s3:::bench-results/ib/runs/run=ec2-e2e/*/by=${aws:userid}/*'},
         # Without it S3 answers a HEAD of a missing key with 403, and the job cannot tell "not there yet".
         {'Sid': 'TellMissingFromForbidden', 'Effect': 'Allow', 'Action': ['s3:ListBucket'],
-         'Resource': 'arn:aws:s3:::bench-results', 'Condition': {'StringLike': {'s3:prefix': ['ib/runs/run=ec2-e2e/*']}}}]
+         'Resource': 'arn:aws:s3:::bench-results',
+         'Condition': {'StringLike': {'s3:prefix': ['ib/runs/run=ec2-e2e/*/by=${aws:userid}/*']}}}]
+    role_id = iam.get_role(RoleName='instancebench-ec2-e2e')['Role']['RoleId']
     profile = iam.get_instance_profile(InstanceProfileName='instancebench-ec2-e2e')['InstanceProfile']
     assert [role['RoleName'] for role in profile['Roles']] == ['instancebench-ec2-e2e']
 
     s3 = ec2.client(moto, 's3')
-    key = 'ib/runs/run=ec2-e2e/region=us-east-1/type=%s/benchmark=stream/job=%s/result.json' % (
-        ec2.INSTANCE_TYPE, tags['instancebench:job-id'])
+    key = 'ib/runs/run=ec2-e2e/region=us-east-1/type=%s/benchmark=stream/job=%s/by=%s:%s/result.json' % (
+        ec2.INSTANCE_TYPE, tags['instancebench:job-id'], role_id, instance['InstanceId'])
     result = json.loads(s3.get_object(Bucket='bench-results', Key=key)['Body'].read())
     assert result['validation']['passed'] is True
     assert result['instance']['id'] == instance['InstanceId'] and result['instance']['type'] == ec2.INSTANCE_TYPE

@@ -12,6 +12,7 @@ import time
 from harness import ec2
 from harness.ansible_runner import run_playbook, write_inventory
 from harness.processes import pids_mentioning, terminate_pid
+from harness.stored_jobs import job_dir
 from harness.waiting import wait_for
 
 RUN = 'ff-e2e'
@@ -50,9 +51,16 @@ def test_launch_returns_the_job_finishes_without_the_controller_and_collect_repo
     names = sorted(k.rsplit('/', 1)[1] for k in seaweed.keys(bucket, prefix))
     assert names == ['SHA256SUMS', 'job.json', 'raw-rep1.log', 'raw.log', 'result.json', 'status-completed.json',
                      'status-launched.json', 'status-leased.json', 'status-running.json', 'system.json']
-    job_dir = seaweed.keys(bucket, prefix)[0].rsplit('/', 1)[0]
-    record = json.loads(s3.get_object(Bucket=bucket, Key=job_dir + '/status-launched.json')['Body'].read())
+    [launched_key] = [k for k in seaweed.keys(bucket, prefix) if k.endswith('/status-launched.json')]
+    record = json.loads(s3.get_object(Bucket=bucket, Key=launched_key)['Body'].read())
     assert record['instance_id'] == instance['InstanceId'] and record['market'] == 'on-demand'
+    # The instance wrote in its own folder only: the one named after its role session (aws:userid).
+    profile = instance['IamInstanceProfile']['Arn'].rsplit('/', 1)[1]
+    [role] = ec2.client(moto, 'iam').get_instance_profile(InstanceProfileName=profile)['InstanceProfile']['Roles']
+    role_id = role['RoleId']
+    assert record['writer'] == '%s:%s' % (role_id, instance['InstanceId'])
+    host_keys = [k for k in seaweed.keys(bucket, prefix) if job_dir(k) != k.rsplit('/', 1)[0]]
+    assert host_keys and all('/by=%s/' % record['writer'] in k for k in host_keys), host_keys
     assert record['price_per_hour_usd'] == ec2.table_price(ec2.INSTANCE_TYPE) and record['plan']['max_runtime_minutes'] == 30
     assert record['deadline_epoch'] - returned < 31 * 60
     poweroff_log = work / 'poweroff-standin.log'

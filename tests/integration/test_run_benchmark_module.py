@@ -25,7 +25,7 @@ def _module(tmp_path, home, command, **args):
 
 
 def _stored(tmp_path):
-    job_dirs = list((tmp_path / 'store' / 'runs' / 'run=modtest').glob('region=*/type=*/benchmark=stream/job=*'))
+    job_dirs = list((tmp_path / 'store' / 'runs' / 'run=modtest').glob('region=*/type=*/benchmark=stream/job=*/by=host'))
     assert len(job_dirs) == 1
     return job_dirs[0]
 

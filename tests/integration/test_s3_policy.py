@@ -1,8 +1,9 @@
 # Copyright: (c) 2026, instancebench.aws contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The instance policy ec2_provision generates, held against every S3 call a job makes, with S3's
-403-for-a-missing-key rule (tests/harness/s3_policy_proxy.py in front of SeaweedFS, which
-enforces no IAM itself). A policy that would fail on AWS fails here."""
+403-for-a-missing-key rule and IAM's ${aws:userid} (tests/harness/s3_policy_proxy.py in front of
+SeaweedFS, which enforces no IAM itself). A policy that would fail on AWS fails here, and one
+instance cannot write another job's results."""
 
 import json
 import os
@@ -18,6 +19,9 @@ from harness.stored_jobs import BUILD, SYSTEM
 
 FIXTURE = os.path.join(REPO, 'tests', 'fixtures', 'stream', 'znver4-omp2-o3-native.txt')
 TEMPLATE = os.path.join(REPO, 'roles', 'ec2_provision', 'templates', 'results_policy.json.j2')
+# Two instances of one run, as IAM names their sessions (role id:instance id).
+MINE = 'AROATESTROLE0000000001:i-0aaaaaaaaaaaaaaa1'
+OTHER = 'AROATESTROLE0000000001:i-0bbbbbbbbbbbbbbb2'
 # The policy the first EC2 launches got: object actions only.
 OLD_POLICY = {'Version': '2012-10-17', 'Statement': [
     {'Sid': 'ThisRunOnly', 'Effect': 'Allow', 'Action': ['s3:PutObject', 's3:GetObject'],
@@ -30,16 +34,17 @@ def _generated_policy(bucket, run_id):
     with open(TEMPLATE) as handle:
         text = jinja2.Template(handle.read()).render(
             __ec2_provision_plan={'results': {'bucket': bucket, 'prefix': 'ib'}, 'sources_mirror': None},
-            __ec2_provision_checked={'results_run_prefix': run_prefix})
+            __ec2_provision_checked={'results_run_prefix': run_prefix,
+                                     'results_write_scope': _store.instance_write_scope(run_prefix)})
     return json.loads(text)
 
 
-def _job(tmp_path, home, proxy, bucket):
+def _job(tmp_path, home, proxy, bucket, writer=MINE):
     work = tmp_path / 'job'
     work.mkdir(exist_ok=True)
     params = dict(benchmark='stream', command=['cat', FIXTURE], chdir=str(work), store='s3://%s/ib' % bucket,
                   run_id='policy', system=SYSTEM, build=BUILD, repetitions=2, timeout=120, upload_timeout=5,
-                  instance={'type': 'c7a.large', 'region': 'us-east-1'})
+                  instance={'type': 'c7a.large', 'region': 'us-east-1', 'writer': writer})
     env = dict(ansible_env(home), **CREDENTIALS)
     env['AWS_ENDPOINT_URL'] = proxy.url
     return subprocess.run(module_argv('instancebench.aws.run_benchmark', params), env=env, stdout=subprocess.PIPE,
@@ -49,7 +54,7 @@ def _job(tmp_path, home, proxy, bucket):
 def test_a_job_makes_only_calls_the_generated_policy_allows(tmp_path, ansible_home, seaweed):
     bucket = seaweed.create_bucket('policy-ok')
     policy = _generated_policy(bucket, 'policy')
-    proxy = S3PolicyProxy(seaweed.url, policy).start()
+    proxy = S3PolicyProxy(seaweed.url, policy, userid=MINE).start()
     try:
         proc = _job(tmp_path, ansible_home, proxy, bucket)
     finally:
@@ -60,7 +65,24 @@ def test_a_job_makes_only_calls_the_generated_policy_allows(tmp_path, ansible_ho
     actions = set(c['action'] for c in proxy.calls)
     assert actions <= {'s3:ListBucket', 's3:PutObject', 's3:GetObject'}, actions
     assert 's3:ListBucket' in actions, 'absence is told by listing the job prefix, not by a HEAD that S3 would deny'
-    assert any(k.endswith('/result.json') for k in seaweed.keys(bucket))
+    [result] = [k for k in seaweed.keys(bucket) if k.endswith('/result.json')]
+    assert result.startswith('ib/runs/run=policy/region=us-east-1/type=c7a.large/benchmark=stream/job=')
+    assert result.endswith('/by=%s/result.json' % MINE), result
+
+
+def test_an_instance_cannot_write_as_another_instance(tmp_path, ansible_home, seaweed):
+    """The job told to write as another instance (a wrong or forged writer) is refused by the policy
+    before anything runs, with the folder named; nothing lands."""
+    bucket = seaweed.create_bucket('policy-scope')
+    proxy = S3PolicyProxy(seaweed.url, _generated_policy(bucket, 'policy'), userid=MINE).start()
+    try:
+        proc = _job(tmp_path, ansible_home, proxy, bucket, writer=OTHER)
+    finally:
+        proxy.stop()
+    assert proc.returncode != 0 and 'by=%s/' % OTHER in proc.stdout and 'Traceback' not in proc.stdout, \
+        proc.stdout[-3000:]
+    assert seaweed.keys(bucket) == []
+    assert [c['status'] for c in proxy.calls] == [403], proxy.calls
 
 
 def test_the_old_policy_fails_on_the_first_check_with_the_permission_named(tmp_path, ansible_home, seaweed):
@@ -76,11 +98,19 @@ def test_the_old_policy_fails_on_the_first_check_with_the_permission_named(tmp_p
     assert seaweed.keys(bucket) == [], 'nothing ran, nothing was stored'
 
 
-def test_the_policy_evaluator_follows_the_iam_rules_it_claims():
+def test_the_policy_scopes_each_instance_to_its_own_folder():
     policy = _generated_policy('b', 'r1')
-    assert allowed(policy, 's3:PutObject', 'arn:aws:s3:::b/ib/runs/run=r1/region=x/job=y/result.json')
-    assert not allowed(policy, 's3:PutObject', 'arn:aws:s3:::b/ib/runs/run=r2/result.json'), 'another run'
-    assert not allowed(policy, 's3:DeleteObject', 'arn:aws:s3:::b/ib/runs/run=r1/x')
-    assert allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {'s3:prefix': 'ib/runs/run=r1/a/b'})
-    assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {'s3:prefix': 'ib/runs/'}), 'only its own run'
-    assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {}), 'no prefix, no listing'
+    job = 'arn:aws:s3:::b/ib/' + _store.job_prefix('r1', 'us-east-1', 'c7a.large', 'stream', 'j1')
+    own = '%s/by=%s/result.json' % (job, MINE)
+    assert allowed(policy, 's3:PutObject', own, userid=MINE)
+    assert allowed(policy, 's3:GetObject', own, userid=MINE)
+    assert not allowed(policy, 's3:PutObject', own, userid=OTHER), 'another instance\'s folder'
+    assert not allowed(policy, 's3:PutObject', job + '/status-launched.json', userid=MINE), 'the controller\'s record'
+    assert not allowed(policy, 's3:PutObject', job + '/result.json', userid=MINE), 'the job level'
+    assert not allowed(policy, 's3:PutObject', own.replace('run=r1', 'run=r2'), userid=MINE), 'another run'
+    assert not allowed(policy, 's3:DeleteObject', own, userid=MINE)
+    listing = own[len('arn:aws:s3:::b/'):]
+    assert allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {'s3:prefix': listing}, userid=MINE)
+    assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {'s3:prefix': listing}, userid=OTHER)
+    assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {'s3:prefix': 'ib/runs/'}, userid=MINE)
+    assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {}, userid=MINE), 'no prefix, no listing'

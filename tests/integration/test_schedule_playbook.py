@@ -15,6 +15,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _plan
 from harness import ec2
 from harness.ansible_runner import REPO, run_playbook, write_inventory
 from harness.processes import pids_mentioning, terminate_pid
+from harness.stored_jobs import job_dir
 from harness.waiting import wait_for
 
 with open(os.path.join(REPO, 'playbooks', 'schedules', 'example.yml')) as _handle:
@@ -90,7 +91,7 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
     assert '/type=%s/benchmark=stream/job=stream-one-thread-' % ec2.INSTANCE_TYPE in result_key
     doc = json.loads(client.get_object(Bucket=bucket, Key=result_key)['Body'].read())
     assert doc['job']['variant'] == 'one-thread' and doc['parameters']['threads'] == 1, 'the variant set 1 thread'
-    record = json.loads(client.get_object(Bucket=bucket, Key=result_key.replace('result.json', 'status-launched.json'))
+    record = json.loads(client.get_object(Bucket=bucket, Key=job_dir(result_key) + '/status-launched.json')
                         ['Body'].read())
     assert record['window'] == 'd1-allday' and record['schedule'] == 'sched-run'
     assert 'schedule' not in record['plan'], "every job's record must not carry the whole schedule"

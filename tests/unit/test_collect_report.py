@@ -9,7 +9,7 @@ import os
 import pytest
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _collect, _collection, _store
-from harness.stored_jobs import STREAM_TRUNCATED, store_job
+from harness.stored_jobs import STREAM_TRUNCATED, host_objects, store_job
 
 NOW = 1795000000.0  # 2026-11-18
 
@@ -55,7 +55,7 @@ def test_cost_is_runtime_from_launch_times_price(tmp_path):
 def test_a_tampered_result_is_flagged_and_gives_no_number(tmp_path):
     store = _store.open_store(str(tmp_path / 'store'))
     prefix = store_job(store, 'r1', 'tampered', 'c7a.large', price=0.1)
-    path = tmp_path / 'store' / prefix / 'result.json'
+    path = tmp_path / 'store' / host_objects(prefix) / 'result.json'
     doc = json.loads(path.read_text())
     doc['metrics'][0]['value'] *= 2  # someone "improves" a number; the recorded sha256 stays
     path.write_text(json.dumps(doc))
@@ -70,9 +70,9 @@ def test_a_result_in_the_wrong_job_directory_is_flagged(tmp_path):
     store = _store.open_store(str(tmp_path / 'store'))
     source = store_job(store, 'r1', 'one', 'c7a.large')
     target = _store.job_prefix('r1', 'us-east-1', 'c7a.large', 'stream', 'two')
-    store.put(target + '/result.json', store.get(source + '/result.json'))
+    store.put(host_objects(target) + '/result.json', store.get(host_objects(source) + '/result.json'))
     store.put_json(target + '/status-launched.json', store.get_json(source + '/status-launched.json'))
-    store.put_json(target + '/status-completed.json', {'state': 'completed'})
+    store.put_json(host_objects(target) + '/status-completed.json', {'state': 'completed'})
     rows = dict((row['job_id'], row) for row in _collect.collect_rows(store, ['r1'], NOW))
     assert rows['two']['problems'] == ['result.json belongs to job one, not two'] and not rows['two']['valid']
 
@@ -206,9 +206,9 @@ def test_a_malformed_result_is_a_named_problem_and_the_collect_goes_on(tmp_path,
     store = _store.open_store(str(tmp_path / 'store'))
     good = store_job(store, 'r1', 'good', 'c7a.large')
     bad = store_job(store, 'r1', 'bad', 'c7a.large')
-    doc = store.get_json(bad + '/result.json')
+    doc = store.get_json(host_objects(bad) + '/result.json')
     doc[field] = value
-    store.put_json(bad + '/result.json', doc)
+    store.put_json(host_objects(bad) + '/result.json', doc)
     rows = dict((row['job_id'], row) for row in _collect.collect_rows(store, ['r1'], NOW))
     assert rows['good']['valid'] and rows['good']['headline']
     assert not rows['bad']['valid'] and rows['bad']['problems'] and not rows['bad']['headline']
