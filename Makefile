@@ -36,6 +36,7 @@ test-deps:
 demo: venv link mirror system-deps
 	$(BIN)/ansible-playbook playbooks/launch.yml
 	$(BIN)/ansible-playbook playbooks/collect.yml
+	$(BIN)/ansible-playbook playbooks/publish.yml
 
 # Measurements that print figures (benchmarks/): STREAM standard build vs flag variants and the
 # tuned build vs likwid-bench, HPL vs DGEMM, FFTW SIMD build vs no-SIMD build.

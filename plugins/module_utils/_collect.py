@@ -186,7 +186,8 @@ def _empty_row(prefix, parts):
                valid=False, variant=None, host=None, uarch=None, threads=None, market=None,
                price_per_hour_usd=None, instance_id=None, launched_at=None, finished_at=None,
                runtime_s=None, cost_usd=None, headline={}, metrics=[], summary='-', quality=None,
-               quality_warnings=[], compliant=None, broken_rules=[])
+               quality_warnings=[], compliant=None, broken_rules=[], replica=None, attempt=None,
+               result_sha256=None, raw_log_key=None, reproducibility={})
     return row
 
 
@@ -218,12 +219,14 @@ def _inspect_job(store, prefix, names, parts, now=None):
     row['state_derived'] = row['state_reason'] is not None
     if launched:
         row.update(market=launched.get('market'), price_per_hour_usd=_number(launched.get('price_per_hour_usd')),
-                   instance_id=launched.get('instance_id'), launched_at=launched.get('started_at'))
+                   instance_id=launched.get('instance_id'), launched_at=launched.get('started_at'),
+                   replica=launched.get('replica'), attempt=launched.get('attempt'))
     if 'result.json' not in names:
         if row['state'] == 'completed':
             row['problems'].append('completed sentinel but no result.json')
         return row
     doc = _checked_result(store, prefix, view, row)
+    row['raw_log_key'] = '%s/%s' % (prefix, view['raw.log']) if 'raw.log' in view else None
     if doc is not None and not row['problems']:
         _fill_from_result(row, doc)
     return row
@@ -237,7 +240,7 @@ def _checked_result(store, prefix, view, row):
     except StoreError as exc:
         row['problems'].append(str(exc))
         return None
-    actual = sha256_bytes(data)
+    actual = row['result_sha256'] = sha256_bytes(data)
     if recorded is None:
         row['problems'].append('result.json has no recorded sha256 to check it against')
     elif recorded != actual:
@@ -275,6 +278,7 @@ def _fill_from_result(row, doc):
     row['runtime_s'] = _runtime(row['launched_at'], job)
     if row['runtime_s'] is not None and row['price_per_hour_usd'] is not None:
         row['cost_usd'] = round(row['runtime_s'] / 3600.0 * row['price_per_hour_usd'], 6)
+    row['reproducibility'] = reproducibility(doc, row)
     row['valid'] = bool((doc.get('validation') or {}).get('passed')) and not row['problems']
     if row['valid']:
         row['metrics'] = [dict((k, m.get(k)) for k in METRIC_FIELDS) for m in doc.get('metrics', [])]
@@ -288,6 +292,35 @@ def _fill_from_result(row, doc):
 
 
 METRIC_FIELDS = ('name', 'value', 'unit', 'cv', 'n', 'ci_low', 'ci_high', 'ci_level')
+
+
+def _text(value):
+    return value if isinstance(value, str) else None
+
+
+def reproducibility(doc, row):
+    """What it takes to reproduce the job's numbers, flat: where it ran, on what CPU and
+    software, built how, from which source and binary, with which parameters; where its raw log is."""
+    instance, system, build = (doc.get(k) if isinstance(doc.get(k), dict) else {} for k in ('instance', 'system', 'build'))
+    source = build.get('source') if isinstance(build.get('source'), dict) else {}
+    observed = build.get('observed') if isinstance(build.get('observed'), dict) else {}
+    parameters = doc.get('parameters') if isinstance(doc.get('parameters'), dict) else {}
+    cpu = system.get('cpu') if isinstance(system.get('cpu'), dict) else {}
+    flags = build.get('flags')
+    return {
+        'availability_zone': _text(instance.get('availability_zone')), 'ami': _text(instance.get('ami')),
+        'arch': _text(system.get('arch')), 'cpu_model': _text(cpu.get('model_name')),
+        'kernel': _text(system.get('kernel')),
+        'compiler': _text(build.get('compiler')), 'compiler_version': _text(build.get('compiler_version')),
+        'flags': ' '.join(f for f in flags if isinstance(f, str)) if isinstance(flags, list) else None,
+        'flag_source': _text(build.get('flag_source')),
+        'blas': _text(parameters.get('blas')), 'blas_kernel': _text(observed.get('openblas_core')),
+        'source_name': _text(source.get('name')), 'source_version': _text(source.get('version')),
+        'source_sha256': _text(source.get('sha256')), 'binary_sha256': _text(build.get('binary_sha256')),
+        'parameters': json.dumps(parameters, sort_keys=True),
+        'environment': json.dumps(doc.get('environment') or {}, sort_keys=True),
+        'raw_log_key': row.get('raw_log_key'),
+    }
 
 
 def _runtime(launched_at, job):

@@ -93,9 +93,13 @@ def replace_if_different(tmp, path, commit=True):
 
 
 def write_text_if_different(path, text, commit=True):
+    return write_bytes_if_different(path, text.encode('utf-8'), commit)
+
+
+def write_bytes_if_different(path, data, commit=True):
     handle, tmp = tempfile.mkstemp(dir=os.path.dirname(path) if commit else None, prefix='.tmp-')
-    with io.open(handle, 'w', encoding='utf-8') as out:
-        out.write(text)
+    with io.open(handle, 'wb') as out:
+        out.write(data)
     return replace_if_different(tmp, path, commit)
 
 

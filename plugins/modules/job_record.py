@@ -156,7 +156,7 @@ def build_record(params):
         'schedule': (params['plan'].get('schedule') or {}).get('name'), 'window': job.get('window'),
         'variant': job.get('variant', 'default'),
         'region': params['instance_region'], 'instance_type': job.get('instance_type'), 'benchmark': job.get('benchmark'),
-        'replica': job.get('replica', 0), 'instance_id': instance.get('id'),
+        'replica': job.get('replica', 0), 'attempt': job.get('attempt', 0), 'instance_id': instance.get('id'),
         # The only folder of the job whose objects count (readers ignore any other writer's).
         'writer': instance.get('writer'),
         'availability_zone': instance.get('availability_zone'), 'market': instance.get('market'),

@@ -89,3 +89,6 @@ def job_dir(key):
     head = key.rsplit('/', 1)[0]
     parent, folder = head.rsplit('/', 1)
     return parent if folder.startswith(_store.WRITER_FOLDER) else head
+
+
+STREAM_SERIAL = ('stream', 'znver4-serial-o2.txt', {'array_size_elements': 10000000})

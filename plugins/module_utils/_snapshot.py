@@ -1,0 +1,252 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: a dataset snapshot on disk — a dated, immutable folder and a `latest` pointer.
+
+    <root>/snapshots/<YYYYMMDDTHHMMSSZ>/
+        results.csv  jobs.csv  aggregates.csv      one file per table (header = the column names)
+        dataset.sqlite                             the three tables, typed, in one file
+        parquet/results/benchmark=<b>/*.parquet    Parquet, results partitioned by benchmark
+        parquet/jobs.parquet  parquet/aggregates.parquet
+        api/index.json  api/types/<type>.json  api/benchmarks/<benchmark>.json   static JSON API
+        README.md  LICENSE  dataset.json  SHA256SUMS
+    <root>/latest.json                             which snapshot is the latest (and <root>/latest)
+
+A snapshot is written under a temporary name and renamed when complete; SHA256SUMS covers every
+other file of it (`sha256sum -c SHA256SUMS` checks it). A publish whose tables equal the latest
+snapshot's writes nothing. Parquet needs DuckDB on the controller; without it the snapshot says so.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import csv
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _publish
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
+
+try:
+    import duckdb
+    HAS_DUCKDB = True
+except ImportError:
+    duckdb = None
+    HAS_DUCKDB = False
+
+SNAPSHOTS = 'snapshots'
+LATEST = 'latest.json'
+LICENSE_TEXT = """The instancebench.aws dataset in this folder is licensed under the Creative Commons
+Attribution 4.0 International License (CC BY 4.0).
+
+You may share and adapt it for any purpose, even commercially, provided you give appropriate
+credit ("instancebench.aws open dataset, snapshot {name}"), link to the license and indicate
+whether changes were made. Legal code: https://creativecommons.org/licenses/by/4.0/legalcode
+"""
+_SQL_TYPES = {'TEXT': 'TEXT', 'INTEGER': 'INTEGER', 'DOUBLE': 'REAL', 'BOOLEAN': 'INTEGER'}
+_DUCK_TYPES = {'TEXT': 'VARCHAR', 'INTEGER': 'BIGINT', 'DOUBLE': 'DOUBLE', 'BOOLEAN': 'BOOLEAN'}
+
+
+def content_sha256(tables):
+    """One digest of the tables' content: equal tables, equal digest (no time in it)."""
+    digest = hashlib.sha256()
+    for table in ('results', 'jobs', 'aggregates'):
+        for record in tables[table]:
+            digest.update(json.dumps(record, sort_keys=True).encode('utf-8'))
+            digest.update(b'\n')
+    return digest.hexdigest()
+
+
+def snapshot_name(now):
+    return datetime.datetime.fromtimestamp(now, datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
+
+
+def latest(root):
+    path = os.path.join(root, LATEST)
+    if not os.path.isfile(path):
+        return None
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def write(root, tables, runs, now, commit=True):
+    """{'changed', 'snapshot', 'path', 'files', 'parquet', 'content_sha256'}: the snapshot written,
+    or the latest one when the tables did not change."""
+    digest = content_sha256(tables)
+    current = latest(root)
+    if current and current.get('content_sha256') == digest and os.path.isdir(os.path.join(root, current['path'])):
+        return dict(current, changed=False, path=os.path.join(root, current['path']))
+    name = snapshot_name(now)
+    final = os.path.join(root, SNAPSHOTS, name)
+    if os.path.exists(final):   # two publishes in one second: the second takes the next free name
+        name = '%s-%s' % (name, digest[:8])
+        final = os.path.join(root, SNAPSHOTS, name)
+    info = {'snapshot': name, 'path': os.path.join(SNAPSHOTS, name), 'content_sha256': digest,
+            'schema_version': _publish.SCHEMA_VERSION, 'parquet': HAS_DUCKDB,
+            'counts': dict((t, len(tables[t])) for t in ('results', 'jobs', 'aggregates'))}
+    if not commit:
+        return dict(info, changed=True, path=final, files=[])
+    os.makedirs(os.path.join(root, SNAPSHOTS), exist_ok=True)
+    work = tempfile.mkdtemp(dir=os.path.join(root, SNAPSHOTS), prefix='.tmp-')
+    try:
+        files = _write_files(work, tables, runs, info, now)
+        os.chmod(work, 0o755)
+        os.rename(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    _point_latest(root, info)
+    return dict(info, changed=True, path=final, files=files)
+
+
+def _write_files(work, tables, runs, info, now):
+    for table in ('results', 'jobs', 'aggregates'):
+        _write_csv(os.path.join(work, table + '.csv'), table, tables[table])
+    _write_sqlite(os.path.join(work, 'dataset.sqlite'), tables)
+    if HAS_DUCKDB:
+        _write_parquet(work)
+    _write_api(os.path.join(work, 'api'), tables, info)
+    with open(os.path.join(work, 'README.md'), 'w') as handle:
+        handle.write(readme(info))
+    with open(os.path.join(work, 'LICENSE'), 'w') as handle:
+        handle.write(LICENSE_TEXT.format(name=info['snapshot']))
+    meta = dict(info, created=datetime.datetime.fromtimestamp(now, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+                runs=runs, license='CC-BY-4.0')
+    with open(os.path.join(work, 'dataset.json'), 'wb') as handle:
+        handle.write(_store.json_bytes(meta))
+    files = sorted(os.path.relpath(os.path.join(d, f), work) for d, _s, fs in os.walk(work) for f in fs)
+    with open(os.path.join(work, 'SHA256SUMS'), 'w') as handle:
+        for name in files:
+            handle.write('%s  %s\n' % (_store.sha256_file(os.path.join(work, name)), name))
+    return files + ['SHA256SUMS']
+
+
+def _cell(value):
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return value
+
+
+def _write_csv(path, table, records):
+    fields = _publish.names(table)
+    with open(path, 'w', newline='') as handle:
+        writer = csv.writer(handle, lineterminator='\n')
+        writer.writerow(fields)
+        for record in records:
+            writer.writerow([_cell(record.get(f)) for f in fields])
+
+
+def _write_sqlite(path, tables):
+    connection = sqlite3.connect(path)
+    try:
+        for table in ('results', 'jobs', 'aggregates'):
+            columns = _publish.COLUMNS[table]
+            connection.execute('CREATE TABLE %s (%s)' % (table, ', '.join(
+                '"%s" %s' % (name, _SQL_TYPES[kind]) for name, kind, _doc in columns)))
+            connection.executemany('INSERT INTO %s VALUES (%s)' % (table, ', '.join('?' * len(columns))),
+                                   ([record.get(name) for name, _k, _d in columns] for record in tables[table]))
+        connection.execute('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)')
+        connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (_publish.SCHEMA_VERSION,))
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def _write_parquet(work):
+    """From the CSV files just written, typed as the schema says: DuckDB reads and writes both."""
+    out = os.path.join(work, 'parquet')
+    os.makedirs(out)
+    connection = duckdb.connect()
+    try:
+        for table in ('results', 'jobs', 'aggregates'):
+            columns = dict((name, _DUCK_TYPES[kind]) for name, kind, _doc in _publish.COLUMNS[table])
+            source = "read_csv('%s', header=true, columns=%s, nullstr='')" % (
+                os.path.join(work, table + '.csv').replace("'", "''"), _duck_struct(columns))
+            if table == 'results':
+                target = "'%s' (FORMAT parquet, PARTITION_BY (benchmark))" % os.path.join(out, 'results').replace("'", "''")
+            else:
+                target = "'%s' (FORMAT parquet)" % os.path.join(out, table + '.parquet').replace("'", "''")
+            connection.execute('COPY (SELECT * FROM %s ORDER BY ALL) TO %s' % (source, target))
+    finally:
+        connection.close()
+
+
+def _duck_struct(columns):
+    return '{%s}' % ', '.join("'%s': '%s'" % (name, kind) for name, kind in columns.items())
+
+
+def _write_api(api, tables, info):
+    """index.json (every type with its headline figures), one file per type and per benchmark."""
+    os.makedirs(os.path.join(api, 'types'))
+    os.makedirs(os.path.join(api, 'benchmarks'))
+    by_type, by_benchmark, history = {}, {}, {}
+    for record in tables['results']:
+        history.setdefault(record['instance_type'], []).append(record)
+    for cell in tables['aggregates']:
+        by_type.setdefault(cell['instance_type'], []).append(cell)
+        by_benchmark.setdefault(cell['benchmark'], []).append(cell)
+    index = {'schema_version': info['schema_version'], 'snapshot': info['snapshot'],
+             'instance_types': [], 'benchmarks': sorted(by_benchmark)}
+    for instance_type, cells in sorted(by_type.items()):
+        safe = _store.partition(instance_type)
+        index['instance_types'].append({
+            'instance_type': instance_type, 'family': cells[0]['family'], 'arch': cells[0]['arch'],
+            'uarch': cells[0]['uarch'], 'href': 'types/%s.json' % safe,
+            'figures': dict(('%s/%s/%s' % (c['benchmark'], c['variant'], c['metric']),
+                             {'median': c['median'], 'ci_low': c['ci_low'], 'ci_high': c['ci_high'],
+                              'unit': c['unit'], 'jobs': c['jobs']}) for c in cells)})
+        _write_json(os.path.join(api, 'types', safe + '.json'), {
+            'instance_type': instance_type, 'snapshot': info['snapshot'], 'aggregates': cells,
+            'history': [dict((k, r[k]) for k in ('run_id', 'job_id', 'benchmark', 'variant', 'metric', 'value', 'unit',
+                                                 'ci_low', 'ci_high', 'measured_at', 'market', 'availability_zone'))
+                        for r in history.get(instance_type, [])]})
+    for benchmark, cells in sorted(by_benchmark.items()):
+        _write_json(os.path.join(api, 'benchmarks', _store.partition(benchmark) + '.json'),
+                    {'benchmark': benchmark, 'snapshot': info['snapshot'], 'aggregates': cells})
+    _write_json(os.path.join(api, 'index.json'), index)
+
+
+def _write_json(path, document):
+    with open(path, 'wb') as handle:
+        handle.write(_store.json_bytes(document))
+
+
+def _point_latest(root, info):
+    """latest.json (atomically replaced), and a `latest` symlink for people and tools on this disk."""
+    _write_json_atomic(os.path.join(root, LATEST), info)
+    link = os.path.join(root, 'latest')
+    tmp = link + '.tmp'
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    os.symlink(info['path'], tmp)
+    os.replace(tmp, link)
+
+
+def _write_json_atomic(path, document):
+    handle, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.tmp-')
+    with os.fdopen(handle, 'wb') as out:
+        out.write(_store.json_bytes(document))
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def readme(info):
+    lines = ['# instancebench.aws dataset, snapshot %s' % info['snapshot'], '',
+             'Dataset schema %s. %d results (valid job x metric), %d jobs, %d aggregates. Licence: CC BY 4.0 '
+             '(LICENSE). Every file is listed with its sha256 in SHA256SUMS (`sha256sum -c SHA256SUMS`).'
+             % (info['schema_version'], info['counts']['results'], info['counts']['jobs'], info['counts']['aggregates']),
+             '', 'Aggregates count only valid jobs that kept the run rules and whose repetitions were stable; '
+             'noisy jobs are counted in `noisy_jobs`, never averaged in.', '']
+    for table in ('results', 'jobs', 'aggregates'):
+        lines += ['## %s' % table, '', '| column | type | meaning |', '|---|---|---|']
+        lines += ['| `%s` | %s | %s |' % (name, kind, doc) for name, kind, doc in _publish.COLUMNS[table]]
+        lines.append('')
+    return '\n'.join(lines)

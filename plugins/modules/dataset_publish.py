@@ -1,0 +1,164 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: dataset_publish
+short_description: Publish every run of a results store as one versioned dataset snapshot
+version_added: "0.2.0"
+description:
+  - Reads every run of a results store (or O(run_ids)) with the same checks as collect (state,
+    recorded sha256, schema, the job's own writer), and writes one dataset snapshot into O(dest) -
+    a dated, immutable folder C(snapshots/<YYYYMMDDTHHMMSSZ>/) and C(latest.json) (and a C(latest)
+    symlink) pointing at it.
+  - "A snapshot holds three tables - C(results) (one row per valid job x metric with everything it
+    takes to reproduce it), C(jobs) (one row per job) and C(aggregates) (per instance type x
+    benchmark x variant x metric over every run: jobs, launches, days, median with its confidence
+    interval, CV, min, max, first and last measured, value per USD-hour) - as CSV, one SQLite file,
+    Parquet (results partitioned by benchmark; needs the duckdb Python package) and a static JSON
+    API (C(api/index.json), one file per instance type and per benchmark), with a README
+    describing the columns, a C(LICENSE) (CC BY 4.0), C(dataset.json) and C(SHA256SUMS)."
+  - Incremental - a run whose jobs are all over and whose listing did not change since the last
+    publish is taken from the publish cache (C(dest/cache/), checked against the sha256 in
+    C(dest/manifest.json)) and not read again. A publish whose tables equal the latest snapshot's
+    writes no new snapshot (C(changed=false)).
+author:
+  - instancebench.aws contributors (@instancebench)
+options:
+  run_ids:
+    description: Runs to publish; every run in the store when empty.
+    type: list
+    elements: str
+    default: []
+  dest:
+    description: Directory that holds the snapshots, the cache and the manifest (created if missing).
+    type: path
+    required: true
+  full:
+    description: Read every run again, ignoring the cache.
+    type: bool
+    default: false
+  now_epoch:
+    description: The time job deadlines are compared with and the snapshot is named after; now when omitted.
+    type: float
+  workers:
+    description: Parallel reads (each job costs one request to S3).
+    type: int
+    default: 16
+extends_documentation_fragment:
+  - instancebench.aws.results_store
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+notes:
+  - Supports check mode (reads the store and tells whether a snapshot would be written; writes nothing).
+  - AWS options apply to C(s3://) stores only.
+requirements:
+  - duckdb (for the Parquet files; without it the snapshot has CSV, SQLite and JSON and says so)
+"""
+
+EXAMPLES = r"""
+- name: Publish every run of the S3 store into a local dataset directory
+  instancebench.aws.dataset_publish:
+    store: s3://my-bench-results/instancebench
+    dest: /srv/instancebench/dataset
+  register: published
+
+- name: Say where it is
+  ansible.builtin.debug:
+    msg: "{{ published.path }}: {{ published.counts }}"
+"""
+
+RETURN = r"""
+snapshot:
+  description: The snapshot's name (its UTC time); the latest one's when nothing changed.
+  returned: always
+  type: str
+  sample: 20261204T221500Z
+path:
+  description: The snapshot's folder.
+  returned: always
+  type: str
+  sample: /srv/instancebench/dataset/snapshots/20261204T221500Z
+counts:
+  description: Rows per table.
+  returned: always
+  type: dict
+  sample: {results: 1204, jobs: 233, aggregates: 96}
+runs:
+  description: The runs read from the store (C(read)) and taken from the publish cache (C(reused)).
+  returned: always
+  type: dict
+  sample: {read: [20261204T101500Z], reused: [20261127T101500Z, 20261120T101500Z]}
+parquet:
+  description: Whether the snapshot has Parquet files (the duckdb package was found).
+  returned: always
+  type: bool
+content_sha256:
+  description: One sha256 over the tables' content; equal content, equal digest.
+  returned: always
+  type: str
+files:
+  description: The snapshot's files, relative to its folder (empty when nothing was written).
+  returned: always
+  type: list
+  elements: str
+"""
+
+import os
+import time
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _publish
+from ansible_collections.instancebench.aws.plugins.module_utils import _snapshot
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
+
+
+def main():
+    module = InstancebenchAWSModule(
+        argument_spec=dict(
+            store=dict(type='str', required=True),
+            run_ids=dict(type='list', elements='str', default=[]),
+            dest=dict(type='path', required=True),
+            full=dict(type='bool', default=False),
+            now_epoch=dict(type='float'),
+            workers=dict(type='int', default=16),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params['workers'] < 1:
+        module.fail_json(msg='workers must be at least 1, got %s' % params['workers'])
+    now = params['now_epoch'] if params['now_epoch'] is not None else time.time()
+    commit = not module.check_mode
+    if commit and not os.path.isdir(params['dest']):
+        os.makedirs(params['dest'], 0o755)
+    try:
+        store = module.results_store(params['store'])
+        tables, runs, cache = _publish.read_runs(store, params['dest'], now, params['run_ids'], params['full'],
+                                                 params['workers'], commit)
+    except _store.StoreError as exc:
+        module.fail_json(msg='cannot read the results store: %s' % exc)
+    except ValueError as exc:
+        module.fail_json(msg='the publish cache in %s cannot be read (%s): run again with full=true' % (params['dest'], exc))
+    if not tables['jobs']:
+        module.fail_json(msg='no job in %s%s: nothing to publish (launch.yml writes runs there)'
+                         % (params['store'], ' for runs %s' % ', '.join(params['run_ids']) if params['run_ids'] else ''))
+    written = _snapshot.write(params['dest'], tables, runs.pop('fingerprints'), now, commit)
+    cache.save(commit)
+    if not written['parquet']:
+        module.warn('the duckdb Python package is missing on the controller: the snapshot has no Parquet files '
+                    '(pip install duckdb)')
+    module.exit_json(changed=written['changed'], snapshot=written['snapshot'], path=written['path'],
+                     counts=written['counts'], runs=runs, parquet=written['parquet'],
+                     content_sha256=written['content_sha256'], files=written.get('files', []))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,49 @@
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""playbooks/publish.yml over an S3 store (SeaweedFS): a snapshot per new run, the published run
+not read again, nothing written when nothing changed, and DuckDB queries the snapshot as the
+README shows."""
+
+import json
+import os
+
+import duckdb
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from harness.ansible_runner import run_playbook, write_inventory
+from harness.stored_jobs import STREAM_SERIAL, store_job
+
+
+def _publish(tmp_path, home, seaweed, bucket, dataset):
+    return run_playbook('publish.yml', write_inventory(str(tmp_path / 'hosts.yml'), {}), home,
+                        {'instancebench_results_store': 's3://%s/ib' % bucket, 'instancebench_dataset_dir': str(dataset)},
+                        env=seaweed.env())
+
+
+def test_publish_is_incremental_and_the_snapshot_answers_queries(tmp_path, ansible_home, seaweed, s3_bucket):
+    store = _store.S3Store(s3_bucket, 'ib', client=seaweed.client())
+    store_job(store, 'week1', 'w1-a', 'c7a.large', price=0.10264)
+    store_job(store, 'week1', 'w1-b', 'm7i.large', price=0.1008, output=STREAM_SERIAL)
+    dataset = tmp_path / 'dataset'
+    first = _publish(tmp_path, ansible_home, seaweed, s3_bucket, dataset)
+    assert first.returncode == 0, first.stdout[-3000:]
+    assert '8 results, 2 jobs, 8 aggregates' in first.stdout and 'runs read 1, taken from the last publish 0' in first.stdout
+
+    unchanged = _publish(tmp_path, ansible_home, seaweed, s3_bucket, dataset)
+    assert unchanged.returncode == 0 and 'nothing new since snapshot' in unchanged.stdout, unchanged.stdout[-3000:]
+    assert unchanged.recap['localhost']['changed'] == 0
+
+    store_job(store, 'week2', 'w2-a', 'c7a.large', price=0.10264)
+    second = _publish(tmp_path, ansible_home, seaweed, s3_bucket, dataset)
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert 'runs read 1, taken from the last publish 1' in second.stdout
+    assert len(os.listdir(dataset / 'snapshots')) == 2
+
+    # The README's query: value per dollar of each type, from the Parquet files of the latest snapshot.
+    latest = json.loads((dataset / 'latest.json').read_text())['path']
+    rows = duckdb.connect().execute(
+        "SELECT instance_type, jobs, round(median, 2), round(value_per_usd_hour_on_demand, 1) "
+        "FROM read_parquet(?) WHERE benchmark = 'stream' AND metric = 'triad_bandwidth' ORDER BY instance_type",
+        [str(dataset / latest / 'parquet' / 'aggregates.parquet')]).fetchall()
+    assert [(r[0], r[1]) for r in rows] == [('c7a.large', 2), ('m7i.large', 1)]
+    assert abs(rows[0][3] - rows[0][2] / 0.10264) < 0.1, rows
