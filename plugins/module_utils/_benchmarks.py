@@ -21,11 +21,12 @@ class Benchmark(object):
     """name: as in plans, keys and the schema; title/what: how the report names it; analyze: the
     parser; headline: the metric instance types are ranked on (None: no single one, e.g. FFTW's
     per-problem rates); phrase: doc metrics {name: entry} -> the summary phrase, or None for the
-    generic one; peak_kind: what its efficiency is measured against (flops, bytes or None)."""
+    generic one; peak_kind: what its efficiency is measured against (flops, bytes or None);
+    category: which of a recommender's tables it feeds (memory or cpu, see _compass)."""
 
-    def __init__(self, name, title, what, analyze, headline=None, phrase=None, peak_kind=None):
+    def __init__(self, name, title, what, analyze, headline=None, phrase=None, peak_kind=None, category='cpu'):
         self.name, self.title, self.what, self.analyze = name, title, what, analyze
-        self.headline, self.phrase, self.peak_kind = headline, phrase, peak_kind
+        self.headline, self.phrase, self.peak_kind, self.category = headline, phrase, peak_kind, category
 
 
 _REGISTRY = {}
@@ -111,7 +112,7 @@ def _fftw_phrase(metrics):
 
 
 register(Benchmark('stream', 'STREAM triad', 'memory bandwidth', _stream.analyze, headline='triad_bandwidth',
-                   phrase=_stream_phrase, peak_kind='bytes'))
+                   phrase=_stream_phrase, peak_kind='bytes', category='memory'))
 register(Benchmark('fftw', 'FFTW', 'FFT throughput per problem', _fftw.analyze, phrase=_fftw_phrase))
 register(Benchmark('hpl', 'HPL', 'FP64 LINPACK', _hpl.analyze, headline='gflops', phrase=_hpl_phrase,
                    peak_kind='flops'))

@@ -291,7 +291,7 @@ def _fill_from_result(row, doc):
         row['summary'] = summary(doc)
 
 
-METRIC_FIELDS = ('name', 'value', 'unit', 'cv', 'n', 'ci_low', 'ci_high', 'ci_level')
+METRIC_FIELDS = ('name', 'value', 'unit', 'higher_is_better', 'cv', 'n', 'ci_low', 'ci_high', 'ci_level')
 
 
 def _text(value):

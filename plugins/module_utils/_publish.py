@@ -22,6 +22,7 @@ import os
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _collect
 from ansible_collections.instancebench.aws.plugins.module_utils import _dataset
+from ansible_collections.instancebench.aws.plugins.module_utils import _references
 from ansible_collections.instancebench.aws.plugins.module_utils import _states
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._stats import median_ci, summarize
@@ -56,6 +57,7 @@ COLUMNS = {
         ('metric', 'TEXT', 'the metric name (triad_bandwidth, gflops, ...)'),
         ('value', 'DOUBLE', "the job's figure: the median of its repetitions"),
         ('unit', 'TEXT', 'its unit'),
+        ('higher_is_better', 'BOOLEAN', 'whether a larger value is better (false for times)'),
         ('n', 'INTEGER', 'repetitions behind the figure'),
         ('cv', 'DOUBLE', 'coefficient of variation over the repetitions'),
         ('ci_low', 'DOUBLE', "lower end of the median's confidence interval over the repetitions"),
@@ -82,6 +84,10 @@ COLUMNS = {
         ('environment', 'TEXT', 'library settings found in the environment (OPENBLAS_CORETYPE, ...), JSON'),
         ('result_sha256', 'TEXT', "the sha256 of the job's result.json in the store"),
         ('raw_log_key', 'TEXT', "the store key of the job's raw log"),
+        ('reference_status', 'TEXT', 'within, below or above its reference range (none without a reference); '
+                                     'a figure outside is kept out of the aggregates'),
+        ('reference_low', 'DOUBLE', "the reference range's lower end"),
+        ('reference_high', 'DOUBLE', 'its upper end'),
     ],
     'jobs': _JOB + [
         ('state', 'TEXT', 'completed, failed, timed_out, running, launched or leased'),
@@ -106,14 +112,16 @@ COLUMNS = {
         ('variant', 'TEXT', 'its variant'),
         ('metric', 'TEXT', 'the metric'),
         ('unit', 'TEXT', 'its unit'),
+        ('higher_is_better', 'BOOLEAN', 'whether a larger value is better'),
         ('jobs', 'INTEGER', 'valid, compliant, stable jobs behind the figures'),
         ('noisy_jobs', 'INTEGER', 'valid jobs left out because their repetitions were noisy'),
+        ('outside_reference_jobs', 'INTEGER', 'valid jobs left out because their figure fell outside its reference'),
         ('launches', 'INTEGER', 'distinct instances those jobs ran on'),
         ('days', 'INTEGER', 'distinct days they were measured on'),
         ('availability_zones', 'INTEGER', 'distinct zones'),
         ('median', 'DOUBLE', "the median over jobs of each job's figure"),
         ('ci_low', 'DOUBLE', "lower end of the median's distribution-free confidence interval over jobs "
-                            "(one job: its own interval over repetitions)"),
+         "(one job: its own interval over repetitions)"),
         ('ci_high', 'DOUBLE', 'its upper end'),
         ('ci_level', 'DOUBLE', 'the coverage achieved (95 % needs 6 jobs or more)'),
         ('cv', 'DOUBLE', 'coefficient of variation across jobs (0 for one job)'),
@@ -126,7 +134,24 @@ COLUMNS = {
         ('value_per_usd_hour_on_demand', 'DOUBLE', 'median / on-demand price'),
         ('value_per_usd_hour_paid', 'DOUBLE', 'median over jobs of value / price as paid (spot included)'),
     ],
+    'changes': [
+        ('instance_type', 'TEXT', 'EC2 instance type'),
+        ('benchmark', 'TEXT', 'the benchmark'),
+        ('variant', 'TEXT', 'its variant'),
+        ('metric', 'TEXT', 'the metric'),
+        ('kind', 'TEXT', 'regression (worse) or improvement'),
+        ('unit', 'TEXT', 'the unit'),
+        ('before_median', 'DOUBLE', "the earlier runs' median"),
+        ('before_jobs', 'INTEGER', 'jobs behind it'),
+        ('before_runs', 'TEXT', 'those runs, comma-separated'),
+        ('after_median', 'DOUBLE', "the newest run's median"),
+        ('after_jobs', 'INTEGER', 'jobs behind it'),
+        ('after_run', 'TEXT', 'the newest run'),
+        ('change_pct', 'DOUBLE', 'after against before, in percent'),
+        ('threshold_pct', 'DOUBLE', "the shift that counts: max(k x the earlier jobs' stdev, tolerance x their median)"),
+    ],
 }
+TABLES = ('results', 'jobs', 'aggregates', 'changes')
 
 
 def names(table):
@@ -166,7 +191,8 @@ def result_records(row):
     out = []
     for metric in row.get('metrics') or []:
         price = row.get('price_per_hour_usd')
-        out.append(dict(base, metric=metric['name'], value=metric['value'], unit=metric['unit'], n=metric.get('n'),
+        out.append(dict(base, metric=metric['name'], value=metric['value'], unit=metric['unit'],
+                        higher_is_better=metric.get('higher_is_better'), n=metric.get('n'),
                         cv=metric.get('cv'), ci_low=metric.get('ci_low'), ci_high=metric.get('ci_high'),
                         ci_level=metric.get('ci_level'),
                         value_per_usd_hour=round(metric['value'] / price, 6) if price else None))
@@ -174,6 +200,20 @@ def result_records(row):
 
 
 RESULT_NAMES = set(names('results'))
+
+
+def counted(record):
+    """Whether a result enters the aggregates: compliant, not noisy, not outside its reference."""
+    return record['compliant'] is not False and record['quality'] != 'noisy' and \
+        record.get('reference_status') in (None, 'within')
+
+
+def judge_references(results, references):
+    """Set each result's reference_status/low/high (references can change between publishes:
+    judged every time, never cached)."""
+    for record in results:
+        record['reference_status'], record['reference_low'], record['reference_high'] = \
+            _references.judge(references, record)
 
 
 def aggregates(results):
@@ -185,30 +225,32 @@ def aggregates(results):
     out = []
     for key in sorted(cells, key=lambda k: tuple('' if v is None else str(v) for v in k)):
         records = cells[key]
-        counted = [r for r in records if r['compliant'] is not False and r['quality'] != 'noisy']
-        if not counted:
+        kept = [r for r in records if counted(r)]
+        if not kept:
             continue
-        counted.sort(key=lambda r: (r['measured_at'] or '', r['job_id']))
-        values = [r['value'] for r in counted]
+        outside = sum(1 for r in records if r.get('reference_status') in ('below', 'above'))
+        kept.sort(key=lambda r: (r['measured_at'] or '', r['job_id']))
+        values = [r['value'] for r in kept]
         stats = summarize(values)
         if len(values) == 1:
-            low, high, level = counted[0]['ci_low'], counted[0]['ci_high'], counted[0]['ci_level']
+            low, high, level = kept[0]['ci_low'], kept[0]['ci_high'], kept[0]['ci_level']
         else:
             low, high, level = median_ci(values)
-        on_demand = [r['price_per_hour_usd'] for r in counted if r['market'] == 'on-demand' and r['price_per_hour_usd']]
+        on_demand = [r['price_per_hour_usd'] for r in kept if r['market'] == 'on-demand' and r['price_per_hour_usd']]
         price = summarize(on_demand)['median'] if on_demand else None
-        paid = [r['value_per_usd_hour'] for r in counted if r['value_per_usd_hour'] is not None]
+        paid = [r['value_per_usd_hour'] for r in kept if r['value_per_usd_hour'] is not None]
         out.append({
             'instance_type': key[0], 'family': family(key[0]), 'benchmark': key[1], 'variant': key[2], 'metric': key[3],
-            'arch': _joined(r['arch'] for r in counted), 'uarch': _joined(r['uarch'] for r in counted),
-            'unit': counted[-1]['unit'], 'jobs': len(counted), 'noisy_jobs': len(records) - len(counted),
-            'launches': len(set(r['instance_id'] or r['job_id'] for r in counted)),
-            'days': len(set((r['measured_at'] or '')[:10] for r in counted)),
-            'availability_zones': len(set(r['availability_zone'] for r in counted if r['availability_zone'])),
+            'arch': _joined(r['arch'] for r in kept), 'uarch': _joined(r['uarch'] for r in kept),
+            'unit': kept[-1]['unit'], 'higher_is_better': kept[-1]['higher_is_better'], 'jobs': len(kept),
+            'noisy_jobs': sum(1 for r in records if r['quality'] == 'noisy'), 'outside_reference_jobs': outside,
+            'launches': len(set(r['instance_id'] or r['job_id'] for r in kept)),
+            'days': len(set((r['measured_at'] or '')[:10] for r in kept)),
+            'availability_zones': len(set(r['availability_zone'] for r in kept if r['availability_zone'])),
             'median': stats['median'], 'ci_low': low, 'ci_high': high, 'ci_level': level,
             'cv': round(stats['cv'], 6), 'min': stats['min'], 'max': stats['max'],
-            'first_measured': counted[0]['measured_at'], 'last_measured': counted[-1]['measured_at'],
-            'latest_value': counted[-1]['value'], 'on_demand_price_per_hour_usd': price,
+            'first_measured': kept[0]['measured_at'], 'last_measured': kept[-1]['measured_at'],
+            'latest_value': kept[-1]['value'], 'on_demand_price_per_hour_usd': price,
             'value_per_usd_hour_on_demand': round(stats['median'] / price, 6) if price else None,
             'value_per_usd_hour_paid': round(summarize(paid)['median'], 6) if paid else None,
         })
@@ -232,18 +274,23 @@ def store_runs(store):
     return sorted(p[len(prefix):].rstrip('/') for p in store.list_dirs(_store.RUNS_ROOT) if p.startswith(prefix))
 
 
+def _columns_digest():
+    return hashlib.sha256(json.dumps(COLUMNS, sort_keys=True).encode('utf-8')).hexdigest()
+
+
 class Cache(object):
     """Each run's records as last read, under `<root>/cache/`, with `<root>/manifest.json`
     saying which listing (fingerprint) they came from and their sha256."""
 
     def __init__(self, root):
         self.root = root
-        self.manifest = {'schema_version': SCHEMA_VERSION, 'runs': {}}
+        self.manifest = {'schema_version': SCHEMA_VERSION, 'columns_sha256': _columns_digest(), 'runs': {}}
         path = os.path.join(root, MANIFEST)
         if os.path.isfile(path):
             with open(path) as handle:
                 manifest = json.load(handle)
-            if manifest.get('schema_version') == SCHEMA_VERSION:   # another schema: read every run again
+            # Records made for other columns (another version of this code): read every run again.
+            if manifest.get('columns_sha256') == self.manifest['columns_sha256']:
                 self.manifest = manifest
 
     def _path(self, run_id):
@@ -275,7 +322,8 @@ class Cache(object):
             _dataset.write_bytes_if_different(os.path.join(self.root, MANIFEST), _store.json_bytes(self.manifest))
 
 
-def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=True):
+def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=True, references=None,
+              k=_references.DEFAULT_K, tolerance=_references.DEFAULT_TOLERANCE):
     """(tables {results, jobs, aggregates}, {'read': [...], 'reused': [...], 'fingerprints': {run: sha256
     of its listing}}, cache). A run is reused from the
     cache only when it is over (every job terminal: its states cannot change with time) and its
@@ -300,5 +348,7 @@ def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=Tru
             outcome['reused'].append(run_id)
         tables['jobs'].extend(records['jobs'])
         tables['results'].extend(records['results'])
+    judge_references(tables['results'], references or _references.check(None))
     tables['aggregates'] = aggregates(tables['results'])
+    tables['changes'] = _references.changes(tables['results'], counted, k, tolerance)
     return tables, outcome, cache

@@ -4,11 +4,12 @@
 """Private: a dataset snapshot on disk — a dated, immutable folder and a `latest` pointer.
 
     <root>/snapshots/<YYYYMMDDTHHMMSSZ>/
-        results.csv  jobs.csv  aggregates.csv      one file per table (header = the column names)
-        dataset.sqlite                             the three tables, typed, in one file
+        results.csv  jobs.csv  aggregates.csv  changes.csv   one file per table (header = column names)
+        dataset.sqlite                             the tables, typed, in one file
         parquet/results/benchmark=<b>/*.parquet    Parquet, results partitioned by benchmark
-        parquet/jobs.parquet  parquet/aggregates.parquet
+        parquet/jobs.parquet  parquet/aggregates.parquet  parquet/changes.parquet
         api/index.json  api/types/<type>.json  api/benchmarks/<benchmark>.json   static JSON API
+        computecompass/memory-benchmarks.json  cpu-benchmarks.json  price-performance.json
         README.md  LICENSE  dataset.json  SHA256SUMS
     <root>/latest.json                             which snapshot is the latest (and <root>/latest)
 
@@ -30,6 +31,7 @@ import shutil
 import sqlite3
 import tempfile
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _compass
 from ansible_collections.instancebench.aws.plugins.module_utils import _publish
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 
@@ -56,7 +58,7 @@ _DUCK_TYPES = {'TEXT': 'VARCHAR', 'INTEGER': 'BIGINT', 'DOUBLE': 'DOUBLE', 'BOOL
 def content_sha256(tables):
     """One digest of the tables' content: equal tables, equal digest (no time in it)."""
     digest = hashlib.sha256()
-    for table in ('results', 'jobs', 'aggregates'):
+    for table in _publish.TABLES:
         for record in tables[table]:
             digest.update(json.dumps(record, sort_keys=True).encode('utf-8'))
             digest.update(b'\n')
@@ -89,7 +91,7 @@ def write(root, tables, runs, now, commit=True):
         final = os.path.join(root, SNAPSHOTS, name)
     info = {'snapshot': name, 'path': os.path.join(SNAPSHOTS, name), 'content_sha256': digest,
             'schema_version': _publish.SCHEMA_VERSION, 'parquet': HAS_DUCKDB,
-            'counts': dict((t, len(tables[t])) for t in ('results', 'jobs', 'aggregates'))}
+            'counts': dict((t, len(tables[t])) for t in _publish.TABLES)}
     if not commit:
         return dict(info, changed=True, path=final, files=[])
     os.makedirs(os.path.join(root, SNAPSHOTS), exist_ok=True)
@@ -106,12 +108,15 @@ def write(root, tables, runs, now, commit=True):
 
 
 def _write_files(work, tables, runs, info, now):
-    for table in ('results', 'jobs', 'aggregates'):
+    for table in _publish.TABLES:
         _write_csv(os.path.join(work, table + '.csv'), table, tables[table])
     _write_sqlite(os.path.join(work, 'dataset.sqlite'), tables)
     if HAS_DUCKDB:
         _write_parquet(work)
     _write_api(os.path.join(work, 'api'), tables, info)
+    os.makedirs(os.path.join(work, 'computecompass'))
+    for name, document in sorted(_compass.documents(tables['aggregates'], info).items()):
+        _write_json(os.path.join(work, 'computecompass', name), document)
     with open(os.path.join(work, 'README.md'), 'w') as handle:
         handle.write(readme(info))
     with open(os.path.join(work, 'LICENSE'), 'w') as handle:
@@ -147,7 +152,7 @@ def _write_csv(path, table, records):
 def _write_sqlite(path, tables):
     connection = sqlite3.connect(path)
     try:
-        for table in ('results', 'jobs', 'aggregates'):
+        for table in _publish.TABLES:
             columns = _publish.COLUMNS[table]
             connection.execute('CREATE TABLE %s (%s)' % (table, ', '.join(
                 '"%s" %s' % (name, _SQL_TYPES[kind]) for name, kind, _doc in columns)))
@@ -166,7 +171,7 @@ def _write_parquet(work):
     os.makedirs(out)
     connection = duckdb.connect()
     try:
-        for table in ('results', 'jobs', 'aggregates'):
+        for table in _publish.TABLES:
             columns = dict((name, _DUCK_TYPES[kind]) for name, kind, _doc in _publish.COLUMNS[table])
             source = "read_csv('%s', header=true, columns=%s, nullstr='')" % (
                 os.path.join(work, table + '.csv').replace("'", "''"), _duck_struct(columns))
@@ -240,12 +245,16 @@ def _write_json_atomic(path, document):
 
 def readme(info):
     lines = ['# instancebench.aws dataset, snapshot %s' % info['snapshot'], '',
-             'Dataset schema %s. %d results (valid job x metric), %d jobs, %d aggregates. Licence: CC BY 4.0 '
-             '(LICENSE). Every file is listed with its sha256 in SHA256SUMS (`sha256sum -c SHA256SUMS`).'
-             % (info['schema_version'], info['counts']['results'], info['counts']['jobs'], info['counts']['aggregates']),
-             '', 'Aggregates count only valid jobs that kept the run rules and whose repetitions were stable; '
-             'noisy jobs are counted in `noisy_jobs`, never averaged in.', '']
-    for table in ('results', 'jobs', 'aggregates'):
+             'Dataset schema %s. %d results (valid job x metric), %d jobs, %d aggregates, %d changes between runs. '
+             'Licence: CC BY 4.0 (LICENSE). Every file is listed with its sha256 in SHA256SUMS (`sha256sum -c SHA256SUMS`).'
+             % (info['schema_version'], info['counts']['results'], info['counts']['jobs'], info['counts']['aggregates'],
+                info['counts']['changes']),
+             '', 'Aggregates count only valid jobs that kept the run rules, whose repetitions were stable and whose '
+             'figure is within its reference (where one exists); the others are counted in `noisy_jobs` and '
+             '`outside_reference_jobs`, never averaged in. `changes` lists, per instance type and metric, the newest '
+             "run against the earlier ones where the shift exceeds max(k x the earlier jobs' stdev, tolerance x "
+             'their median).', '']
+    for table in _publish.TABLES:
         lines += ['## %s' % table, '', '| column | type | meaning |', '|---|---|---|']
         lines += ['| `%s` | %s | %s |' % (name, kind, doc) for name, kind, doc in _publish.COLUMNS[table]]
         lines.append('')

@@ -44,6 +44,25 @@ options:
     description: Read every run again, ignoring the cache.
     type: bool
     default: false
+  references:
+    description:
+      - Reference values, a YAML file or a directory of them (C(benchmarks/references/) in the collection).
+        Per instance type, family or microarchitecture (the most specific wins), C(<benchmark>/<variant>/<metric>)
+        maps to C(value), C(lower) and C(upper) (fractions of the value) and C(unit). A job outside its
+        range is flagged (C(reference_status)) and kept out of the aggregates. A path that does not exist
+        means no references.
+    type: path
+  change_k:
+    description:
+      - A shift of the newest run's median against the earlier runs' is a change (regression or
+        improvement) when it exceeds both this many standard deviations of the earlier jobs and
+        O(change_tolerance) of their median.
+    type: float
+    default: 3.0
+  change_tolerance:
+    description: The smallest shift that counts, as a fraction of the earlier median (see O(change_k)).
+    type: float
+    default: 0.05
   now_epoch:
     description: The time job deadlines are compared with and the snapshot is named after; now when omitted.
     type: float
@@ -100,6 +119,17 @@ parquet:
   description: Whether the snapshot has Parquet files (the duckdb package was found).
   returned: always
   type: bool
+changes:
+  description: Regressions and improvements of the newest run of each instance type and metric against the earlier runs.
+  returned: always
+  type: list
+  elements: dict
+change_lines:
+  description: The same, one line each.
+  returned: always
+  type: list
+  elements: str
+  sample: ["REGRESSION c7a.large stream/default/triad_bandwidth: 30.52 -> 24.42 GB/s (-20.0 %, threshold 5.0 %), run w2 against w1"]
 content_sha256:
   description: One sha256 over the tables' content; equal content, equal digest.
   returned: always
@@ -114,7 +144,10 @@ files:
 import os
 import time
 
+from ansible.module_utils.common.yaml import HAS_YAML, yaml_load
+
 from ansible_collections.instancebench.aws.plugins.module_utils import _publish
+from ansible_collections.instancebench.aws.plugins.module_utils import _references
 from ansible_collections.instancebench.aws.plugins.module_utils import _snapshot
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
@@ -129,12 +162,22 @@ def main():
             full=dict(type='bool', default=False),
             now_epoch=dict(type='float'),
             workers=dict(type='int', default=16),
+            references=dict(type='path'),
+            change_k=dict(type='float', default=3.0),
+            change_tolerance=dict(type='float', default=0.05),
         ),
         supports_check_mode=True,
     )
     params = module.params
     if params['workers'] < 1:
         module.fail_json(msg='workers must be at least 1, got %s' % params['workers'])
+    if not (params['change_k'] > 0 and 0 <= params['change_tolerance'] < 1):
+        module.fail_json(msg='change_k must be above 0 and change_tolerance in [0, 1), got %s and %s'
+                         % (params['change_k'], params['change_tolerance']))
+    try:
+        references = _references.load(params['references'], yaml_load) if HAS_YAML else _references.check(None)
+    except _references.ReferencesError as exc:
+        module.fail_json(msg='references: %s' % exc)
     now = params['now_epoch'] if params['now_epoch'] is not None else time.time()
     commit = not module.check_mode
     if commit and not os.path.isdir(params['dest']):
@@ -142,7 +185,8 @@ def main():
     try:
         store = module.results_store(params['store'])
         tables, runs, cache = _publish.read_runs(store, params['dest'], now, params['run_ids'], params['full'],
-                                                 params['workers'], commit)
+                                                 params['workers'], commit, references, params['change_k'],
+                                                 params['change_tolerance'])
     except _store.StoreError as exc:
         module.fail_json(msg='cannot read the results store: %s' % exc)
     except ValueError as exc:
@@ -157,7 +201,8 @@ def main():
                     '(pip install duckdb)')
     module.exit_json(changed=written['changed'], snapshot=written['snapshot'], path=written['path'],
                      counts=written['counts'], runs=runs, parquet=written['parquet'],
-                     content_sha256=written['content_sha256'], files=written.get('files', []))
+                     content_sha256=written['content_sha256'], files=written.get('files', []),
+                     changes=tables['changes'], change_lines=[_references.change_line(c) for c in tables['changes']])
 
 
 if __name__ == '__main__':

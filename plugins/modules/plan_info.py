@@ -60,13 +60,13 @@ options:
         are skipped by launch.yml) or C(all). Must be empty for a plan without a schedule.
     type: str
     default: ''
-  max_concurrency:
+  defer_beyond_concurrency:
     description:
-      - At most this many jobs of the run running at once (jobs started earlier and still running
-        count); jobs beyond are returned with C(deferred=true) for a later invocation. 0 for no
-        limit (when launch.yml waits for each job, its batches limit instead).
-    type: int
-    default: 0
+      - Keep the run within the plan's C(max_concurrency) jobs running at once (jobs started earlier
+        and still running count); jobs beyond are returned with C(deferred=true) for a later
+        invocation. False when launch.yml waits for each job (its batches limit instead).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -146,7 +146,7 @@ jobs:
           it is retried at once (twice at most); a scheduled job also after it failed or timed out.
       type: int
     deferred:
-      description: Not to be launched now, to keep within O(max_concurrency).
+      description: Not to be launched now, to keep within the plan's C(max_concurrency) (O(defer_beyond_concurrency)).
       type: bool
 results_run_prefix:
   description:
@@ -421,7 +421,7 @@ def main():
             price_table=dict(type='dict', default={}),
             use_pricing_api=dict(type='bool', default=True),
             pricing_region=dict(type='str', default='us-east-1'),
-            max_concurrency=dict(type='int', default=0),
+            defer_beyond_concurrency=dict(type='bool', default=False),
             window=dict(type='str', default=''),
         ),
         supports_check_mode=True,
@@ -478,7 +478,8 @@ def main():
     for job in jobs:
         job['price_source'] = prices[job['instance_type']][1]
         job['result_stored'] = job['store_state'] == 'stored'
-    _plan_schedule.defer_beyond(jobs, module.params['max_concurrency'])
+    if module.params['defer_beyond_concurrency']:
+        _plan_schedule.defer_beyond(jobs, plan['max_concurrency'])
     try:
         _price_attempts(jobs, _spot_prices(ec2, plan, zones))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:

@@ -92,3 +92,17 @@ def job_dir(key):
 
 
 STREAM_SERIAL = ('stream', 'znver4-serial-o2.txt', {'array_size_elements': 10000000})
+
+
+def store_scaled_job(store, run_id, job_id, instance_type, factor, finished_at='2026-12-03T10:15:00.000000Z', **kwargs):
+    """A job whose result is a captured run with every figure scaled and a later finish: a mutated
+    copy, for the failure cases (a regression, a figure outside its reference)."""
+    prefix = store_job(store, run_id, job_id, instance_type, **kwargs)
+    doc = store.get_json(host_objects(prefix) + '/result.json')
+    for metric in doc['metrics']:
+        for field in ('value', 'median', 'min', 'max', 'ci_low', 'ci_high'):
+            metric[field] = round(metric[field] * factor, 4)
+        metric['values'] = [round(v * factor, 4) for v in metric['values']]
+    doc['job']['finished_at'] = finished_at
+    store.put_json(host_objects(prefix) + '/result.json', doc)
+    return prefix

@@ -11,7 +11,7 @@ import duckdb
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from harness.ansible_runner import run_playbook, write_inventory
-from harness.stored_jobs import STREAM_SERIAL, store_job
+from harness.stored_jobs import STREAM_SERIAL, store_job, store_scaled_job
 
 
 def _publish(tmp_path, home, seaweed, bucket, dataset):
@@ -33,10 +33,12 @@ def test_publish_is_incremental_and_the_snapshot_answers_queries(tmp_path, ansib
     assert unchanged.returncode == 0 and 'nothing new since snapshot' in unchanged.stdout, unchanged.stdout[-3000:]
     assert unchanged.recap['localhost']['changed'] == 0
 
-    store_job(store, 'week2', 'w2-a', 'c7a.large', price=0.10264)
+    # Week 2: c7a.large is 25 % slower (a mutated copy of a captured run).
+    store_scaled_job(store, 'week2', 'w2-a', 'c7a.large', 0.75, price=0.10264)
     second = _publish(tmp_path, ansible_home, seaweed, s3_bucket, dataset)
     assert second.returncode == 0, second.stdout[-3000:]
     assert 'runs read 1, taken from the last publish 1' in second.stdout
+    assert 'REGRESSION c7a.large stream/default/triad_bandwidth' in second.stdout and 'run week2 against week1' in second.stdout
     assert len(os.listdir(dataset / 'snapshots')) == 2
 
     # The README's query: value per dollar of each type, from the Parquet files of the latest snapshot.

@@ -11,12 +11,17 @@ import sqlite3
 import subprocess
 
 import duckdb
+import jsonschema
+import pytest
+import yaml
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _publish
+from ansible_collections.instancebench.aws.plugins.module_utils import _references
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _snapshot
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
-from harness.stored_jobs import STREAM_SERIAL, host_objects, store_job
+from harness.ansible_runner import REPO
+from harness.stored_jobs import STREAM_SERIAL, host_objects, store_job, store_scaled_job
 
 NOW = 1764151200.0 + 86400
 
@@ -69,7 +74,7 @@ def test_a_second_publish_reads_only_the_new_run(tmp_path):
     assert store.reads and not [k for k in store.reads if '/run=r1/' in k], 'the published run was read again'
     assert second['changed'] and second['snapshot'] != first['snapshot']
     assert sorted(set(r['run_id'] for r in tables['results'])) == ['r1', 'r2']
-    assert second['counts'] == {'results': 24, 'jobs': 6, 'aggregates': 8}
+    assert second['counts'] == {'results': 24, 'jobs': 6, 'aggregates': 8, 'changes': 0}, 'the same figures twice'
     # The first snapshot is untouched, latest points at the second.
     assert os.path.isdir(tmp_path / 'dataset' / 'snapshots' / first['snapshot'])
     assert json.loads((tmp_path / 'dataset' / 'latest.json').read_text())['snapshot'] == second['snapshot']
@@ -160,3 +165,96 @@ def test_aggregates_count_stable_compliant_jobs_and_set_noisy_ones_apart(tmp_pat
         _store.job_prefix('r1', 'us-east-1', 'm7i.large', 'stream', 'r1-c')) + '/result.json')).hexdigest()
     assert job['raw_log_key'].endswith('/by=%s/raw.log' % host_objects('x').split('/by=')[1])
     assert job['family'] == 'm7i' and job['attempt'] is None and job['replica'] is None
+
+
+def test_the_recommender_export_validates_and_puts_each_benchmark_in_its_file(tmp_path):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _tables, _runs, written = _publish_once(store, tmp_path / 'dataset')
+    with open(os.path.join(REPO, 'benchmarks', 'schema', 'computecompass-v1.schema.json')) as handle:
+        schema = json.load(handle)
+    docs = {}
+    for name in ('memory-benchmarks.json', 'cpu-benchmarks.json', 'price-performance.json'):
+        with open(os.path.join(written['path'], 'computecompass', name)) as handle:
+            docs[name] = json.load(handle)
+        jsonschema.validate(docs[name], schema)
+        assert docs[name]['data_version'] == written['snapshot']
+    memory = docs['memory-benchmarks.json']['instance_types']
+    assert sorted(memory) == ['c7a.large', 'm7i.large'] and docs['cpu-benchmarks.json']['instance_types'] == {}
+    triad = memory['c7a.large']['benchmarks']['stream/default']['triad_bandwidth']
+    assert triad['jobs'] == 2 and triad['unit'] == 'GB/s' and triad['higher_is_better'] is True
+    priced = docs['price-performance.json']['instance_types']['c7a.large']['benchmarks']['stream/default/triad_bandwidth']
+    assert priced['per_usd_hour_on_demand'] == round(triad['median'] / 0.10264, 6)
+    # A document that drifts from the schema is caught (the test can fail).
+    broken = json.loads(json.dumps(docs['memory-benchmarks.json']))
+    del broken['instance_types']['c7a.large']['benchmarks']['stream/default']['triad_bandwidth']['ci_low']
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_a_regression_in_the_newest_run_is_reported_with_its_runs(tmp_path):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    store_job(store, 'w1', 'w1-a', 'c7a.large', price=0.10264)
+    store_job(store, 'w1', 'w1-b', 'c7a.large', price=0.10264, output=STREAM_SERIAL)
+    store_scaled_job(store, 'w2', 'w2-a', 'c7a.large', 0.8, price=0.10264)
+    tables, _runs, _written = _publish_once(store, tmp_path / 'dataset')
+    triad = [c for c in tables['changes'] if c['metric'] == 'triad_bandwidth']
+    assert [(c['kind'], c['after_run'], c['before_runs'], c['before_jobs']) for c in triad] == [
+        ('regression', 'w2', 'w1', 2)]
+    before = sorted(r['value'] for r in tables['results'] if r['metric'] == 'triad_bandwidth' and r['run_id'] == 'w1')
+    after = [r['value'] for r in tables['results'] if r['metric'] == 'triad_bandwidth' and r['run_id'] == 'w2']
+    assert triad[0]['change_pct'] == round(100 * (after[0] - sum(before) / 2) / (sum(before) / 2), 3)
+    assert triad[0]['change_pct'] < -18 and triad[0]['threshold_pct'] >= 5
+    line = _references.change_line(triad[0])
+    assert line.startswith('REGRESSION c7a.large stream/default/triad_bandwidth') and 'run w2 against w1' in line
+    # The same figures again: nothing to report.
+    store2 = _store.FileStore(str(tmp_path / 'store2'))
+    store_job(store2, 'w1', 'w1-a', 'c7a.large')
+    store_job(store2, 'w2', 'w2-a', 'c7a.large')
+    tables, _runs, _written = _publish_once(store2, tmp_path / 'dataset2')
+    assert tables['changes'] == []
+
+
+def test_a_figure_outside_its_reference_is_flagged_and_not_averaged_in(tmp_path):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    store_job(store, 'r1', 'r1-a', 'c7a.large', price=0.10264)                          # triad 30.52 GB/s
+    store_job(store, 'r1', 'r1-b', 'c7a.large', price=0.10264, output=STREAM_SERIAL)    # triad 29.50 GB/s
+    refs = tmp_path / 'references'
+    refs.mkdir()
+    (refs / 'c7a.yml').write_text('instance_types:\n  c7a.large:\n    stream/default/triad_bandwidth: '
+                                  '{value: 30.5, lower: -0.02, upper: 0.02, unit: GB/s}\n')
+    references = _references.load(str(refs), yaml.safe_load)
+    tables, _runs, _written = _publish_once(store, tmp_path / 'dataset', references=references)
+    flagged = dict((r['job_id'], r['reference_status']) for r in tables['results'] if r['metric'] == 'triad_bandwidth')
+    assert flagged == {'r1-a': 'within', 'r1-b': 'below'}
+    [triad] = [a for a in tables['aggregates'] if a['metric'] == 'triad_bandwidth']
+    assert (triad['jobs'], triad['outside_reference_jobs'], triad['median']) == (1, 1, 30.5202)
+    [copy] = [a for a in tables['aggregates'] if a['metric'] == 'copy_bandwidth']
+    assert copy['jobs'] == 2, 'a metric without a reference is not judged'
+
+
+@pytest.mark.parametrize('text, field', [
+    ('instance_types:\n  c7a.large:\n    stream/triad: {value: 1}\n', 'c7a.large.stream/triad'),
+    ('instance_types:\n  c7a.large:\n    stream/default/triad_bandwidth: {value: 1, lower: 0.1}\n', 'lower must be'),
+    ('instance_types:\n  c7a.large:\n    stream/default/triad_bandwidth: {value: fast}\n', 'must be numbers'),
+    ('instance_type: {}\n', 'unknown field instance_type'),
+])
+def test_a_reference_file_that_cannot_be_used_is_refused_naming_the_field(tmp_path, text, field):
+    path = tmp_path / 'refs.yml'
+    path.write_text(text)
+    with pytest.raises(_references.ReferencesError, match=field.replace('.', r'\.').replace('/', '/')):
+        _references.load(str(path), yaml.safe_load)
+
+
+def test_the_same_reference_in_two_files_is_refused(tmp_path):
+    for name in ('a.yml', 'b.yml'):
+        (tmp_path / name).write_text('uarchs:\n  znver4:\n    hpl/default/gflops: {value: 90}\n')
+    with pytest.raises(_references.ReferencesError, match='a.yml and in .*b.yml'):
+        _references.load(str(tmp_path), yaml.safe_load)
+    assert _references.load(str(tmp_path / 'missing'), yaml.safe_load)['uarchs'] == {}
+
+
+def test_a_reference_file_that_is_not_yaml_is_named(tmp_path):
+    (tmp_path / 'broken.yml').write_text('instance_types: {c7a.large: [\n')
+    with pytest.raises(_references.ReferencesError, match='broken.yml is not valid YAML'):
+        _references.load(str(tmp_path), yaml.safe_load)
