@@ -148,7 +148,8 @@ COLUMNS = {
         ('after_jobs', 'INTEGER', 'jobs behind it'),
         ('after_run', 'TEXT', 'the newest run'),
         ('change_pct', 'DOUBLE', 'after against before, in percent'),
-        ('threshold_pct', 'DOUBLE', "the shift that counts: max(k x the earlier jobs' stdev, tolerance x their median)"),
+        ('threshold_pct', 'DOUBLE', "the shift that counts: max(k x spread, tolerance x the earlier median); spread: "
+         "the earlier jobs' stdev, or their repetitions' median CV x median when larger"),
     ],
 }
 TABLES = ('results', 'jobs', 'aggregates', 'changes')
@@ -275,7 +276,9 @@ def store_runs(store):
 
 
 def _columns_digest():
-    return hashlib.sha256(json.dumps(COLUMNS, sort_keys=True).encode('utf-8')).hexdigest()
+    # Names and types only: a reworded description does not make cached records stale.
+    shape = dict((table, [column[:2] for column in columns]) for table, columns in COLUMNS.items())
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode('utf-8')).hexdigest()
 
 
 class Cache(object):

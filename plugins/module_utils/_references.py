@@ -11,9 +11,10 @@ the value (-0.1, 0.1 = within 10 %). A job whose figure falls outside its refere
 kept out of the aggregates, never averaged in.
 
 Changes: for each instance type x benchmark x variant x metric, the newest run's jobs against the
-earlier runs' jobs; a shift beyond max(k x the earlier jobs' standard deviation, tolerance x their
-median) is a regression (worse, as the metric's direction says) or an improvement, with the runs
-on both sides.
+earlier runs' jobs; a shift beyond max(k x spread, tolerance x the earlier median) is a regression
+(worse, as the metric's direction says) or an improvement, with the runs on both sides. The
+spread is the earlier jobs' standard deviation, or the repetitions' own (median CV x median) when
+that is larger: with one earlier job, its repetitions are all there is to tell noise from change.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -108,7 +109,11 @@ def changes(results, counted, k=DEFAULT_K, tolerance=DEFAULT_TOLERANCE):
         if not old:
             continue
         before, after = summarize([r['value'] for r in old]), summarize([r['value'] for r in new])
-        threshold = max(k * before['stdev'], tolerance * abs(before['median']))
+        # The earlier figures' spread: between their jobs, or within them (their repetitions' CV) when
+        # that is larger - one earlier job has no spread between jobs, but its repetitions have one.
+        within = summarize([r['cv'] for r in old + new if r.get('cv') is not None] or [0.0])['median']
+        spread = max(before['stdev'], within * abs(before['median']))
+        threshold = max(k * spread, tolerance * abs(before['median']))
         shift = after['median'] - before['median']
         if abs(shift) <= threshold:
             continue

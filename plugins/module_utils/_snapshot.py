@@ -10,6 +10,7 @@
         parquet/jobs.parquet  parquet/aggregates.parquet  parquet/changes.parquet
         api/index.json  api/types/<type>.json  api/benchmarks/<benchmark>.json   static JSON API
         computecompass/memory-benchmarks.json  cpu-benchmarks.json  price-performance.json
+        site/index.html  site/types/<type>.html    a static site (sortable table, plots; no network)
         README.md  LICENSE  dataset.json  SHA256SUMS
     <root>/latest.json                             which snapshot is the latest (and <root>/latest)
 
@@ -33,6 +34,7 @@ import tempfile
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _compass
 from ansible_collections.instancebench.aws.plugins.module_utils import _publish
+from ansible_collections.instancebench.aws.plugins.module_utils import _site
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 
 try:
@@ -117,6 +119,10 @@ def _write_files(work, tables, runs, info, now):
     os.makedirs(os.path.join(work, 'computecompass'))
     for name, document in sorted(_compass.documents(tables['aggregates'], info).items()):
         _write_json(os.path.join(work, 'computecompass', name), document)
+    os.makedirs(os.path.join(work, 'site', 'types'))
+    for name, text in sorted(_site.pages(tables, info).items()):
+        with open(os.path.join(work, 'site', name), 'w') as handle:
+            handle.write(text)
     with open(os.path.join(work, 'README.md'), 'w') as handle:
         handle.write(readme(info))
     with open(os.path.join(work, 'LICENSE'), 'w') as handle:
@@ -252,8 +258,8 @@ def readme(info):
              '', 'Aggregates count only valid jobs that kept the run rules, whose repetitions were stable and whose '
              'figure is within its reference (where one exists); the others are counted in `noisy_jobs` and '
              '`outside_reference_jobs`, never averaged in. `changes` lists, per instance type and metric, the newest '
-             "run against the earlier ones where the shift exceeds max(k x the earlier jobs' stdev, tolerance x "
-             'their median).', '']
+             'run against the earlier ones where the shift exceeds max(k x spread, tolerance x the earlier median) '
+             "(spread: the earlier jobs' stdev, or the repetitions' median CV x median when larger).", '']
     for table in _publish.TABLES:
         lines += ['## %s' % table, '', '| column | type | meaning |', '|---|---|---|']
         lines += ['| `%s` | %s | %s |' % (name, kind, doc) for name, kind, doc in _publish.COLUMNS[table]]

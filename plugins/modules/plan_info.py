@@ -478,8 +478,7 @@ def main():
     for job in jobs:
         job['price_source'] = prices[job['instance_type']][1]
         job['result_stored'] = job['store_state'] == 'stored'
-    if module.params['defer_beyond_concurrency']:
-        _plan_schedule.defer_beyond(jobs, plan['max_concurrency'])
+    _plan_schedule.defer_beyond(jobs, plan['max_concurrency'] if module.params['defer_beyond_concurrency'] else 0)
     try:
         _price_attempts(jobs, _spot_prices(ec2, plan, zones))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:

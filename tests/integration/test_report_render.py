@@ -3,19 +3,14 @@
 """The HTML report renders with its plots: a headless Chromium screenshot of it, looked at."""
 
 import os
-import shutil
 import subprocess
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _collection, _store
+from harness.browser import BROWSER, OFFLINE
 from harness.png import bars
 from harness.stored_jobs import store_job
 
 BAR_RGB = (0x2b, 0x6c, 0xb0)  # .bar in the report's CSS
-BROWSER = shutil.which('chromium-headless-shell') or shutil.which('chromium')
-# Offline by construction: no name resolves and every http(s) request goes to a closed local port.
-OFFLINE = ['--host-resolver-rules=MAP * ~NOTFOUND', '--proxy-server=127.0.0.1:9', '--proxy-bypass-list=<-loopback>',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-           '--disable-extensions', '--disable-default-apps']
 
 
 def _screenshot(page, png, profile):

@@ -258,3 +258,27 @@ def test_a_reference_file_that_is_not_yaml_is_named(tmp_path):
     (tmp_path / 'broken.yml').write_text('instance_types: {c7a.large: [\n')
     with pytest.raises(_references.ReferencesError, match='broken.yml is not valid YAML'):
         _references.load(str(tmp_path), yaml.safe_load)
+
+
+def _readme_queries():
+    """{where: sql} of the README's DuckDB examples (each under a `<!-- duckdb: where -->` marker)."""
+    text = open(os.path.join(REPO, 'README.md')).read()
+    found = {}
+    for part in text.split('<!-- duckdb: ')[1:]:
+        where, rest = part.split(' -->', 1)
+        found[where] = rest.split('```sql', 1)[1].split('```', 1)[0]
+    return found
+
+
+def test_the_readme_duckdb_queries_run_on_a_published_store(tmp_path, monkeypatch):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _tables, _runs, written = _publish_once(store, tmp_path / 'dataset')
+    queries = _readme_queries()
+    assert sorted(queries) == ['snapshot', 'store']
+    monkeypatch.chdir(written['path'])
+    rows = duckdb.connect().execute(queries['snapshot']).fetchall()
+    assert sorted((r[0], r[2], r[3]) for r in rows) == [('c7a.large', 'triad_bandwidth', 2), ('m7i.large', 'triad_bandwidth', 1)]
+    monkeypatch.chdir(tmp_path / 'store')
+    rows = duckdb.connect().execute(queries['store']).fetchall()
+    assert sorted((r[0], r[3]) for r in rows) == [('c7a.large', 'triad_bandwidth')] * 2 + [('m7i.large', 'triad_bandwidth')]
