@@ -312,8 +312,12 @@ class Cache(object):
 
     def put(self, run_id, print_, records, commit):
         data = (json.dumps(records, sort_keys=True) + '\n').encode('utf-8')
+        before = self.manifest['runs'].get(run_id) or {}
         self.manifest['runs'][run_id] = {'fingerprint': print_, 'sha256': _store.sha256_bytes(data),
                                          'jobs': len(records['jobs']), 'results': len(records['results'])}
+        if before.get('fingerprint') == print_ and before.get('metrics_sent'):
+            # The same run read again (a new version of this code): its metrics went out already.
+            self.manifest['runs'][run_id]['metrics_sent'] = before['metrics_sent']
         if commit:
             path = self._path(run_id)
             if not os.path.isdir(os.path.dirname(path)):

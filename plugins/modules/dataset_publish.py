@@ -66,6 +66,15 @@ options:
   now_epoch:
     description: The time job deadlines are compared with and the snapshot is named after; now when omitted.
     type: float
+  cloudwatch_namespace:
+    description:
+      - Send CloudWatch metrics of each run once it is over, into this namespace (empty, the default -
+        none). Per run C(Jobs) by C(State), C(RuntimeSeconds), C(CostUSD); per run, instance type and
+        variant each headline figure (C(stream.triad_bandwidth), C(hpl.gflops)). A run's metrics go out
+        once (the manifest remembers); runs over two weeks old are left out (CloudWatch refuses them).
+      - Uses this module's AWS settings (region, credentials, endpoint).
+    type: str
+    default: ''
   workers:
     description: Parallel reads (each job costs one request to S3).
     type: int
@@ -130,6 +139,11 @@ change_lines:
   type: list
   elements: str
   sample: ["REGRESSION c7a.large stream/default/triad_bandwidth: 30.52 -> 24.42 GB/s (-20.0 %, threshold 5.0 %), run w2 against w1"]
+metrics:
+  description: What went to CloudWatch (with O(cloudwatch_namespace)) - the runs sent, datapoints, runs too old to send.
+  returned: always
+  type: dict
+  sample: {namespace: instancebench, runs: [20261204T101500Z], datapoints: 9, stale_runs: []}
 content_sha256:
   description: One sha256 over the tables' content; equal content, equal digest.
   returned: always
@@ -144,8 +158,16 @@ files:
 import os
 import time
 
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports the missing library
+
 from ansible.module_utils.common.yaml import HAS_YAML, yaml_load
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.instancebench.aws.plugins.module_utils import _metrics
 from ansible_collections.instancebench.aws.plugins.module_utils import _publish
 from ansible_collections.instancebench.aws.plugins.module_utils import _references
 from ansible_collections.instancebench.aws.plugins.module_utils import _snapshot
@@ -165,6 +187,7 @@ def main():
             references=dict(type='path'),
             change_k=dict(type='float', default=3.0),
             change_tolerance=dict(type='float', default=0.05),
+            cloudwatch_namespace=dict(type='str', default=''),
         ),
         supports_check_mode=True,
     )
@@ -195,6 +218,7 @@ def main():
         module.fail_json(msg='no job in %s%s: nothing to publish (launch.yml writes runs there)'
                          % (params['store'], ' for runs %s' % ', '.join(params['run_ids']) if params['run_ids'] else ''))
     written = _snapshot.write(params['dest'], tables, runs.pop('fingerprints'), now, commit)
+    metrics = _send_metrics(module, tables, cache, now) if params['cloudwatch_namespace'] else {}
     cache.save(commit)
     if not written['parquet']:
         module.warn('the duckdb Python package is missing on the controller: the snapshot has no Parquet files '
@@ -202,7 +226,36 @@ def main():
     module.exit_json(changed=written['changed'], snapshot=written['snapshot'], path=written['path'],
                      counts=written['counts'], runs=runs, parquet=written['parquet'],
                      content_sha256=written['content_sha256'], files=written.get('files', []),
-                     changes=tables['changes'], change_lines=[_references.change_line(c) for c in tables['changes']])
+                     changes=tables['changes'], change_lines=[_references.change_line(c) for c in tables['changes']],
+                     metrics=metrics)
+
+
+def _send_metrics(module, tables, cache, now):
+    """Each run that is over (cached) and not yet sent: its datapoints, then the manifest says so."""
+    namespace = module.params['cloudwatch_namespace']
+    out = {'namespace': namespace, 'runs': [], 'datapoints': 0, 'stale_runs': []}
+    pending = sorted(run for run, entry in cache.manifest['runs'].items() if not entry.get('metrics_sent'))
+    if not pending:
+        return out
+    client = module.client('cloudwatch', retry_decorator=AWSRetry.jittered_backoff())
+    for run_id in pending:
+        jobs = [j for j in tables['jobs'] if j['run_id'] == run_id]
+        results = [r for r in tables['results'] if r['run_id'] == run_id]
+        datums, stale = _metrics.run_datums(run_id, jobs, results, _publish.counted, now)
+        if stale:
+            out['stale_runs'].append(run_id)
+        elif not module.check_mode:
+            for batch in _metrics.batches(datums):
+                try:
+                    client.put_metric_data(aws_retry=True, Namespace=namespace, MetricData=batch)
+                except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+                    module.fail_json_aws(exc, msg='Could not send the metrics of run %s to CloudWatch (namespace %s)'
+                                         % (run_id, namespace))
+        out['runs'].append(run_id)
+        out['datapoints'] += len(datums)
+        if not module.check_mode:
+            cache.manifest['runs'][run_id]['metrics_sent'] = namespace
+    return out
 
 
 if __name__ == '__main__':

@@ -4,12 +4,14 @@
 not read again, nothing written when nothing changed, and DuckDB queries the snapshot as the
 README shows."""
 
+import datetime
 import json
 import os
 
 import duckdb
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from harness import ec2
 from harness.ansible_runner import run_playbook, write_inventory
 from harness.stored_jobs import STREAM_SERIAL, store_job, store_scaled_job
 
@@ -49,3 +51,33 @@ def test_publish_is_incremental_and_the_snapshot_answers_queries(tmp_path, ansib
         [str(dataset / latest / 'parquet' / 'aggregates.parquet')]).fetchall()
     assert [(r[0], r[1]) for r in rows] == [('c7a.large', 2), ('m7i.large', 1)]
     assert abs(rows[0][3] - rows[0][2] / 0.10264) < 0.1, rows
+
+
+def test_publish_sends_each_runs_metrics_to_cloudwatch_once(tmp_path, ansible_home, moto):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    # Finished now-ish: CloudWatch takes datapoints of the last two weeks only.
+    store_scaled_job(store, 'cw1', 'cw1-a', 'c7a.large', 1.0, price=0.10264, finished_at=_recent())
+    store_scaled_job(store, 'cw1', 'cw1-b', 'm7i.large', 1.0, price=0.1008, finished_at=_recent())
+    extra = {'instancebench_results_store': 'file://%s' % (tmp_path / 'store'), 'instancebench_dataset_dir': str(tmp_path / 'ds'),
+             'instancebench_cloudwatch_namespace': 'instancebench-test', 'instancebench_region': ec2.REGION}
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    first = run_playbook('publish.yml', inventory, ansible_home, extra, env=moto.env())
+    assert first.returncode == 0, first.stdout[-3000:]
+    assert 'CloudWatch instancebench-test: 5 datapoints of 1 runs' in first.stdout, first.stdout[-2000:]
+    cloudwatch = ec2.client(moto, 'cloudwatch')
+    names = sorted(set(m['MetricName'] for m in cloudwatch.list_metrics(Namespace='instancebench-test')['Metrics']))
+    assert names == ['CostUSD', 'Jobs', 'RuntimeSeconds', 'stream.triad_bandwidth']
+    triad = cloudwatch.get_metric_statistics(
+        Namespace='instancebench-test', MetricName='stream.triad_bandwidth', Statistics=['Maximum'], Period=60,
+        Dimensions=[{'Name': 'Run', 'Value': 'cw1'}, {'Name': 'InstanceType', 'Value': 'c7a.large'},
+                    {'Name': 'Variant', 'Value': 'default'}],
+        StartTime=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1),
+        EndTime=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1))['Datapoints']
+    assert [(p['Maximum'], p['Unit']) for p in triad] == [(30.5202, 'Gigabytes/Second')]
+    again = run_playbook('publish.yml', inventory, ansible_home, extra, env=moto.env())
+    assert again.returncode == 0 and 'CloudWatch instancebench-test: 0 datapoints of 0 runs' in again.stdout, \
+        'a run\'s metrics go out once'
+
+
+def _recent():
+    return (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=2)).strftime('%Y-%m-%dT%H:%M:%S.%fZ')

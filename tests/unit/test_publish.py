@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _metrics
 from ansible_collections.instancebench.aws.plugins.module_utils import _publish
 from ansible_collections.instancebench.aws.plugins.module_utils import _references
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
@@ -282,3 +283,16 @@ def test_the_readme_duckdb_queries_run_on_a_published_store(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path / 'store')
     rows = duckdb.connect().execute(queries['store']).fetchall()
     assert sorted((r[0], r[3]) for r in rows) == [('c7a.large', 'triad_bandwidth')] * 2 + [('m7i.large', 'triad_bandwidth')]
+
+
+def test_a_run_too_old_for_cloudwatch_sends_nothing(tmp_path):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    store_job(store, 'old', 'old-a', 'c7a.large', price=0.10264)     # finished 2026-11-26
+    tables, _runs, _written = _publish_once(store, tmp_path / 'dataset')
+    finished = _metrics.parse_utc(tables['jobs'][0]['finished_at']).timestamp()
+    datums, stale = _metrics.run_datums('old', tables['jobs'], tables['results'], _publish.counted, finished + 15 * 86400)
+    assert (datums, stale) == ([], True)
+    datums, stale = _metrics.run_datums('old', tables['jobs'], tables['results'], _publish.counted, finished + 3600)
+    assert not stale and sorted(d['MetricName'] for d in datums) == ['CostUSD', 'Jobs', 'RuntimeSeconds',
+                                                                     'stream.triad_bandwidth']
+    assert len(_metrics.batches(list(range(45)))) == 3
