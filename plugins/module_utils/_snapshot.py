@@ -265,3 +265,21 @@ def readme(info):
         lines += ['| `%s` | %s | %s |' % (name, kind, doc) for name, kind, doc in _publish.COLUMNS[table]]
         lines.append('')
     return '\n'.join(lines)
+
+
+def upload(root, written, store):
+    """Copy the snapshot to a store (an S3 prefix): its files first, `latest.json` last, so a
+    reader who follows latest.json finds every file. A snapshot already there (its SHA256SUMS
+    present) is not sent again. Returns the keys written."""
+    prefix = '%s/%s' % (SNAPSHOTS, written['snapshot'])
+    if store.exists(prefix + '/SHA256SUMS'):
+        return []
+    folder = os.path.join(root, SNAPSHOTS, written['snapshot'])
+    names = sorted(os.path.relpath(os.path.join(d, f), folder) for d, _s, fs in os.walk(folder) for f in fs)
+    keys = []
+    for name in [n for n in names if n != 'SHA256SUMS'] + ['SHA256SUMS']:
+        with open(os.path.join(folder, name), 'rb') as handle:
+            keys.append(store.put('%s/%s' % (prefix, name), handle.read())['key'])
+    with open(os.path.join(root, LATEST), 'rb') as handle:
+        keys.append(store.put(LATEST, handle.read())['key'])
+    return keys

@@ -40,6 +40,13 @@ options:
     description: Directory that holds the snapshots, the cache and the manifest (created if missing).
     type: path
     required: true
+  upload_to:
+    description:
+      - Also copy the snapshot to this C(s3://bucket/prefix) (C(snapshots/<name>/...), then C(latest.json)
+        last, every object with its sha256), for a site or readers that fetch from S3. A snapshot already
+        there is not sent again. Empty (the default) - the local O(dest) only.
+    type: str
+    default: ''
   full:
     description: Read every run again, ignoring the cache.
     type: bool
@@ -139,6 +146,11 @@ change_lines:
   type: list
   elements: str
   sample: ["REGRESSION c7a.large stream/default/triad_bandwidth: 30.52 -> 24.42 GB/s (-20.0 %, threshold 5.0 %), run w2 against w1"]
+uploaded:
+  description: The keys written under O(upload_to) (empty when the snapshot was there already or no upload was asked for).
+  returned: always
+  type: list
+  elements: str
 metrics:
   description: What went to CloudWatch (with O(cloudwatch_namespace)) - the runs sent, datapoints, runs too old to send.
   returned: always
@@ -188,12 +200,16 @@ def main():
             change_k=dict(type='float', default=3.0),
             change_tolerance=dict(type='float', default=0.05),
             cloudwatch_namespace=dict(type='str', default=''),
+            upload_to=dict(type='str', default=''),
         ),
         supports_check_mode=True,
     )
     params = module.params
     if params['workers'] < 1:
         module.fail_json(msg='workers must be at least 1, got %s' % params['workers'])
+    if params['upload_to'] and not params['upload_to'].startswith('s3://'):
+        module.fail_json(msg='upload_to must be an s3://bucket/prefix URL, got %r (dest is the local copy)'
+                         % params['upload_to'])
     if not (params['change_k'] > 0 and 0 <= params['change_tolerance'] < 1):
         module.fail_json(msg='change_k must be above 0 and change_tolerance in [0, 1), got %s and %s'
                          % (params['change_k'], params['change_tolerance']))
@@ -218,6 +234,13 @@ def main():
         module.fail_json(msg='no job in %s%s: nothing to publish (launch.yml writes runs there)'
                          % (params['store'], ' for runs %s' % ', '.join(params['run_ids']) if params['run_ids'] else ''))
     written = _snapshot.write(params['dest'], tables, runs.pop('fingerprints'), now, commit)
+    uploaded = []
+    if params['upload_to'] and commit:
+        try:
+            uploaded = _snapshot.upload(params['dest'], written, module.results_store(params['upload_to']))
+        except _store.StoreError as exc:
+            module.fail_json(msg='the snapshot is in %s but could not be copied to %s: %s'
+                             % (written['path'], params['upload_to'], exc))
     metrics = _send_metrics(module, tables, cache, now) if params['cloudwatch_namespace'] else {}
     cache.save(commit)
     if not written['parquet']:
@@ -227,7 +250,7 @@ def main():
                      counts=written['counts'], runs=runs, parquet=written['parquet'],
                      content_sha256=written['content_sha256'], files=written.get('files', []),
                      changes=tables['changes'], change_lines=[_references.change_line(c) for c in tables['changes']],
-                     metrics=metrics)
+                     metrics=metrics, uploaded=uploaded)
 
 
 def _send_metrics(module, tables, cache, now):

@@ -5,6 +5,7 @@ not read again, nothing written when nothing changed, and DuckDB queries the sna
 README shows."""
 
 import datetime
+import hashlib
 import json
 import os
 
@@ -18,7 +19,8 @@ from harness.stored_jobs import STREAM_SERIAL, store_job, store_scaled_job
 
 def _publish(tmp_path, home, seaweed, bucket, dataset):
     return run_playbook('publish.yml', write_inventory(str(tmp_path / 'hosts.yml'), {}), home,
-                        {'instancebench_results_store': 's3://%s/ib' % bucket, 'instancebench_dataset_dir': str(dataset)},
+                        {'instancebench_results_store': 's3://%s/ib' % bucket, 'instancebench_dataset_dir': str(dataset),
+                         'instancebench_dataset_upload': 's3://%s/dataset' % bucket},
                         env=seaweed.env())
 
 
@@ -42,6 +44,16 @@ def test_publish_is_incremental_and_the_snapshot_answers_queries(tmp_path, ansib
     assert 'runs read 1, taken from the last publish 1' in second.stdout
     assert 'REGRESSION c7a.large stream/default/triad_bandwidth' in second.stdout and 'run week2 against week1' in second.stdout
     assert len(os.listdir(dataset / 'snapshots')) == 2
+    # The S3 copy: both snapshots, every object with its sha256, latest.json naming the second.
+    client = seaweed.client()
+    latest_s3 = json.loads(client.get_object(Bucket=s3_bucket, Key='dataset/latest.json')['Body'].read())
+    assert latest_s3 == json.loads((dataset / 'latest.json').read_text())
+    copied = [k for k in seaweed.keys(s3_bucket, 'dataset/snapshots/%s/' % latest_s3['snapshot'])]
+    local = [os.path.relpath(os.path.join(d, f), dataset / latest_s3['path'])
+             for d, _s, fs in os.walk(dataset / latest_s3['path']) for f in fs]
+    assert sorted(k.split('/', 3)[3] for k in copied) == sorted(local)
+    head = client.head_object(Bucket=s3_bucket, Key='dataset/snapshots/%s/SHA256SUMS' % latest_s3['snapshot'])
+    assert head['Metadata']['sha256'] == hashlib.sha256((dataset / latest_s3['path'] / 'SHA256SUMS').read_bytes()).hexdigest()
 
     # The README's query: value per dollar of each type, from the Parquet files of the latest snapshot.
     latest = json.loads((dataset / 'latest.json').read_text())['path']
