@@ -126,8 +126,8 @@ def main():
     print('store: %d types x %d runs x %d benchmarks = %d jobs, written in %.0f s (%s)' % (
         type_count, run_count, len(docs), type_count * run_count * len(docs), time.monotonic() - started, store_dir))
     full = publish(store_dir, dest, 1800000000.0)
-    print('full publish: %.1f s, peak %.0f MB, %d runs read; %s' % (full['wall_s'], full['peak_mb'], full['read'],
-                                                                   full['counts']))
+    print('full publish: %.1f s, peak %.0f MB, %d runs read; %s'
+          % (full['wall_s'], full['peak_mb'], full['read'], full['counts']))
     write_run(store, docs, run_count, names, seed=run_count)
     incremental = publish(store_dir, dest, 1800003600.0)
     print('incremental publish (one new run): %.1f s, peak %.0f MB, %d read, %d from the cache' % (

@@ -48,7 +48,7 @@ def test_publish_is_incremental_and_the_snapshot_answers_queries(tmp_path, ansib
     client = seaweed.client()
     latest_s3 = json.loads(client.get_object(Bucket=s3_bucket, Key='dataset/latest.json')['Body'].read())
     assert latest_s3 == json.loads((dataset / 'latest.json').read_text())
-    copied = [k for k in seaweed.keys(s3_bucket, 'dataset/snapshots/%s/' % latest_s3['snapshot'])]
+    copied = seaweed.keys(s3_bucket, 'dataset/snapshots/%s/' % latest_s3['snapshot'])
     local = [os.path.relpath(os.path.join(d, f), dataset / latest_s3['path'])
              for d, _s, fs in os.walk(dataset / latest_s3['path']) for f in fs]
     assert sorted(k.split('/', 3)[3] for k in copied) == sorted(local)
