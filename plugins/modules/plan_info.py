@@ -218,11 +218,11 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _collect
 from ansible_collections.instancebench.aws.plugins.module_utils import _plan
 from ansible_collections.instancebench.aws.plugins.module_utils import _plan_schedule
 from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
+from ansible_collections.instancebench.aws.plugins.module_utils import _region
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
 _RUN_ID = re.compile(r'^[A-Za-z0-9._-]{1,48}\Z')  # IAM names: 'instancebench-' + run id <= 64
-_ARCHITECTURES = ('x86_64', 'arm64')
 _CHUNK = 100  # values per DescribeInstanceTypes filter
 
 
@@ -242,28 +242,13 @@ def _zones(ec2):
     return [zone['ZoneName'] for zone in found if zone.get('State', 'available') == 'available']
 
 
-def _hardware(entry):
-    processor = entry.get('ProcessorInfo', {})
-    vcpu = entry.get('VCpuInfo', {})
-    arches = [arch for arch in _ARCHITECTURES if arch in processor.get('SupportedArchitectures', [])]
-    return {
-        'architecture': arches[0] if arches else None,
-        'vcpus': vcpu.get('DefaultVCpus'),
-        'cores': vcpu.get('DefaultCores'),
-        'threads_per_core': vcpu.get('DefaultThreadsPerCore'),
-        'clock_ghz': processor.get('SustainedClockSpeedInGhz'),
-        'manufacturer': processor.get('Manufacturer'),
-        'memory_mib': entry.get('MemoryInfo', {}).get('SizeInMiB'),
-    }
-
-
 def _describe(ec2, types):
     found = {}
     for start in range(0, len(types), _CHUNK):
         chunk = types[start:start + _CHUNK]
         for entry in _paginate(ec2, 'describe_instance_types', 'InstanceTypes',
                                Filters=[{'Name': 'instance-type', 'Values': chunk}]):
-            found[entry['InstanceType']] = _hardware(entry)
+            found[entry['InstanceType']] = _region.hardware(entry)
     offered = dict((name, set()) for name in types)
     for start in range(0, len(types), _CHUNK):
         chunk = types[start:start + _CHUNK]
@@ -272,30 +257,6 @@ def _describe(ec2, types):
                                Filters=[{'Name': 'instance-type', 'Values': chunk}]):
             offered.setdefault(entry['InstanceType'], set()).add(entry['Location'])
     return found, offered
-
-
-def check_against_region(plan, region_zones, found, offered):
-    """Problems that need the region's data; returns (zones_in_use, offered_in_order, problems)."""
-    problems = []
-    zones = plan['availability_zones'] or region_zones
-    for index, zone in enumerate(plan['availability_zones'] or []):
-        if zone not in region_zones:
-            problems.append(_plan.problem('availability_zones[%d]' % index, '%r is not an available zone of %s; '
-                                          'choose from %s' % (zone, plan['region'], ', '.join(region_zones))))
-    in_order = {}
-    for index, name in enumerate(plan['instance_types']):
-        where = 'instance_types[%d]' % index
-        if name not in found:
-            problems.append(_plan.problem(where, '%r does not exist in %s (DescribeInstanceTypes); check the '
-                                                 'spelling or pick another region' % (name, plan['region'])))
-            continue
-        if found[name]['architecture'] is None:
-            problems.append(_plan.problem(where, '%r supports neither x86_64 nor arm64' % name))
-        in_order[name] = [zone for zone in zones if zone in offered.get(name, ())]
-        if not in_order[name]:
-            problems.append(_plan.problem(where, '%r is not offered in %s; it is offered in %s' % (
-                name, ', '.join(zones), ', '.join(sorted(offered.get(name, ()))) or 'no zone of this region')))
-    return zones, in_order, problems
 
 
 def _existing_network(ec2, plan):
@@ -381,31 +342,7 @@ def _spot_prices(ec2, plan, zones):
     history = _paginate(ec2, 'describe_spot_price_history', 'SpotPriceHistory',
                         InstanceTypes=plan['instance_types'], ProductDescriptions=['Linux/UNIX'],
                         StartTime=time.time() - 3600)
-    latest = {}
-    for entry in sorted(history, key=lambda item: item['Timestamp']):
-        if entry['AvailabilityZone'] in zones:
-            latest[(entry['InstanceType'], entry['AvailabilityZone'])] = float(entry['SpotPrice'])
-    return latest
-
-
-def _price_attempts(jobs, spot):
-    """Each attempt carries the price it would pay: spot history for spot, on-demand otherwise."""
-    for job in jobs:
-        for attempt in job['attempts']:
-            if attempt['market'] == 'spot':
-                attempt['price_per_hour_usd'] = spot.get((job['instance_type'], attempt['availability_zone']))
-            else:
-                attempt['price_per_hour_usd'] = job['on_demand_price_per_hour_usd']
-
-
-def _times(plan):
-    """Deadlines for instances launched now: failsafe power-off and the expiry tag."""
-    now = time.time()
-    failsafe_minutes = plan['max_runtime_minutes'] + _plan.EXPIRY_BUFFER_MINUTES
-    expires = now + plan['expiry_hours'] * 3600
-    return {'now_epoch': int(now), 'failsafe_minutes': failsafe_minutes,
-            'failsafe_deadline_epoch': int(now + failsafe_minutes * 60),
-            'expires_at': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(expires))}
+    return _region.latest_spot_prices(history, zones)
 
 
 def _fail(module, problems):
@@ -455,7 +392,7 @@ def main():
         module.fail_json_aws(exc, msg='AWS refused the credentials while reading %s' % plan['region'])
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:  # pylint: disable=duplicate-except
         module.fail_json_aws(exc, msg='Could not read instance types, zones and network of %s' % plan['region'])
-    zones, in_order, more = check_against_region(plan, region_zones, found, offered)
+    zones, in_order, more = _region.check_against_region(plan, region_zones, found, offered)
     problems.extend(more)
     if problems:
         _fail(module, problems)
@@ -480,12 +417,12 @@ def main():
         job['result_stored'] = job['store_state'] == 'stored'
     _plan_schedule.defer_beyond(jobs, plan['max_concurrency'] if module.params['defer_beyond_concurrency'] else 0)
     try:
-        _price_attempts(jobs, _spot_prices(ec2, plan, zones))
+        _region.price_attempts(jobs, _spot_prices(ec2, plan, zones))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         module.fail_json_aws(exc, msg='Could not read the spot price history of %s' % plan['region'])
     run_prefix = _store.S3Store(plan['results']['bucket'], plan['results']['prefix']).full_key(
         _store.run_prefix(module.params['run_id']))
-    module.exit_json(changed=False, plan=plan, jobs=jobs, zones=zones, network=network, times=_times(plan),
+    module.exit_json(changed=False, plan=plan, jobs=jobs, zones=zones, network=network, times=_region.times(plan, time.time()),
                      abandoned=_plan_schedule.abandoned_instances(states, module.params['run_id']),
                      results_run_prefix=run_prefix, results_write_scope=_store.instance_write_scope(run_prefix),
                      architectures=sorted(set(found[name]['architecture'] for name in plan['instance_types'])))
