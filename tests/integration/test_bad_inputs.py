@@ -100,3 +100,11 @@ def test_cpu_missing_from_the_table_is_named(tmp_path, ssh_host, ansible_home):
     allowed = run({'allow_unknown': True})
     assert allowed.returncode == 0, allowed.stdout
     assert '"name": "unknown"' in allowed.stdout and 'native' in allowed.stdout
+
+
+def test_a_timeout_too_short_for_a_run_without_a_plan_names_the_timeout_not_the_plan(launch):
+    proc = launch(stream_timeout=5)
+    _failed_with(proc, 'stream_timeout is 5 s; STREAM needs at least 60 s: raise stream_timeout')
+    assert 'max_runtime_minutes' not in proc.stdout, 'a run without a plan has no max_runtime_minutes to raise'
+    assert proc.stdout.count('stream_timeout is 5 s') == 1, 'the message is printed once, not again by "Fail this host"'
+    assert "bench1 stopped at 'Check that the deadline leaves time to run' (its message is above)" in proc.stdout
