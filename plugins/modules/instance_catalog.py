@@ -16,7 +16,7 @@ description:
   - Pages through DescribeInstanceTypes (current generation) and the region's instance type
     offerings, and returns each type offered in the region with its architecture, vCPUs, cores,
     threads per core, memory, sustained clock, processor manufacturer, bare metal, burstable,
-    accelerators (GPU, FPGA, inference, Neuron, media: counts) and network performance.
+    accelerators (counts of GPU, FPGA, inference, Neuron and media ones) and network performance.
   - With O(selection), returns the types it picks and, per reason, how many it left out (previous
     generation, Mac, other family or size, bare metal, accelerated, burstable, excluded). Every
     value of the selection is checked against the region's catalog first, naming the field and the
