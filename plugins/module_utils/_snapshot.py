@@ -7,10 +7,11 @@
         results.csv  jobs.csv  aggregates.csv  changes.csv   one file per table (header = column names)
         dataset.sqlite                             the tables, typed, in one file
         parquet/results/benchmark=<b>/*.parquet    Parquet, results partitioned by benchmark
-        parquet/jobs.parquet  parquet/aggregates.parquet  parquet/changes.parquet
+        parquet/<table>/<table>.parquet            jobs, aggregates, changes (a folder each: Athena reads folders)
         api/index.json  api/types/<type>.json  api/benchmarks/<benchmark>.json   static JSON API
         computecompass/memory-benchmarks.json  cpu-benchmarks.json  price-performance.json
         site/index.html  site/types/<type>.html    a static site (sortable table, plots; no network)
+        athena.sql                                 Athena tables over the Parquet files (partition projection)
         README.md  LICENSE  dataset.json  SHA256SUMS
     <root>/latest.json                             which snapshot is the latest (and <root>/latest)
 
@@ -44,6 +45,9 @@ except ImportError:
     duckdb = None
     HAS_DUCKDB = False
 
+# Bumped when the files of a snapshot change shape: a publish then writes a new snapshot even if
+# the tables did not change.
+FILES_VERSION = 2
 SNAPSHOTS = 'snapshots'
 LATEST = 'latest.json'
 LICENSE_TEXT = """The instancebench.aws dataset in this folder is licensed under the Creative Commons
@@ -58,8 +62,8 @@ _DUCK_TYPES = {'TEXT': 'VARCHAR', 'INTEGER': 'BIGINT', 'DOUBLE': 'DOUBLE', 'BOOL
 
 
 def content_sha256(tables):
-    """One digest of the tables' content: equal tables, equal digest (no time in it)."""
-    digest = hashlib.sha256()
+    """One digest of the tables' content and the files' shape: equal tables, equal digest (no time in it)."""
+    digest = hashlib.sha256(b'files %d\n' % FILES_VERSION)
     for table in _publish.TABLES:
         for record in tables[table]:
             digest.update(json.dumps(record, sort_keys=True).encode('utf-8'))
@@ -125,6 +129,8 @@ def _write_files(work, tables, runs, info, now):
             handle.write(text)
     with open(os.path.join(work, 'README.md'), 'w') as handle:
         handle.write(readme(info))
+    with open(os.path.join(work, 'athena.sql'), 'w') as handle:
+        handle.write(athena_ddl(info, sorted(set(r['benchmark'] for r in tables['results']))))
     with open(os.path.join(work, 'LICENSE'), 'w') as handle:
         handle.write(LICENSE_TEXT.format(name=info['snapshot']))
     meta = dict(info, created=datetime.datetime.fromtimestamp(now, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
@@ -184,7 +190,8 @@ def _write_parquet(work):
             if table == 'results':
                 target = "'%s' (FORMAT parquet, PARTITION_BY (benchmark))" % os.path.join(out, 'results').replace("'", "''")
             else:
-                target = "'%s' (FORMAT parquet)" % os.path.join(out, table + '.parquet').replace("'", "''")
+                os.makedirs(os.path.join(out, table))
+                target = "'%s' (FORMAT parquet)" % os.path.join(out, table, table + '.parquet').replace("'", "''")
             connection.execute('COPY (SELECT * FROM %s ORDER BY ALL) TO %s' % (source, target))
     finally:
         connection.close()
@@ -283,3 +290,28 @@ def upload(root, written, store):
     with open(os.path.join(root, LATEST), 'rb') as handle:
         keys.append(store.put(LATEST, handle.read())['key'])
     return keys
+
+
+_ATHENA_TYPES = {'TEXT': 'string', 'INTEGER': 'bigint', 'DOUBLE': 'double', 'BOOLEAN': 'boolean'}
+
+
+def athena_ddl(info, benchmarks, location='s3://YOUR-BUCKET/YOUR-PREFIX'):
+    """CREATE EXTERNAL TABLE statements for Athena over this snapshot's Parquet files once it is in
+    S3 (publish's upload_to): results partitioned by benchmark with partition projection (no
+    MSCK REPAIR, no crawler), the other tables plain. Replace the location with the snapshot's."""
+    base = '%s/%s/parquet' % (location.rstrip('/'), info['path'])
+    out = ['-- Athena tables over snapshot %s (dataset schema %s). Set the location: the S3 prefix publish '
+           'copied it to (upload_to).' % (info['snapshot'], info['schema_version'])]
+    for table in _publish.TABLES:
+        columns = [(n, k) for n, k, _d in _publish.COLUMNS[table] if not (table == 'results' and n == 'benchmark')]
+        body = ',\n'.join('  `%s` %s' % (name, _ATHENA_TYPES[kind]) for name, kind in columns)
+        if table == 'results':
+            out.append("CREATE EXTERNAL TABLE instancebench_results (\n%s\n)\nPARTITIONED BY (`benchmark` string)\n"
+                       "STORED AS PARQUET\nLOCATION '%s/results/'\nTBLPROPERTIES (\n  'projection.enabled' = 'true',\n"
+                       "  'projection.benchmark.type' = 'enum',\n  'projection.benchmark.values' = '%s',\n"
+                       "  'storage.location.template' = '%s/results/benchmark=${benchmark}/'\n);"
+                       % (body, base, ','.join(benchmarks) or 'stream', base))
+        else:
+            out.append("CREATE EXTERNAL TABLE instancebench_%s (\n%s\n)\nSTORED AS PARQUET\nLOCATION '%s/%s/';"
+                       % (table, body, base, table))
+    return '\n\n'.join(out) + '\n'

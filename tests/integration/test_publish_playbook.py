@@ -60,7 +60,7 @@ def test_publish_is_incremental_and_the_snapshot_answers_queries(tmp_path, ansib
     rows = duckdb.connect().execute(
         "SELECT instance_type, jobs, round(median, 2), round(value_per_usd_hour_on_demand, 1) "
         "FROM read_parquet(?) WHERE benchmark = 'stream' AND metric = 'triad_bandwidth' ORDER BY instance_type",
-        [str(dataset / latest / 'parquet' / 'aggregates.parquet')]).fetchall()
+        [str(dataset / latest / 'parquet' / 'aggregates' / 'aggregates.parquet')]).fetchall()
     assert [(r[0], r[1]) for r in rows] == [('c7a.large', 2), ('m7i.large', 1)]
     assert abs(rows[0][3] - rows[0][2] / 0.10264) < 0.1, rows
 

@@ -7,6 +7,7 @@ that count only stable, valid, compliant jobs. Result documents come from captur
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 
@@ -122,7 +123,7 @@ def test_the_snapshot_matches_its_manifest_and_its_formats_agree(tmp_path):
     # DuckDB over the Parquet files gives the aggregates the SQLite file holds, column for column.
     columns = ', '.join('"%s"' % name for name in _publish.names('aggregates'))
     parquet = duckdb.connect().execute('SELECT %s FROM read_parquet(?) ORDER BY instance_type, metric' % columns,
-                                       [os.path.join(folder, 'parquet', 'aggregates.parquet')]).fetchall()
+                                       [os.path.join(folder, 'parquet', 'aggregates', 'aggregates.parquet')]).fetchall()
     with sqlite3.connect(os.path.join(folder, 'dataset.sqlite')) as connection:
         lite = connection.execute('SELECT %s FROM aggregates ORDER BY instance_type, metric' % columns).fetchall()
     assert len(parquet) == 8 and parquet == lite
@@ -296,3 +297,18 @@ def test_a_run_too_old_for_cloudwatch_sends_nothing(tmp_path):
     assert not stale and sorted(d['MetricName'] for d in datums) == ['CostUSD', 'Jobs', 'RuntimeSeconds',
                                                                      'stream.triad_bandwidth']
     assert len(_metrics.batches(list(range(45)))) == 3
+
+
+def test_the_athena_ddl_names_every_column_and_projects_the_benchmark_partition(tmp_path):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _tables, _runs, written = _publish_once(store, tmp_path / 'dataset')
+    ddl = open(os.path.join(written['path'], 'athena.sql')).read()
+    assert ddl.count('CREATE EXTERNAL TABLE') == len(_publish.TABLES)
+    for table in _publish.TABLES:
+        assert all('`%s`' % name in ddl for name in _publish.names(table)), table
+    assert "'projection.benchmark.values' = 'stream'" in ddl
+    # Every LOCATION is a folder of the snapshot that holds Parquet files (Athena reads folders, not files).
+    for location in re.findall(r"LOCATION 's3://YOUR-BUCKET/YOUR-PREFIX/([^']+)'", ddl):
+        folder = os.path.join(str(tmp_path / 'dataset'), location)
+        assert location.endswith('/') and any(f.endswith('.parquet') for _d, _s, fs in os.walk(folder) for f in fs), location
