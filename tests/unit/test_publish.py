@@ -312,3 +312,27 @@ def test_the_athena_ddl_names_every_column_and_projects_the_benchmark_partition(
     for location in re.findall(r"LOCATION 's3://YOUR-BUCKET/YOUR-PREFIX/([^']+)'", ddl):
         folder = os.path.join(str(tmp_path / 'dataset'), location)
         assert location.endswith('/') and any(f.endswith('.parquet') for _d, _s, fs in os.walk(folder) for f in fs), location
+
+
+def test_duckdb_recomputes_the_aggregates_from_the_published_results(tmp_path):
+    """An independent computation: DuckDB's median, count and min/max over the results Parquet
+    (the rows the aggregates count) give the aggregates table's figures."""
+    store = _store.FileStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _two_types(store, 'r2')
+    store_scaled_job(store, 'r3', 'r3-a', 'c7a.large', 0.97, price=0.10264)
+    _tables, _runs, written = _publish_once(store, tmp_path / 'dataset')
+    parquet = os.path.join(written['path'], 'parquet')
+    connection = duckdb.connect()
+    recomputed = connection.execute(
+        "SELECT instance_type, metric, count(*), median(value), min(value), max(value) "
+        "FROM read_parquet(?, hive_partitioning=true) "
+        "WHERE compliant IS NOT false AND coalesce(quality, '') <> 'noisy' "
+        "AND coalesce(reference_status, 'within') = 'within' "
+        "GROUP BY ALL ORDER BY ALL", [os.path.join(parquet, 'results', '*', '*.parquet')]).fetchall()
+    published = connection.execute(
+        "SELECT instance_type, metric, jobs, median, min, max FROM read_parquet(?) ORDER BY ALL",
+        [os.path.join(parquet, 'aggregates', 'aggregates.parquet')]).fetchall()
+    assert len(recomputed) == len(published) == 8
+    for mine, theirs in zip(recomputed, published):
+        assert mine[:3] == theirs[:3] and all(abs(a - b) < 1e-9 for a, b in zip(mine[3:], theirs[3:])), (mine, theirs)
