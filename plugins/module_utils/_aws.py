@@ -7,6 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+try:
+    from botocore.config import Config
+except ImportError:
+    pass  # AnsibleAWSModule reports the missing library
+
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -21,10 +26,16 @@ class InstancebenchAWSModule(AnsibleAWSModule):
         super(InstancebenchAWSModule, self).__init__(**kwargs)
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
 
-    def results_store(self, url, **client_kwargs):
+    def results_store(self, url, workers=None):
         """The results store at `url`; an S3 one talks through this module's AWS settings
-        (endpoint, credentials, region, retries), a file one is a directory here."""
+        (endpoint, credentials, region), a file one is a directory here. With `workers` (parallel
+        reads), the S3 client keeps a connection per worker and retries reads in botocore's
+        standard mode."""
         store = _store.open_store(url)
         if isinstance(store, _store.S3Store):
-            store = _store.S3Store(store.bucket, store.prefix, client=self.client('s3', **client_kwargs))
+            kwargs = {}
+            if workers:
+                kwargs['config'] = Config(max_pool_connections=max(10, workers),
+                                          retries={'max_attempts': 5, 'mode': 'standard'})
+            store = _store.S3Store(store.bucket, store.prefix, client=self.client('s3', **kwargs))
         return store

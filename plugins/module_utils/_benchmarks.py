@@ -57,6 +57,12 @@ def headline_metrics():
     return dict((b.name, b.headline) for b in _REGISTRY.values() if b.headline)
 
 
+def figure_key(record):
+    """A figure's name wherever the dataset names one (reference files, the site's columns, the
+    API): '<benchmark>/<variant>/<metric>' of a result or aggregate record."""
+    return '%s/%s/%s' % (record['benchmark'], record['variant'], record['metric'])
+
+
 def summary_phrase(benchmark, metrics, peak_text=''):
     """The number a reader looks for first. metrics: {name: metric entry} in the document's order,
     not empty; peak_text follows a headline figure (e.g. ' (84 % of peak)')."""

@@ -278,7 +278,7 @@ def _fill_from_result(row, doc):
     row['runtime_s'] = _runtime(row['launched_at'], job)
     if row['runtime_s'] is not None and row['price_per_hour_usd'] is not None:
         row['cost_usd'] = round(row['runtime_s'] / 3600.0 * row['price_per_hour_usd'], 6)
-    row['reproducibility'] = reproducibility(doc, row)
+    row['reproducibility'] = reproducibility(doc)
     row['valid'] = bool((doc.get('validation') or {}).get('passed')) and not row['problems']
     if row['valid']:
         row['metrics'] = [dict((k, m.get(k)) for k in METRIC_FIELDS) for m in doc.get('metrics', [])]
@@ -298,9 +298,9 @@ def _text(value):
     return value if isinstance(value, str) else None
 
 
-def reproducibility(doc, row):
+def reproducibility(doc):
     """What it takes to reproduce the job's numbers, flat: where it ran, on what CPU and
-    software, built how, from which source and binary, with which parameters; where its raw log is."""
+    software, built how, from which source and binary, with which parameters."""
     instance, system, build = (doc.get(k) if isinstance(doc.get(k), dict) else {} for k in ('instance', 'system', 'build'))
     source = build.get('source') if isinstance(build.get('source'), dict) else {}
     observed = build.get('observed') if isinstance(build.get('observed'), dict) else {}
@@ -319,7 +319,6 @@ def reproducibility(doc, row):
         'source_sha256': _text(source.get('sha256')), 'binary_sha256': _text(build.get('binary_sha256')),
         'parameters': json.dumps(parameters, sort_keys=True),
         'environment': json.dumps(doc.get('environment') or {}, sort_keys=True),
-        'raw_log_key': row.get('raw_log_key'),
     }
 
 
@@ -364,7 +363,12 @@ def partitions(store, run_ids):
 
 
 def _inspect_partition(store, partition, now, workers):
-    jobs = group_jobs(store.list(partition))
+    return inspect_keys(store, store.list(partition), now, workers)
+
+
+def inspect_keys(store, keys, now, workers):
+    """One row per job of already listed keys (a partition's, or a whole run's), `workers` reads at once."""
+    jobs = group_jobs(keys)
     if workers <= 1 or len(jobs) < 2:
         return [inspect_job(store, prefix, names, parts, now) for prefix, names, parts in jobs]
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -27,9 +27,15 @@ def _header(info):
             'dataset_schema_version': info['schema_version'], 'license': 'CC-BY-4.0', 'instance_types': {}}
 
 
-def _type_entry(cell):
-    return {'family': cell['family'], 'arch': cell['arch'], 'uarch': cell['uarch'],
-            'price_per_hour_usd': cell['on_demand_price_per_hour_usd'], 'benchmarks': {}}
+def _type_entry(types, cell):
+    """The instance type's entry in `types`, made from its first cell; the price from the first
+    cell that has one."""
+    entry = types.setdefault(cell['instance_type'], {'family': cell['family'], 'arch': cell['arch'],
+                                                     'uarch': cell['uarch'], 'price_per_hour_usd': None,
+                                                     'benchmarks': {}})
+    if entry['price_per_hour_usd'] is None:
+        entry['price_per_hour_usd'] = cell['on_demand_price_per_hour_usd']
+    return entry
 
 
 def documents(aggregates, info):
@@ -40,17 +46,11 @@ def documents(aggregates, info):
     for cell in aggregates:
         found = _benchmarks.get(cell['benchmark'])
         category = found.category if found is not None else 'cpu'
-        types = out[FILES[category]]['instance_types']
-        entry = types.setdefault(cell['instance_type'], _type_entry(cell))
-        if entry['price_per_hour_usd'] is None:
-            entry['price_per_hour_usd'] = cell['on_demand_price_per_hour_usd']
+        entry = _type_entry(out[FILES[category]]['instance_types'], cell)
         key = '%s/%s' % (cell['benchmark'], cell['variant'])
         entry['benchmarks'].setdefault(key, {})[cell['metric']] = dict((k, cell[k]) for k in _FIGURE)
         if headlines.get(cell['benchmark']) == cell['metric']:
-            priced = prices['instance_types'].setdefault(cell['instance_type'], _type_entry(cell))
-            if priced['price_per_hour_usd'] is None:
-                priced['price_per_hour_usd'] = cell['on_demand_price_per_hour_usd']
-            priced['benchmarks']['%s/%s' % (key, cell['metric'])] = {
+            _type_entry(prices['instance_types'], cell)['benchmarks'][_benchmarks.figure_key(cell)] = {
                 'median': cell['median'], 'unit': cell['unit'],
                 'per_usd_hour_on_demand': cell['value_per_usd_hour_on_demand'],
                 'per_usd_hour_paid': cell['value_per_usd_hour_paid'],

@@ -188,7 +188,7 @@ def result_records(row):
     base = _job_fields(row)
     base.update((name, value) for name, value in (row.get('reproducibility') or {}).items() if name in RESULT_NAMES)
     base.update(quality=row.get('quality'), compliant=row.get('compliant'), measured_at=row.get('finished_at'),
-                result_sha256=row.get('result_sha256'))
+                result_sha256=row.get('result_sha256'), raw_log_key=row.get('raw_log_key'))
     out = []
     for metric in row.get('metrics') or []:
         price = row.get('price_per_hour_usd')
@@ -305,10 +305,11 @@ class Cache(object):
         path = self._path(run_id)
         if not entry or entry.get('fingerprint') != print_ or not os.path.isfile(path):
             return None
-        if _store.sha256_file(path) != entry.get('sha256'):
+        with open(path, 'rb') as handle:
+            data = handle.read()
+        if _store.sha256_bytes(data) != entry.get('sha256'):
             return None
-        with open(path) as handle:
-            return json.load(handle)
+        return json.loads(data.decode('utf-8'))
 
     def put(self, run_id, print_, records, commit):
         data = (json.dumps(records, sort_keys=True) + '\n').encode('utf-8')
@@ -343,7 +344,7 @@ def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=Tru
         print_ = outcome['fingerprints'][run_id] = fingerprint(keys)
         records = None if full else cache.get(run_id, print_)
         if records is None:
-            rows = list(_collect.collect_rows(store, [run_id], now, workers=workers))
+            rows = _collect.inspect_keys(store, keys, now, workers)   # the listing just made, not another
             records = {'jobs': [job_record(r) for r in rows],
                        'results': [rec for r in rows for rec in result_records(r)]}
             if rows and all(r['state'] in _states.TERMINAL_STATES for r in rows):

@@ -24,6 +24,7 @@ __metaclass__ = type
 import math
 import os
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils._stats import summarize
 
 DEFAULT_K = 3.0
@@ -71,7 +72,7 @@ def _entry(entry, where):
 
 def reference_for(references, record):
     """(entry, scope) of the most specific reference of a result record, or (None, None)."""
-    key = '%s/%s/%s' % (record['benchmark'], record['variant'], record['metric'])
+    key = _benchmarks.figure_key(record)
     for kind, field in (('instance_types', 'instance_type'), ('families', 'family'), ('uarchs', 'uarch')):
         entry = references[kind].get(record.get(field) or '', {}).get(key)
         if entry is not None:
@@ -104,8 +105,8 @@ def changes(results, counted, k=DEFAULT_K, tolerance=DEFAULT_TOLERANCE):
         records = cells[key]
         newest_run = max(records, key=lambda r: (r['measured_at'] or '', r['run_id']))['run_id']
         new = [r for r in records if r['run_id'] == newest_run]
-        old = [r for r in records if r['run_id'] != newest_run and (r['measured_at'] or '') <= max(
-            x['measured_at'] or '' for x in new)]
+        newest_time = max(r['measured_at'] or '' for r in new)
+        old = [r for r in records if r['run_id'] != newest_run and (r['measured_at'] or '') <= newest_time]
         if not old:
             continue
         before, after = summarize([r['value'] for r in old]), summarize([r['value'] for r in new])
@@ -137,7 +138,7 @@ def propose(aggregates, tolerance=0.1, k=DEFAULT_K):
     for cell in aggregates:
         band = round(max(k * (cell['cv'] or 0.0), tolerance), 3)
         out['instance_types'].setdefault(cell['instance_type'], {})[
-            '%s/%s/%s' % (cell['benchmark'], cell['variant'], cell['metric'])] = {
+            _benchmarks.figure_key(cell)] = {
                 'value': round(cell['median'], 4), 'lower': -band, 'upper': band, 'unit': cell['unit']}
     return out
 

@@ -59,7 +59,7 @@ def headline_cells(aggregates):
     for cell in aggregates:
         if headlines.get(cell['benchmark']) != cell['metric']:
             continue
-        column = '%s/%s/%s' % (cell['benchmark'], cell['variant'], cell['metric'])
+        column = _benchmarks.figure_key(cell)
         if column not in columns:
             columns.append(column)
         out.setdefault(cell['instance_type'], {})[column] = cell
@@ -181,7 +181,7 @@ def series(label, records, width=560, height=220):
 def type_html(instance_type, cells, results, info):
     by_metric = {}
     for record in results:
-        by_metric.setdefault('%s/%s/%s' % (record['benchmark'], record['variant'], record['metric']), []).append(record)
+        by_metric.setdefault(_benchmarks.figure_key(record), []).append(record)
     rows = ''.join('<tr><td class="t">%s/%s/%s</td><td>%s</td><td>%s-%s</td><td>%d</td><td>%d</td><td>%s</td></tr>' % (
         html.escape(c['benchmark']), html.escape(c['variant']), html.escape(c['metric']), _number(c['median']),
         _number(c['ci_low']), _number(c['ci_high']), c['jobs'], c['days'], html.escape(c['unit'] or '')) for c in cells)

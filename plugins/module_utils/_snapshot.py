@@ -33,6 +33,7 @@ import shutil
 import sqlite3
 import tempfile
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _compass
 from ansible_collections.instancebench.aws.plugins.module_utils import _publish
 from ansible_collections.instancebench.aws.plugins.module_utils import _site
@@ -218,7 +219,7 @@ def _write_api(api, tables, info):
         index['instance_types'].append({
             'instance_type': instance_type, 'family': cells[0]['family'], 'arch': cells[0]['arch'],
             'uarch': cells[0]['uarch'], 'href': 'types/%s.json' % safe,
-            'figures': dict(('%s/%s/%s' % (c['benchmark'], c['variant'], c['metric']),
+            'figures': dict((_benchmarks.figure_key(c),
                              {'median': c['median'], 'ci_low': c['ci_low'], 'ci_high': c['ci_high'],
                               'unit': c['unit'], 'jobs': c['jobs']}) for c in cells)})
         _write_json(os.path.join(api, 'types', safe + '.json'), {

@@ -222,7 +222,7 @@ def main():
     if commit and not os.path.isdir(params['dest']):
         os.makedirs(params['dest'], 0o755)
     try:
-        store = module.results_store(params['store'])
+        store = module.results_store(params['store'], workers=params['workers'])
         tables, runs, cache = _publish.read_runs(store, params['dest'], now, params['run_ids'], params['full'],
                                                  params['workers'], commit, references, params['change_k'],
                                                  params['change_tolerance'])
@@ -261,10 +261,14 @@ def _send_metrics(module, tables, cache, now):
     if not pending:
         return out
     client = module.client('cloudwatch', retry_decorator=AWSRetry.jittered_backoff())
+    by_run = dict((run_id, {'jobs': [], 'results': []}) for run_id in pending)
+    for table in ('jobs', 'results'):
+        for record in tables[table]:
+            if record['run_id'] in by_run:
+                by_run[record['run_id']][table].append(record)
     for run_id in pending:
-        jobs = [j for j in tables['jobs'] if j['run_id'] == run_id]
-        results = [r for r in tables['results'] if r['run_id'] == run_id]
-        datums, stale = _metrics.run_datums(run_id, jobs, results, _publish.counted, now)
+        datums, stale = _metrics.run_datums(run_id, by_run[run_id]['jobs'], by_run[run_id]['results'],
+                                            _publish.counted, now)
         if stale:
             out['stale_runs'].append(run_id)
         elif not module.check_mode:

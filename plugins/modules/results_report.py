@@ -116,11 +116,6 @@ files:
 import os
 import time
 
-try:
-    from botocore.config import Config
-except ImportError:
-    pass  # AnsibleAWSModule reports the missing library
-
 from ansible_collections.instancebench.aws.plugins.module_utils import _collection
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
@@ -128,8 +123,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils._aws import Inst
 
 def _open(module):
     """The store; for S3 with the module's AWS settings and a connection per worker."""
-    return module.results_store(module.params['store'], config=Config(
-        max_pool_connections=max(10, module.params['workers']), retries={'max_attempts': 5, 'mode': 'standard'}))
+    return module.results_store(module.params['store'], workers=module.params['workers'])
 
 
 def _processes(module):
