@@ -43,10 +43,15 @@ def test_real_cpuinfo_is_genoa():
 
 
 @pytest.mark.parametrize('vendor, family, model, uarch', [
+    ('GenuineIntel', 6, 63, 'haswell'),             # x1: Xeon E7-8880 v3
+    ('GenuineIntel', 6, 79, 'broadwell'),           # i3, h1: Xeon E5-2686 v4
+    ('GenuineIntel', 6, 85, 'skylake-avx512'),      # m5: Xeon 8175M or 8259CL (one model for both)
     ('GenuineIntel', 6, 106, 'icelake-server'),     # m6i: Xeon 8375C
     ('GenuineIntel', 6, 143, 'sapphirerapids'),     # m7i: Xeon 8488C
     ('GenuineIntel', 6, 207, 'emeraldrapids'),
     ('GenuineIntel', 6, 173, 'graniterapids'),      # m8i: Xeon 6975P-C
+    ('AuthenticAMD', 23, 1, 'znver1'),              # m5a: EPYC 7571
+    ('AuthenticAMD', 23, 49, 'znver2'),             # c5a: EPYC 7R32
     ('AuthenticAMD', 25, 1, 'znver3'),              # m6a: EPYC 7R13
     ('AuthenticAMD', 25, 17, 'znver4'),             # m7a: EPYC 9R14
     ('AuthenticAMD', 26, 2, 'znver5'),              # m8a: EPYC 9R45
