@@ -369,7 +369,7 @@ def _inspect_partition(store, partition, now, workers):
 def inspect_keys(store, keys, now, workers):
     """One row per job of already listed keys (a partition's, or a whole run's), `workers` reads at once."""
     jobs = group_jobs(keys)
-    if workers <= 1 or len(jobs) < 2:
+    if workers <= 1 or len(jobs) < 2 or not getattr(store, 'parallel_reads', True):
         return [inspect_job(store, prefix, names, parts, now) for prefix, names, parts in jobs]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda job: inspect_job(store, job[0], job[1], job[2], now), jobs))

@@ -31,7 +31,7 @@ def _when(records, now):
     return max(times) if times else datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
 
 
-def run_datums(run_id, jobs, results, counted, now):
+def run_datums(run_id, jobs, results, now):
     """(datums, stale): the run's datapoints, or ([], True) when they are too old for CloudWatch."""
     when = _when(jobs, now)
     if now - when.timestamp() > MAX_AGE_S:
@@ -52,7 +52,7 @@ def run_datums(run_id, jobs, results, counted, now):
     headlines = _benchmarks.headline_metrics()
     cells = {}
     for record in results:
-        if headlines.get(record['benchmark']) == record['metric'] and counted(record):
+        if headlines.get(record['benchmark']) == record['metric'] and record['counted']:
             cells.setdefault((record['instance_type'], record['benchmark'], record['variant'], record['metric']),
                              []).append(record)
     for (instance_type, benchmark, variant, metric), records in sorted(cells.items()):

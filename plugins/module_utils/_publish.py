@@ -3,13 +3,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Private: every run of a results store as one dataset — its tables and how they are kept.
 
-Three tables (columns in COLUMNS, the dataset schema, versioned by SCHEMA_VERSION):
+Four tables (columns in COLUMNS, the dataset schema, versioned by SCHEMA_VERSION):
 `results` (one row per valid job x metric, with everything it takes to reproduce it), `jobs`
-(one row per job, whatever became of it) and `aggregates` (per instance type x benchmark x
-variant x metric, over every run: only valid, compliant, stable results; noisy ones counted
-apart). Runs are read incrementally: a run whose jobs are all over and whose listing did not
-change since the last publish comes from the publish cache (checked by its sha256) and is not
-read again (_snapshot writes the files).
+(one row per job, whatever became of it), `aggregates` (per instance type x benchmark x variant x
+metric, over every run: only counted results) and `changes` (the newest run against the earlier
+ones); _summaries holds the rules of the last two, in SQL. Runs are read incrementally: a run
+whose jobs are all over and whose listing did not change since the last publish comes from the
+publish cache (checked by its sha256) and is not read again (_snapshot writes the files).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,15 +19,17 @@ __metaclass__ = type
 import hashlib
 import json
 import os
+import shutil
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _collect
 from ansible_collections.instancebench.aws.plugins.module_utils import _dataset
 from ansible_collections.instancebench.aws.plugins.module_utils import _references
 from ansible_collections.instancebench.aws.plugins.module_utils import _states
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
-from ansible_collections.instancebench.aws.plugins.module_utils._stats import median_ci, summarize
+from ansible_collections.instancebench.aws.plugins.module_utils import _summaries
+from ansible_collections.instancebench.aws.plugins.module_utils import _tables
 
-SCHEMA_VERSION = '1.0'
+SCHEMA_VERSION = '1.1'   # 1.1: results.counted
 CACHE_DIR = 'cache'
 MANIFEST = 'manifest.json'
 
@@ -88,6 +90,8 @@ COLUMNS = {
                                      'a figure outside is kept out of the aggregates'),
         ('reference_low', 'DOUBLE', "the reference range's lower end"),
         ('reference_high', 'DOUBLE', 'its upper end'),
+        ('counted', 'BOOLEAN', 'whether the result enters the aggregates: it kept the run rules, was not noisy and is '
+                               'within its reference (or has none)'),
     ],
     'jobs': _JOB + [
         ('state', 'TEXT', 'completed, failed, timed_out, running, launched or leased'),
@@ -203,66 +207,6 @@ def result_records(row):
 RESULT_NAMES = set(names('results'))
 
 
-def counted(record):
-    """Whether a result enters the aggregates: compliant, not noisy, not outside its reference."""
-    return record['compliant'] is not False and record['quality'] != 'noisy' and \
-        record.get('reference_status') in (None, 'within')
-
-
-def judge_references(results, references):
-    """Set each result's reference_status/low/high (references can change between publishes:
-    judged every time, never cached)."""
-    for record in results:
-        record['reference_status'], record['reference_low'], record['reference_high'] = \
-            _references.judge(references, record)
-
-
-def aggregates(results):
-    """Per instance type x benchmark x variant x metric, over every run."""
-    cells = {}
-    for record in results:
-        key = (record['instance_type'], record['benchmark'], record['variant'], record['metric'])
-        cells.setdefault(key, []).append(record)
-    out = []
-    for key in sorted(cells, key=lambda k: tuple('' if v is None else str(v) for v in k)):
-        records = cells[key]
-        kept = [r for r in records if counted(r)]
-        if not kept:
-            continue
-        outside = sum(1 for r in records if r.get('reference_status') in ('below', 'above'))
-        kept.sort(key=lambda r: (r['measured_at'] or '', r['job_id']))
-        values = [r['value'] for r in kept]
-        stats = summarize(values)
-        if len(values) == 1:
-            low, high, level = kept[0]['ci_low'], kept[0]['ci_high'], kept[0]['ci_level']
-        else:
-            low, high, level = median_ci(values)
-        on_demand = [r['price_per_hour_usd'] for r in kept if r['market'] == 'on-demand' and r['price_per_hour_usd']]
-        price = summarize(on_demand)['median'] if on_demand else None
-        paid = [r['value_per_usd_hour'] for r in kept if r['value_per_usd_hour'] is not None]
-        out.append({
-            'instance_type': key[0], 'family': family(key[0]), 'benchmark': key[1], 'variant': key[2], 'metric': key[3],
-            'arch': _joined(r['arch'] for r in kept), 'uarch': _joined(r['uarch'] for r in kept),
-            'unit': kept[-1]['unit'], 'higher_is_better': kept[-1]['higher_is_better'], 'jobs': len(kept),
-            'noisy_jobs': sum(1 for r in records if r['quality'] == 'noisy'), 'outside_reference_jobs': outside,
-            'launches': len(set(r['instance_id'] or r['job_id'] for r in kept)),
-            'days': len(set((r['measured_at'] or '')[:10] for r in kept)),
-            'availability_zones': len(set(r['availability_zone'] for r in kept if r['availability_zone'])),
-            'median': stats['median'], 'ci_low': low, 'ci_high': high, 'ci_level': level,
-            'cv': round(stats['cv'], 6), 'min': stats['min'], 'max': stats['max'],
-            'first_measured': kept[0]['measured_at'], 'last_measured': kept[-1]['measured_at'],
-            'latest_value': kept[-1]['value'], 'on_demand_price_per_hour_usd': price,
-            'value_per_usd_hour_on_demand': round(stats['median'] / price, 6) if price else None,
-            'value_per_usd_hour_paid': round(summarize(paid)['median'], 6) if paid else None,
-        })
-    return out
-
-
-def _joined(values):
-    found = sorted(set(v for v in values if v))
-    return ','.join(found) or None
-
-
 def fingerprint(keys):
     """What a run holds, as one sha256 over its sorted keys: objects are written once, so a run
     whose listing is the same holds the same results."""
@@ -281,82 +225,175 @@ def _columns_digest():
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode('utf-8')).hexdigest()
 
 
+
+# Reference ranges per distinct cell, the join key of the results they judge.
+_RANGES = [(name, 'TEXT', '') for name in ('instance_type', 'family', 'uarch', 'benchmark', 'variant', 'metric')] + [
+    ('low', 'DOUBLE', ''), ('high', 'DOUBLE', '')]
+
+
+def judge_references(tables, references):
+    """Set each result's reference_status/low/high (references can change between publishes:
+    judged every time, never cached). The most specific reference of each distinct cell is found
+    here; the results are compared with it in one UPDATE."""
+    if not any(references.values()):
+        return
+    key = [name for name, _kind, _doc in _RANGES[:6]]
+    ranges = []
+    for row in tables.execute('SELECT DISTINCT %s FROM results' % ', '.join(key)).fetchall():
+        cell = dict(zip(key, row))
+        entry, _scope = _references.reference_for(references, cell)
+        if entry is not None:
+            cell['low'], cell['high'] = _references.bounds(entry)
+            ranges.append(cell)
+    tables.load_records('reference_ranges', ranges)
+    tables.execute(
+        "UPDATE results SET reference_low = r.low, reference_high = r.high, reference_status = CASE "
+        "WHEN results.value < r.low THEN 'below' WHEN results.value > r.high THEN 'above' ELSE 'within' END "
+        "FROM reference_ranges r WHERE %s" % ' AND '.join('results.%s IS NOT DISTINCT FROM r.%s' % (n, n) for n in key))
+
+
+# The cache's layout: bumped when the cached files change form (they are read again, once).
+CACHE_FORMAT = 2
+# A run over for longer than this is not listed again: a week covers every job deadline and late upload.
+RELIST_AFTER = 7 * 86400
+_RUN_TABLES = ('jobs', 'results')
+
+
 class Cache(object):
-    """Each run's records as last read, under `<root>/cache/`, with `<root>/manifest.json`
-    saying which listing (fingerprint) they came from and their sha256."""
+    """Each run's records as last read, as Parquet files under `<root>/cache/run=<id>/`, with
+    `<root>/manifest.json` saying which listing (fingerprint) they came from and their sha256."""
 
     def __init__(self, root):
         self.root = root
-        self.manifest = {'schema_version': SCHEMA_VERSION, 'columns_sha256': _columns_digest(), 'runs': {}}
+        self.manifest = {'schema_version': SCHEMA_VERSION, 'columns_sha256': _columns_digest(),
+                         'cache_format': CACHE_FORMAT, 'runs': {}}
         path = os.path.join(root, MANIFEST)
         if os.path.isfile(path):
             with open(path) as handle:
                 manifest = json.load(handle)
-            # Records made for other columns (another version of this code): read every run again.
-            if manifest.get('columns_sha256') == self.manifest['columns_sha256']:
+            # Records made for other columns or another layout (another version of this code): read every run again.
+            if all(manifest.get(key) == self.manifest[key] for key in ('columns_sha256', 'cache_format')):
                 self.manifest = manifest
 
-    def _path(self, run_id):
-        return os.path.join(self.root, CACHE_DIR, 'run=%s.json' % _store.partition(run_id))
+    def folder(self, run_id):
+        return os.path.join(self.root, CACHE_DIR, 'run=%s' % _store.partition(run_id))
+
+    def settled(self, run_id, now, relist_after):
+        """The cached fingerprint of a run over for longer than `relist_after` seconds, else None:
+        such a run is not listed again (its instances are long gone; its objects are written once).
+        `full` lists and reads every run anyway."""
+        entry = self.manifest['runs'].get(run_id) or {}
+        since = entry.get('over_since')
+        if relist_after is None or since is None or now - since < relist_after:
+            return None
+        return entry.get('fingerprint')
 
     def get(self, run_id, print_):
-        """The run's cached records when its listing is `print_` and the file checks out, else None."""
+        """{table: path} of the run's cached files when its listing is `print_` and they check out, else None."""
         entry = self.manifest['runs'].get(run_id)
-        path = self._path(run_id)
-        if not entry or entry.get('fingerprint') != print_ or not os.path.isfile(path):
+        if not entry or entry.get('fingerprint') != print_:
             return None
-        with open(path, 'rb') as handle:
-            data = handle.read()
-        if _store.sha256_bytes(data) != entry.get('sha256'):
-            return None
-        return json.loads(data.decode('utf-8'))
+        paths = dict((table, os.path.join(self.folder(run_id), table + '.parquet')) for table in _RUN_TABLES)
+        for table, path in paths.items():
+            if not os.path.isfile(path) or _store.sha256_file(path) != (entry.get('sha256') or {}).get(table):
+                return None
+        return paths
 
-    def put(self, run_id, print_, records, commit):
-        data = (json.dumps(records, sort_keys=True) + '\n').encode('utf-8')
+    def put(self, run_id, print_, paths, counts, now, commit):
+        """Record the run's files (moved into the cache when committing); their paths from now on."""
         before = self.manifest['runs'].get(run_id) or {}
-        self.manifest['runs'][run_id] = {'fingerprint': print_, 'sha256': _store.sha256_bytes(data),
-                                         'jobs': len(records['jobs']), 'results': len(records['results'])}
+        entry = self.manifest['runs'][run_id] = {
+            'fingerprint': print_, 'sha256': dict((t, _store.sha256_file(p)) for t, p in paths.items()),
+            'over_since': before.get('over_since', now) if before.get('fingerprint') == print_ else now}
+        entry.update(counts)
         if before.get('fingerprint') == print_ and before.get('metrics_sent'):
             # The same run read again (a new version of this code): its metrics went out already.
-            self.manifest['runs'][run_id]['metrics_sent'] = before['metrics_sent']
-        if commit:
-            path = self._path(run_id)
-            if not os.path.isdir(os.path.dirname(path)):
-                os.makedirs(os.path.dirname(path))
-            _dataset.write_bytes_if_different(path, data)
+            entry['metrics_sent'] = before['metrics_sent']
+        if not commit:
+            return paths
+        folder = self.folder(run_id)
+        os.makedirs(folder, exist_ok=True)
+        moved = {}
+        for table, path in paths.items():
+            moved[table] = os.path.join(folder, table + '.parquet')
+            shutil.move(path, moved[table])
+        return moved
 
     def save(self, commit):
         if commit:
             _dataset.write_bytes_if_different(os.path.join(self.root, MANIFEST), _store.json_bytes(self.manifest))
+            self._prune()
+
+    def _prune(self):
+        """Cached files no run of the manifest names (a run gone from the store, an older layout)."""
+        top = os.path.join(self.root, CACHE_DIR)
+        if not os.path.isdir(top):
+            return
+        kept = set(os.path.basename(self.folder(run_id)) for run_id in self.manifest['runs'])
+        for name in os.listdir(top):
+            if name not in kept:
+                path = os.path.join(top, name)
+                shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
 
 
 def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=True, references=None,
-              k=_references.DEFAULT_K, tolerance=_references.DEFAULT_TOLERANCE):
-    """(tables {results, jobs, aggregates}, {'read': [...], 'reused': [...], 'fingerprints': {run: sha256
-    of its listing}}, cache). A run is reused from the
+              k=_references.DEFAULT_K, tolerance=_references.DEFAULT_TOLERANCE, work_parent=None,
+              relist_after=RELIST_AFTER):
+    """(tables, {'read': [...], 'reused': [...], 'unlisted': [...], 'fingerprints': {run: sha256 of its
+    listing}}, cache).
+    `tables` (a _tables.Tables holding results, jobs, aggregates, changes; close it) carries
+    `inputs_sha256`: one digest of everything the tables were made from. A run is reused from the
     cache only when it is over (every job terminal: its states cannot change with time) and its
-    listing is the one cached."""
+    listing is the one cached; a run over for longer than `relist_after` seconds is not even
+    listed (`unlisted`, a part of `reused`)."""
+    references = references or _references.check(None)
     cache = Cache(root)
-    tables = {'results': [], 'jobs': []}
-    outcome = {'read': [], 'reused': [], 'fingerprints': {}}
-    for run_id in (run_ids or store_runs(store)):
-        keys = store.list(_store.run_prefix(run_id))
-        print_ = outcome['fingerprints'][run_id] = fingerprint(keys)
-        records = None if full else cache.get(run_id, print_)
-        if records is None:
-            rows = _collect.inspect_keys(store, keys, now, workers)   # the listing just made, not another
-            records = {'jobs': [job_record(r) for r in rows],
-                       'results': [rec for r in rows for rec in result_records(r)]}
-            if rows and all(r['state'] in _states.TERMINAL_STATES for r in rows):
-                cache.put(run_id, print_, records, commit)
+    tables = _tables.Tables(dict(COLUMNS, reference_ranges=_RANGES, ci_ranks=_summaries.CI_RANKS), work_parent)
+    try:
+        outcome = {'read': [], 'reused': [], 'unlisted': [], 'fingerprints': {}}
+        files, inputs = [], []
+        for run_id in (run_ids or store_runs(store)):
+            print_ = None if full else cache.settled(run_id, now, relist_after)
+            paths = print_ and cache.get(run_id, print_)
+            if paths:
+                outcome['unlisted'].append(run_id)
             else:
-                cache.manifest['runs'].pop(run_id, None)
-            outcome['read'].append(run_id)
-        else:
-            outcome['reused'].append(run_id)
-        tables['jobs'].extend(records['jobs'])
-        tables['results'].extend(records['results'])
-    judge_references(tables['results'], references or _references.check(None))
-    tables['aggregates'] = aggregates(tables['results'])
-    tables['changes'] = _references.changes(tables['results'], counted, k, tolerance)
+                keys = store.list(_store.run_prefix(run_id))
+                print_ = fingerprint(keys)
+                paths = None if full else cache.get(run_id, print_)
+            outcome['fingerprints'][run_id] = print_
+            if paths is None:
+                paths, counts, over = _read_run(store, tables, run_id, keys, now, workers)
+                if over:
+                    paths = cache.put(run_id, print_, paths, counts, now, commit)
+                else:
+                    cache.manifest['runs'].pop(run_id, None)
+                outcome['read'].append(run_id)
+            else:
+                outcome['reused'].append(run_id)
+            files.append(paths)
+            known = (cache.manifest['runs'].get(run_id) or {}).get('sha256') or \
+                dict((t, _store.sha256_file(p)) for t, p in paths.items())
+            inputs.append([run_id] + [known[t] for t in _RUN_TABLES])
+        for table in _RUN_TABLES:
+            tables.load_parquet(table, [paths[table] for paths in files])
+        judge_references(tables, references)
+        _summaries.mark_counted(tables)
+        _summaries.summarize(tables, k, tolerance)
+        tables.inputs_sha256 = hashlib.sha256(json.dumps(
+            [_columns_digest(), inputs, references, k, tolerance], sort_keys=True).encode('utf-8')).hexdigest()
+    except BaseException:
+        tables.close()
+        raise
     return tables, outcome, cache
+
+
+def _read_run(store, tables, run_id, keys, now, workers):
+    """({table: Parquet path}, {table: rows}, whether every job is over) of one run read from the store."""
+    rows = _collect.inspect_keys(store, keys, now, workers)   # the listing just made, not another
+    folder = tables.run_folder(run_id)
+    paths = dict((table, os.path.join(folder, table + '.parquet')) for table in _RUN_TABLES)
+    counts = {'jobs': tables.write_parquet('jobs', (job_record(r) for r in rows), paths['jobs']),
+              'results': tables.write_parquet('results', (rec for r in rows for rec in result_records(r)),
+                                              paths['results'])}
+    return paths, counts, bool(rows) and all(r['state'] in _states.TERMINAL_STATES for r in rows)

@@ -10,11 +10,7 @@ type, a family or a microarchitecture, the most specific that has an entry wins 
 the value (-0.1, 0.1 = within 10 %). A job whose figure falls outside its reference is flagged and
 kept out of the aggregates, never averaged in.
 
-Changes: for each instance type x benchmark x variant x metric, the newest run's jobs against the
-earlier runs' jobs; a shift beyond max(k x spread, tolerance x the earlier median) is a regression
-(worse, as the metric's direction says) or an improvement, with the runs on both sides. The
-spread is the earlier jobs' standard deviation, or the repetitions' own (median CV x median) when
-that is larger: with one earlier job, its repetitions are all there is to tell noise from change.
+Changes between runs (k and tolerance below are their defaults) are computed in SQL by _summaries.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,7 +21,6 @@ import math
 import os
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
-from ansible_collections.instancebench.aws.plugins.module_utils._stats import summarize
 
 DEFAULT_K = 3.0
 DEFAULT_TOLERANCE = 0.05
@@ -80,55 +75,9 @@ def reference_for(references, record):
     return None, None
 
 
-def judge(references, record):
-    """(status, low, high): within / below / above its reference, or (None, None, None) without one."""
-    entry, _scope = reference_for(references, record)
-    if entry is None:
-        return None, None, None
-    low, high = entry['value'] * (1 + entry['lower']), entry['value'] * (1 + entry['upper'])
-    if record['value'] < low:
-        return 'below', low, high
-    if record['value'] > high:
-        return 'above', low, high
-    return 'within', low, high
-
-
-def changes(results, counted, k=DEFAULT_K, tolerance=DEFAULT_TOLERANCE):
-    """Regressions and improvements: per cell, the newest run's counted jobs against the earlier ones."""
-    cells = {}
-    for record in results:
-        if counted(record):
-            key = (record['instance_type'], record['benchmark'], record['variant'], record['metric'])
-            cells.setdefault(key, []).append(record)
-    out = []
-    for key in sorted(cells):
-        records = cells[key]
-        newest_run = max(records, key=lambda r: (r['measured_at'] or '', r['run_id']))['run_id']
-        new = [r for r in records if r['run_id'] == newest_run]
-        newest_time = max(r['measured_at'] or '' for r in new)
-        old = [r for r in records if r['run_id'] != newest_run and (r['measured_at'] or '') <= newest_time]
-        if not old:
-            continue
-        before, after = summarize([r['value'] for r in old]), summarize([r['value'] for r in new])
-        # The earlier figures' spread: between their jobs, or within them (their repetitions' CV) when
-        # that is larger - one earlier job has no spread between jobs, but its repetitions have one.
-        within = summarize([r['cv'] for r in old + new if r.get('cv') is not None] or [0.0])['median']
-        spread = max(before['stdev'], within * abs(before['median']))
-        threshold = max(k * spread, tolerance * abs(before['median']))
-        shift = after['median'] - before['median']
-        if abs(shift) <= threshold:
-            continue
-        better = (shift > 0) == (new[0].get('higher_is_better') is not False)
-        out.append({
-            'instance_type': key[0], 'benchmark': key[1], 'variant': key[2], 'metric': key[3],
-            'kind': 'improvement' if better else 'regression', 'unit': new[0]['unit'],
-            'before_median': before['median'], 'before_jobs': len(old),
-            'before_runs': ','.join(sorted(set(r['run_id'] for r in old))),
-            'after_median': after['median'], 'after_jobs': len(new), 'after_run': newest_run,
-            'change_pct': round(100.0 * shift / before['median'], 3) if before['median'] else None,
-            'threshold_pct': round(100.0 * threshold / abs(before['median']), 3) if before['median'] else None,
-        })
-    return out
+def bounds(entry):
+    """(low, high) of a reference entry: a figure below low or above high is outside it."""
+    return entry['value'] * (1 + entry['lower']), entry['value'] * (1 + entry['upper'])
 
 
 def propose(aggregates, tolerance=0.1, k=DEFAULT_K):

@@ -191,17 +191,3 @@ def type_html(instance_type, cells, results, info):
             '<th>median</th><th>CI</th><th>jobs</th><th>days</th><th>unit</th></tr></thead><tbody>%s</tbody></table>'
             '%s') % (html.escape(instance_type), html.escape(info['snapshot']), rows, charts)
     return _page('%s - instancebench.aws' % instance_type, body)
-
-
-def pages(tables, info):
-    """{relative path: html} of the whole site."""
-    out = {'index.html': index_html(tables['aggregates'], info)}
-    cells, results = {}, {}
-    for cell in tables['aggregates']:
-        cells.setdefault(cell['instance_type'], []).append(cell)
-    for record in tables['results']:
-        results.setdefault(record['instance_type'], []).append(record)
-    for instance_type, found in sorted(cells.items()):
-        out['types/%s.html' % _store.partition(instance_type)] = type_html(
-            instance_type, found, results.get(instance_type, []), info)
-    return out

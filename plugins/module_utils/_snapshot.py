@@ -16,15 +16,15 @@
     <root>/latest.json                             which snapshot is the latest (and <root>/latest)
 
 A snapshot is written under a temporary name and renamed when complete; SHA256SUMS covers every
-other file of it (`sha256sum -c SHA256SUMS` checks it). A publish whose tables equal the latest
-snapshot's writes nothing. Parquet needs DuckDB on the controller; without it the snapshot says so.
+other file of it (`sha256sum -c SHA256SUMS` checks it). A publish made from the same inputs as the
+latest snapshot (the same run files, references and settings) writes nothing. The tables are read
+from DuckDB a batch at a time or copied by DuckDB itself, so memory stays bounded at any size.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import csv
 import datetime
 import hashlib
 import json
@@ -39,16 +39,9 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _publish
 from ansible_collections.instancebench.aws.plugins.module_utils import _site
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 
-try:
-    import duckdb
-    HAS_DUCKDB = True
-except ImportError:
-    duckdb = None
-    HAS_DUCKDB = False
-
 # Bumped when the files of a snapshot change shape: a publish then writes a new snapshot even if
 # the tables did not change.
-FILES_VERSION = 2
+FILES_VERSION = 3
 SNAPSHOTS = 'snapshots'
 LATEST = 'latest.json'
 LICENSE_TEXT = """The instancebench.aws dataset in this folder is licensed under the Creative Commons
@@ -59,17 +52,15 @@ credit ("instancebench.aws open dataset, snapshot {name}"), link to the license 
 whether changes were made. Legal code: https://creativecommons.org/licenses/by/4.0/legalcode
 """
 _SQL_TYPES = {'TEXT': 'TEXT', 'INTEGER': 'INTEGER', 'DOUBLE': 'REAL', 'BOOLEAN': 'INTEGER'}
-_DUCK_TYPES = {'TEXT': 'VARCHAR', 'INTEGER': 'BIGINT', 'DOUBLE': 'DOUBLE', 'BOOLEAN': 'BOOLEAN'}
+# What a type's JSON file and page show of each of its results.
+HISTORY_FIELDS = ('run_id', 'job_id', 'benchmark', 'variant', 'metric', 'value', 'unit', 'ci_low', 'ci_high',
+                  'measured_at', 'market', 'availability_zone')
 
 
 def content_sha256(tables):
-    """One digest of the tables' content and the files' shape: equal tables, equal digest (no time in it)."""
-    digest = hashlib.sha256(b'files %d\n' % FILES_VERSION)
-    for table in _publish.TABLES:
-        for record in tables[table]:
-            digest.update(json.dumps(record, sort_keys=True).encode('utf-8'))
-            digest.update(b'\n')
-    return digest.hexdigest()
+    """One digest of what the tables were made from and the files' shape: equal inputs, equal
+    tables, equal digest (no time in it)."""
+    return hashlib.sha256(('files %d\n%s' % (FILES_VERSION, tables.inputs_sha256)).encode('utf-8')).hexdigest()
 
 
 def snapshot_name(now):
@@ -97,8 +88,8 @@ def write(root, tables, runs, now, commit=True):
         name = '%s-%s' % (name, digest[:8])
         final = os.path.join(root, SNAPSHOTS, name)
     info = {'snapshot': name, 'path': os.path.join(SNAPSHOTS, name), 'content_sha256': digest,
-            'schema_version': _publish.SCHEMA_VERSION, 'parquet': HAS_DUCKDB,
-            'counts': dict((t, len(tables[t])) for t in _publish.TABLES)}
+            'schema_version': _publish.SCHEMA_VERSION, 'parquet': True,
+            'counts': dict((t, tables.count(t)) for t in _publish.TABLES)}
     if not commit:
         return dict(info, changed=True, path=final, files=[])
     os.makedirs(os.path.join(root, SNAPSHOTS), exist_ok=True)
@@ -116,22 +107,22 @@ def write(root, tables, runs, now, commit=True):
 
 def _write_files(work, tables, runs, info, now):
     for table in _publish.TABLES:
-        _write_csv(os.path.join(work, table + '.csv'), table, tables[table])
+        tables.copy(table, os.path.join(work, table + '.csv'), 'HEADER, DELIMITER \',\'')
     _write_sqlite(os.path.join(work, 'dataset.sqlite'), tables)
-    if HAS_DUCKDB:
-        _write_parquet(work)
-    _write_api(os.path.join(work, 'api'), tables, info)
+    _write_parquet(work, tables)
+    aggregates = tables.records('aggregates')
+    by_type = _group(aggregates, 'instance_type')
     os.makedirs(os.path.join(work, 'computecompass'))
-    for name, document in sorted(_compass.documents(tables['aggregates'], info).items()):
+    for name, document in sorted(_compass.documents(aggregates, info).items()):
         _write_json(os.path.join(work, 'computecompass', name), document)
-    os.makedirs(os.path.join(work, 'site', 'types'))
-    for name, text in sorted(_site.pages(tables, info).items()):
-        with open(os.path.join(work, 'site', name), 'w') as handle:
-            handle.write(text)
+    _write_by_type(work, tables, by_type, info)
+    _write_api_index(os.path.join(work, 'api'), aggregates, by_type, info)
+    with open(os.path.join(work, 'site', 'index.html'), 'w') as handle:
+        handle.write(_site.index_html(aggregates, info))
     with open(os.path.join(work, 'README.md'), 'w') as handle:
         handle.write(readme(info))
     with open(os.path.join(work, 'athena.sql'), 'w') as handle:
-        handle.write(athena_ddl(info, sorted(set(r['benchmark'] for r in tables['results']))))
+        handle.write(athena_ddl(info, tables.distinct('results', 'benchmark')))
     with open(os.path.join(work, 'LICENSE'), 'w') as handle:
         handle.write(LICENSE_TEXT.format(name=info['snapshot']))
     meta = dict(info, created=datetime.datetime.fromtimestamp(now, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
@@ -145,32 +136,25 @@ def _write_files(work, tables, runs, info, now):
     return files + ['SHA256SUMS']
 
 
-def _cell(value):
-    if value is None:
-        return ''
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    return value
-
-
-def _write_csv(path, table, records):
-    fields = _publish.names(table)
-    with open(path, 'w', newline='') as handle:
-        writer = csv.writer(handle, lineterminator='\n')
-        writer.writerow(fields)
-        for record in records:
-            writer.writerow([_cell(record.get(f)) for f in fields])
+def _group(records, field):
+    out = {}
+    for record in records:
+        out.setdefault(record[field], []).append(record)
+    return out
 
 
 def _write_sqlite(path, tables):
     connection = sqlite3.connect(path)
     try:
+        connection.execute('PRAGMA journal_mode = OFF')
+        connection.execute('PRAGMA synchronous = OFF')
         for table in _publish.TABLES:
             columns = _publish.COLUMNS[table]
             connection.execute('CREATE TABLE %s (%s)' % (table, ', '.join(
                 '"%s" %s' % (name, _SQL_TYPES[kind]) for name, kind, _doc in columns)))
-            connection.executemany('INSERT INTO %s VALUES (%s)' % (table, ', '.join('?' * len(columns))),
-                                   ([record.get(name) for name, _k, _d in columns] for record in tables[table]))
+            insert = 'INSERT INTO %s VALUES (%s)' % (table, ', '.join('?' * len(columns)))
+            for rows in tables.batches(table):
+                connection.executemany(insert, rows)
         connection.execute('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)')
         connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (_publish.SCHEMA_VERSION,))
         connection.commit()
@@ -178,55 +162,65 @@ def _write_sqlite(path, tables):
         connection.close()
 
 
-def _write_parquet(work):
-    """From the CSV files just written, typed as the schema says: DuckDB reads and writes both."""
+def _write_parquet(work, tables):
+    """Typed as the schema says; results partitioned by benchmark (a folder per benchmark)."""
     out = os.path.join(work, 'parquet')
     os.makedirs(out)
-    connection = duckdb.connect()
-    try:
-        for table in _publish.TABLES:
-            columns = dict((name, _DUCK_TYPES[kind]) for name, kind, _doc in _publish.COLUMNS[table])
-            source = "read_csv('%s', header=true, columns=%s, nullstr='')" % (
-                os.path.join(work, table + '.csv').replace("'", "''"), _duck_struct(columns))
-            if table == 'results':
-                target = "'%s' (FORMAT parquet, PARTITION_BY (benchmark))" % os.path.join(out, 'results').replace("'", "''")
-            else:
-                os.makedirs(os.path.join(out, table))
-                target = "'%s' (FORMAT parquet)" % os.path.join(out, table, table + '.parquet').replace("'", "''")
-            connection.execute('COPY (SELECT * FROM %s ORDER BY ALL) TO %s' % (source, target))
-    finally:
-        connection.close()
+    for table in _publish.TABLES:
+        if table == 'results':
+            tables.copy(table, os.path.join(out, 'results'), 'FORMAT parquet, COMPRESSION zstd, PARTITION_BY (benchmark)',
+                        order='ALL')
+        else:
+            os.makedirs(os.path.join(out, table))
+            tables.copy(table, os.path.join(out, table, table + '.parquet'), 'FORMAT parquet', order='ALL')
 
 
-def _duck_struct(columns):
-    return '{%s}' % ', '.join("'%s': '%s'" % (name, kind) for name, kind in columns.items())
+def _write_by_type(work, tables, by_type, info):
+    """Per instance type, from one pass over the results in type order: its JSON file
+    (api/types/<type>.json: aggregates and every job's figure) and its page (site/types/<type>.html)."""
+    os.makedirs(os.path.join(work, 'api', 'types'))
+    os.makedirs(os.path.join(work, 'site', 'types'))
+    current, history = None, []
+
+    def flush(instance_type, history):
+        cells = by_type.get(instance_type)
+        if not cells:   # every result of the type noisy or outside its reference: no figure to show
+            return
+        safe = _store.partition(instance_type)
+        _write_json(os.path.join(work, 'api', 'types', safe + '.json'), {
+            'instance_type': instance_type, 'snapshot': info['snapshot'], 'aggregates': cells, 'history': history})
+        with open(os.path.join(work, 'site', 'types', safe + '.html'), 'w') as handle:
+            handle.write(_site.type_html(instance_type, cells, history, info))
+
+    seen = set()
+    for record in tables.stream('results', HISTORY_FIELDS + ('instance_type',), order='instance_type, rowid'):
+        instance_type = record.pop('instance_type')
+        if instance_type != current and history:
+            flush(current, history)
+            seen.add(current)
+            history = []
+        current = instance_type
+        history.append(record)
+    if history:
+        flush(current, history)
+        seen.add(current)
+    for instance_type in sorted(set(by_type) - seen):
+        flush(instance_type, [])
 
 
-def _write_api(api, tables, info):
-    """index.json (every type with its headline figures), one file per type and per benchmark."""
-    os.makedirs(os.path.join(api, 'types'))
+def _write_api_index(api, aggregates, by_type, info):
+    """index.json (every type with its headline figures) and one file per benchmark."""
     os.makedirs(os.path.join(api, 'benchmarks'))
-    by_type, by_benchmark, history = {}, {}, {}
-    for record in tables['results']:
-        history.setdefault(record['instance_type'], []).append(record)
-    for cell in tables['aggregates']:
-        by_type.setdefault(cell['instance_type'], []).append(cell)
-        by_benchmark.setdefault(cell['benchmark'], []).append(cell)
+    by_benchmark = _group(aggregates, 'benchmark')
     index = {'schema_version': info['schema_version'], 'snapshot': info['snapshot'],
              'instance_types': [], 'benchmarks': sorted(by_benchmark)}
     for instance_type, cells in sorted(by_type.items()):
-        safe = _store.partition(instance_type)
         index['instance_types'].append({
             'instance_type': instance_type, 'family': cells[0]['family'], 'arch': cells[0]['arch'],
-            'uarch': cells[0]['uarch'], 'href': 'types/%s.json' % safe,
+            'uarch': cells[0]['uarch'], 'href': 'types/%s.json' % _store.partition(instance_type),
             'figures': dict((_benchmarks.figure_key(c),
                              {'median': c['median'], 'ci_low': c['ci_low'], 'ci_high': c['ci_high'],
                               'unit': c['unit'], 'jobs': c['jobs']}) for c in cells)})
-        _write_json(os.path.join(api, 'types', safe + '.json'), {
-            'instance_type': instance_type, 'snapshot': info['snapshot'], 'aggregates': cells,
-            'history': [dict((k, r[k]) for k in ('run_id', 'job_id', 'benchmark', 'variant', 'metric', 'value', 'unit',
-                                                 'ci_low', 'ci_high', 'measured_at', 'market', 'availability_zone'))
-                        for r in history.get(instance_type, [])]})
     for benchmark, cells in sorted(by_benchmark.items()):
         _write_json(os.path.join(api, 'benchmarks', _store.partition(benchmark) + '.json'),
                     {'benchmark': benchmark, 'snapshot': info['snapshot'], 'aggregates': cells})

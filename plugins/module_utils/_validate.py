@@ -30,49 +30,96 @@ _TYPES = {
 def errors(instance, schema, path='$'):
     """Return a list of 'path: problem' strings; empty when `instance` is valid."""
     found = []
+    _compiled(schema)(instance, path, found)
+    return found
+
+
+# A schema compiles once into nested checks (the dataset publish validates every stored result):
+# kept by id, with the schema itself so its id is not reused while cached.
+_CACHE = {}
+
+
+def _compiled(schema):
+    entry = _CACHE.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        entry = _CACHE[id(schema)] = (schema, _compile(schema))
+    return entry[1]
+
+
+def _where(path):
+    """Paths are built lazily, ('$', 'job', 'threads') style tuples, spelled only for an error."""
+    if isinstance(path, str):
+        return path
+    parent, step = path
+    return ('%s[%d]' if isinstance(step, int) else '%s.%s') % (_where(parent), step)
+
+
+def _compile(schema):
     kinds = schema.get('type')
-    if kinds is not None:
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        if not any(_TYPES[kind](instance) for kind in kinds):
-            return ['%s: expected %s, got %s' % (path, ' or '.join(kinds), type(instance).__name__)]
-    if 'enum' in schema and instance not in schema['enum']:
-        found.append('%s: %r is not one of %r' % (path, instance, schema['enum']))
-    if 'const' in schema and instance != schema['const']:
-        found.append('%s: %r is not %r' % (path, instance, schema['const']))
-    if isinstance(instance, dict):
-        found.extend(_object_errors(instance, schema, path))
-    if isinstance(instance, list):
-        found.extend(_array_errors(instance, schema, path))
-    if _TYPES['number'](instance) and 'minimum' in schema and instance < schema['minimum']:
-        found.append('%s: %r is below the minimum %r' % (path, instance, schema['minimum']))
-    if isinstance(instance, str) and 'pattern' in schema and not re.search(schema['pattern'], instance):
-        found.append('%s: %r does not match %s' % (path, instance, schema['pattern']))
-    if 'if' in schema and not errors(instance, schema['if'], path):
-        found.extend(errors(instance, schema.get('then', {}), path))
-    return found
+    kinds = None if kinds is None else (kinds if isinstance(kinds, list) else [kinds])
+    type_ok = _type_test(kinds)
+    required = schema.get('required', [])
+    properties = dict((name, _compiled(sub)) for name, sub in schema.get('properties', {}).items())
+    closed = schema.get('additionalProperties', True) is False
+    items = _compiled(schema['items']) if 'items' in schema else None
+    pattern = re.compile(schema['pattern']) if 'pattern' in schema else None
+    when = _compiled(schema['if']) if 'if' in schema else None
+    then = _compiled(schema.get('then', {})) if when else None
+    has = dict((key, key in schema) for key in ('enum', 'const', 'minimum', 'minItems', 'maxItems'))
+
+    def check(instance, path, found):
+        if type_ok is not None and not type_ok(instance):
+            found.append('%s: expected %s, got %s' % (_where(path), ' or '.join(kinds), type(instance).__name__))
+            return
+        if has['enum'] and instance not in schema['enum']:
+            found.append('%s: %r is not one of %r' % (_where(path), instance, schema['enum']))
+        if has['const'] and instance != schema['const']:
+            found.append('%s: %r is not %r' % (_where(path), instance, schema['const']))
+        if isinstance(instance, dict):
+            for name in required:
+                if name not in instance:
+                    found.append('%s: missing required field %r' % (_where(path), name))
+            for name, value in instance.items():
+                sub = properties.get(name)
+                if sub is not None:
+                    if sub.only_type is None or not sub.only_type(value):
+                        sub(value, (path, name), found)
+                elif closed:
+                    found.append('%s: unexpected field %r' % (_where(path), name))
+        elif isinstance(instance, list):
+            if has['minItems'] and len(instance) < schema['minItems']:
+                found.append('%s: fewer than %d items' % (_where(path), schema['minItems']))
+            if has['maxItems'] and len(instance) > schema['maxItems']:
+                found.append('%s: more than %d items' % (_where(path), schema['maxItems']))
+            if items is not None:
+                for index, item in enumerate(instance):
+                    if items.only_type is None or not items.only_type(item):
+                        items(item, (path, index), found)
+        elif has['minimum'] and _TYPES['number'](instance) and instance < schema['minimum']:
+            found.append('%s: %r is below the minimum %r' % (_where(path), instance, schema['minimum']))
+        elif pattern is not None and isinstance(instance, str) and not pattern.search(instance):
+            found.append('%s: %r does not match %s' % (_where(path), instance, schema['pattern']))
+        if when is not None:
+            probe = []
+            when(instance, path, probe)
+            if not probe:
+                then(instance, path, found)
+    # A schema that is a type and nothing else is checked in place by its parent (arrays of numbers).
+    check.only_type = type_ok if set(schema) == {'type'} else None
+    return check
 
 
-def _object_errors(instance, schema, path):
-    found = []
-    for name in schema.get('required', []):
-        if name not in instance:
-            found.append('%s: missing required field %r' % (path, name))
-    properties = schema.get('properties', {})
-    for name, value in instance.items():
-        if name in properties:
-            found.extend(errors(value, properties[name], '%s.%s' % (path, name)))
-        elif schema.get('additionalProperties', True) is False:
-            found.append('%s: unexpected field %r' % (path, name))
-    return found
+_PY_TYPES = {'object': (dict,), 'array': (list,), 'string': (str,), 'boolean': (bool,), 'integer': (int,),
+             'number': (int, float), 'null': (type(None),)}
 
 
-def _array_errors(instance, schema, path):
-    found = []
-    if 'minItems' in schema and len(instance) < schema['minItems']:
-        found.append('%s: fewer than %d items' % (path, schema['minItems']))
-    if 'maxItems' in schema and len(instance) > schema['maxItems']:
-        found.append('%s: more than %d items' % (path, schema['maxItems']))
-    if 'items' in schema:
-        for index, item in enumerate(instance):
-            found.extend(errors(item, schema['items'], '%s[%d]' % (path, index)))
-    return found
+def _type_test(kinds):
+    """One test for a list of JSON types (None: any type). JSON booleans are not numbers, Python's are."""
+    if not kinds:
+        return None
+    accepted = tuple(set(t for kind in kinds for t in _PY_TYPES[kind]))
+    if 'boolean' in kinds or not (set(kinds) & {'integer', 'number'}):
+        return lambda value: isinstance(value, accepted)
+    return lambda value: isinstance(value, accepted) and not isinstance(value, bool)

@@ -21,13 +21,15 @@ description:
     takes to reproduce it), C(jobs) (one row per job) and C(aggregates) (per instance type x
     benchmark x variant x metric over every run: jobs, launches, days, median with its confidence
     interval, CV, min, max, first and last measured, value per USD-hour) - as CSV, one SQLite file,
-    Parquet (results partitioned by benchmark; needs the duckdb Python package) and a static JSON
+    Parquet (results partitioned by benchmark) and a static JSON
     API (C(api/index.json), one file per instance type and per benchmark), with a README
     describing the columns, a C(LICENSE) (CC BY 4.0), C(dataset.json) and C(SHA256SUMS)."
   - Incremental - a run whose jobs are all over and whose listing did not change since the last
     publish is taken from the publish cache (C(dest/cache/), checked against the sha256 in
-    C(dest/manifest.json)) and not read again. A publish whose tables equal the latest snapshot's
-    writes no new snapshot (C(changed=false)).
+    C(dest/manifest.json)) and not read again. A publish made from the same runs, references and
+    settings as the latest snapshot writes no new snapshot (C(changed=false)).
+  - The tables live in a DuckDB database under O(dest) while the snapshot is written (removed
+    after); memory stays bounded however many runs the store holds.
 author:
   - instancebench.aws contributors (@instancebench)
 options:
@@ -48,9 +50,17 @@ options:
     type: str
     default: ''
   full:
-    description: Read every run again, ignoring the cache.
+    description: List and read every run again, ignoring the cache (a periodic check of the whole store).
     type: bool
     default: false
+  relist_after_days:
+    description:
+      - A run whose jobs have all been over for longer than this is not even listed again (its
+        instances are gone and its objects are written once); listing a year of runs on S3 would
+        take minutes. Younger runs are listed, and read again when their listing changed.
+      - 0 lists every run every time.
+    type: float
+    default: 7
   references:
     description:
       - Reference values, a YAML file or a directory of them (C(benchmarks/references/) in the collection).
@@ -95,7 +105,7 @@ notes:
   - Supports check mode (reads the store and tells whether a snapshot would be written; writes nothing).
   - AWS options apply to C(s3://) stores only.
 requirements:
-  - duckdb (for the Parquet files; without it the snapshot has CSV, SQLite and JSON and says so)
+  - duckdb (the tables are built and written with it)
 """
 
 EXAMPLES = r"""
@@ -127,12 +137,14 @@ counts:
   type: dict
   sample: {results: 1204, jobs: 233, aggregates: 96}
 runs:
-  description: The runs read from the store (C(read)) and taken from the publish cache (C(reused)).
+  description:
+    - The runs read from the store (C(read)) and taken from the publish cache (C(reused)); of
+      those, the ones not even listed (C(unlisted), over for longer than O(relist_after_days)).
   returned: always
   type: dict
-  sample: {read: [20261204T101500Z], reused: [20261127T101500Z, 20261120T101500Z]}
+  sample: {read: [20261204T101500Z], reused: [20261127T101500Z, 20261120T101500Z], unlisted: [20261120T101500Z]}
 parquet:
-  description: Whether the snapshot has Parquet files (the duckdb package was found).
+  description: Whether the snapshot has Parquet files (always, since the tables are built with DuckDB; kept for readers of older results).
   returned: always
   type: bool
 changes:
@@ -157,7 +169,7 @@ metrics:
   type: dict
   sample: {namespace: instancebench, runs: [20261204T101500Z], datapoints: 9, stale_runs: []}
 content_sha256:
-  description: One sha256 over the tables' content; equal content, equal digest.
+  description: One sha256 over what the tables were made from (run files, references, settings) and the files' shape; equal inputs, equal digest.
   returned: always
   type: str
 files:
@@ -184,6 +196,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _publish
 from ansible_collections.instancebench.aws.plugins.module_utils import _references
 from ansible_collections.instancebench.aws.plugins.module_utils import _snapshot
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from ansible_collections.instancebench.aws.plugins.module_utils import _tables
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
 
@@ -194,6 +207,7 @@ def main():
             run_ids=dict(type='list', elements='str', default=[]),
             dest=dict(type='path', required=True),
             full=dict(type='bool', default=False),
+            relist_after_days=dict(type='float', default=7.0),
             now_epoch=dict(type='float'),
             workers=dict(type='int', default=16),
             references=dict(type='path'),
@@ -210,6 +224,8 @@ def main():
     if params['upload_to'] and not params['upload_to'].startswith('s3://'):
         module.fail_json(msg='upload_to must be an s3://bucket/prefix URL, got %r (dest is the local copy)'
                          % params['upload_to'])
+    if params['relist_after_days'] < 0:
+        module.fail_json(msg='relist_after_days must be 0 or more, got %s' % params['relist_after_days'])
     if not (params['change_k'] > 0 and 0 <= params['change_tolerance'] < 1):
         module.fail_json(msg='change_k must be above 0 and change_tolerance in [0, 1), got %s and %s'
                          % (params['change_k'], params['change_tolerance']))
@@ -217,6 +233,9 @@ def main():
         references = _references.load(params['references'], yaml_load) if HAS_YAML else _references.check(None)
     except _references.ReferencesError as exc:
         module.fail_json(msg='references: %s' % exc)
+    if not _tables.HAS_DUCKDB:
+        module.fail_json(msg='the duckdb Python package is missing on the controller: pip install duckdb '
+                         '(the dataset tables are built with it)')
     now = params['now_epoch'] if params['now_epoch'] is not None else time.time()
     commit = not module.check_mode
     if commit and not os.path.isdir(params['dest']):
@@ -225,12 +244,21 @@ def main():
         store = module.results_store(params['store'], workers=params['workers'])
         tables, runs, cache = _publish.read_runs(store, params['dest'], now, params['run_ids'], params['full'],
                                                  params['workers'], commit, references, params['change_k'],
-                                                 params['change_tolerance'])
+                                                 params['change_tolerance'],
+                                                 work_parent=params['dest'] if commit else None,
+                                                 relist_after=params['relist_after_days'] * 86400.0)
     except _store.StoreError as exc:
         module.fail_json(msg='cannot read the results store: %s' % exc)
     except ValueError as exc:
         module.fail_json(msg='the publish cache in %s cannot be read (%s): run again with full=true' % (params['dest'], exc))
-    if not tables['jobs']:
+    with tables:
+        result = _publish_tables(module, tables, runs, cache, now, commit)
+    module.exit_json(**result)
+
+
+def _publish_tables(module, tables, runs, cache, now, commit):
+    params = module.params
+    if not tables.count('jobs'):
         module.fail_json(msg='no job in %s%s: nothing to publish (launch.yml writes runs there)'
                          % (params['store'], ' for runs %s' % ', '.join(params['run_ids']) if params['run_ids'] else ''))
     written = _snapshot.write(params['dest'], tables, runs.pop('fingerprints'), now, commit)
@@ -243,14 +271,12 @@ def main():
                              % (written['path'], params['upload_to'], exc))
     metrics = _send_metrics(module, tables, cache, now) if params['cloudwatch_namespace'] else {}
     cache.save(commit)
-    if not written['parquet']:
-        module.warn('the duckdb Python package is missing on the controller: the snapshot has no Parquet files '
-                    '(pip install duckdb)')
-    module.exit_json(changed=written['changed'], snapshot=written['snapshot'], path=written['path'],
-                     counts=written['counts'], runs=runs, parquet=written['parquet'],
-                     content_sha256=written['content_sha256'], files=written.get('files', []),
-                     changes=tables['changes'], change_lines=[_references.change_line(c) for c in tables['changes']],
-                     metrics=metrics, uploaded=uploaded)
+    changes = tables.records('changes')
+    return dict(changed=written['changed'], snapshot=written['snapshot'], path=written['path'],
+                counts=written['counts'], runs=runs, parquet=written['parquet'],
+                content_sha256=written['content_sha256'], files=written.get('files', []),
+                changes=changes, change_lines=[_references.change_line(c) for c in changes],
+                metrics=metrics, uploaded=uploaded)
 
 
 def _send_metrics(module, tables, cache, now):
@@ -261,14 +287,9 @@ def _send_metrics(module, tables, cache, now):
     if not pending:
         return out
     client = module.client('cloudwatch', retry_decorator=AWSRetry.jittered_backoff())
-    by_run = dict((run_id, {'jobs': [], 'results': []}) for run_id in pending)
-    for table in ('jobs', 'results'):
-        for record in tables[table]:
-            if record['run_id'] in by_run:
-                by_run[record['run_id']][table].append(record)
     for run_id in pending:
-        datums, stale = _metrics.run_datums(run_id, by_run[run_id]['jobs'], by_run[run_id]['results'],
-                                            _publish.counted, now)
+        datums, stale = _metrics.run_datums(run_id, tables.records('jobs', run_id=run_id),
+                                            tables.records('results', run_id=run_id), now)
         if stale:
             out['stale_runs'].append(run_id)
         elif not module.check_mode:

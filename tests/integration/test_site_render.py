@@ -63,7 +63,7 @@ def test_the_site_sorts_filters_and_draws_offline(tmp_path):
     store_job(store, 'r1', 'b', 'm7i.large', price=0.1008, output=STREAM_SERIAL)          # triad 29.50
     store_scaled_job(store, 'r1', 'c', 'c7i.large', 0.9, price=0.08925)                   # triad 27.47
     store_job(store, 'r2', 'd', 'c7a.large', price=0.10264, output=STREAM_SERIAL)
-    tables, runs, _cache = _publish.read_runs(store, str(tmp_path / 'dataset'), NOW, workers=1)
+    tables, runs, _cache = _publish.read_runs(store, str(tmp_path / 'dataset'), NOW, workers=1, work_parent=str(tmp_path))
     written = _snapshot.write(str(tmp_path / 'dataset'), tables, runs.pop('fingerprints'), NOW)
     index = os.path.join(written['path'], 'site', 'index.html')
     medians = dict((a['instance_type'], a['median']) for a in tables['aggregates'] if a['metric'] == 'triad_bandwidth')

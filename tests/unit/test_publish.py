@@ -9,6 +9,7 @@ import json
 import os
 import re
 import sqlite3
+import statistics
 import subprocess
 
 import duckdb
@@ -21,6 +22,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _publish
 from ansible_collections.instancebench.aws.plugins.module_utils import _references
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _snapshot
+from ansible_collections.instancebench.aws.plugins.module_utils import _stats
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from harness.ansible_runner import REPO
 from harness.stored_jobs import STREAM_SERIAL, host_objects, store_job, store_scaled_job
@@ -42,6 +44,10 @@ class CountingStore(object):
         self.reads.append(key)
         return self.inner.get(key)
 
+    def list(self, prefix=''):
+        self.reads.append('list ' + prefix)
+        return self.inner.list(prefix)
+
     def get_json(self, key):
         self.reads.append(key)
         return self.inner.get_json(key)
@@ -55,7 +61,19 @@ def _publish_once(store, root, now=NOW, **kwargs):
     tables, runs, cache = _publish.read_runs(store, str(root), now, workers=1, **kwargs)
     written = _snapshot.write(str(root), tables, runs.pop('fingerprints'), now)
     cache.save(True)
+    _OPEN.append(tables)
     return tables, runs, written
+
+
+_OPEN = []
+
+
+@pytest.fixture(autouse=True)
+def _close_tables():
+    """Tables stay readable for the test's asserts; their work folders go with the test."""
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 def _two_types(store, run_id, serial_job=None):
@@ -68,12 +86,13 @@ def test_a_second_publish_reads_only_the_new_run(tmp_path):
     store = CountingStore(str(tmp_path / 'store'))
     _two_types(store, 'r1')
     _tables, runs, first = _publish_once(store, tmp_path / 'dataset')
-    assert runs == {'read': ['r1'], 'reused': []} and first['changed']
+    assert runs == {'read': ['r1'], 'reused': [], 'unlisted': []} and first['changed']
     _two_types(store, 'r2')
     store.reads[:] = []
     tables, runs, second = _publish_once(store, tmp_path / 'dataset', now=NOW + 3600)
-    assert runs == {'read': ['r2'], 'reused': ['r1']}
-    assert store.reads and not [k for k in store.reads if '/run=r1/' in k], 'the published run was read again'
+    assert runs == {'read': ['r2'], 'reused': ['r1'], 'unlisted': []}
+    assert store.reads and not [k for k in store.reads if '/run=r1/' in k and not k.startswith('list ')], \
+        'the published run was read again (listed only: its listing tells whether it changed)'
     assert second['changed'] and second['snapshot'] != first['snapshot']
     assert sorted(set(r['run_id'] for r in tables['results'])) == ['r1', 'r2']
     assert second['counts'] == {'results': 24, 'jobs': 6, 'aggregates': 8, 'changes': 0}, 'the same figures twice'
@@ -90,13 +109,31 @@ def test_nothing_new_writes_nothing_and_a_tampered_cache_is_read_again(tmp_path)
     _tables, runs, again = _publish_once(store, tmp_path / 'dataset', now=NOW + 60)
     assert not again['changed'] and runs['reused'] == ['r1']
     assert os.listdir(tmp_path / 'dataset' / 'snapshots') == [again['snapshot']]
-    cached = tmp_path / 'dataset' / 'cache' / 'run=r1.json'
-    records = json.loads(cached.read_text())
-    records['results'][0]['value'] *= 2   # someone "improves" the cache
-    cached.write_text(json.dumps(records))
+    cached = str(tmp_path / 'dataset' / 'cache' / 'run=r1' / 'results.parquet')
+    connection = duckdb.connect()   # someone "improves" the cache
+    connection.execute("CREATE TABLE t AS SELECT * REPLACE (value * 2 AS value) FROM read_parquet(?)", [cached])
+    connection.execute("COPY t TO '%s' (FORMAT parquet)" % cached)
     tables, runs, _written = _publish_once(store, tmp_path / 'dataset', now=NOW + 120)
     assert runs['read'] == ['r1'], 'a cache file that does not match its sha256 is not trusted'
     assert max(r['value'] for r in tables['results']) < 40
+
+
+def test_a_run_over_for_a_week_is_not_even_listed_until_a_full_publish(tmp_path):
+    store = CountingStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _publish_once(store, tmp_path / 'dataset')
+    _two_types(store, 'r2')
+    store.reads[:] = []
+    _tables, runs, _written = _publish_once(store, tmp_path / 'dataset', now=NOW + 3 * 86400)
+    assert runs['unlisted'] == [] and 'list runs/run=r1/' in store.reads, 'three days on, r1 is still listed'
+    store.reads[:] = []
+    tables, runs, written = _publish_once(store, tmp_path / 'dataset', now=NOW + 8 * 86400)
+    assert runs == {'read': [], 'reused': ['r1', 'r2'], 'unlisted': ['r1']} and not written['changed']
+    assert not [k for k in store.reads if 'run=r1' in k], 'a run over for a week is neither listed nor read'
+    assert 'list runs/run=r2/' in store.reads
+    store.reads[:] = []
+    _tables, runs, _written = _publish_once(store, tmp_path / 'dataset', now=NOW + 9 * 86400, full=True)
+    assert runs['read'] == ['r1', 'r2'] and 'list runs/run=r1/' in store.reads
 
 
 def test_a_run_still_in_flight_is_read_every_time(tmp_path):
@@ -291,9 +328,9 @@ def test_a_run_too_old_for_cloudwatch_sends_nothing(tmp_path):
     store_job(store, 'old', 'old-a', 'c7a.large', price=0.10264)     # finished 2026-11-26
     tables, _runs, _written = _publish_once(store, tmp_path / 'dataset')
     finished = _metrics.parse_utc(tables['jobs'][0]['finished_at']).timestamp()
-    datums, stale = _metrics.run_datums('old', tables['jobs'], tables['results'], _publish.counted, finished + 15 * 86400)
+    datums, stale = _metrics.run_datums('old', tables['jobs'], tables['results'], finished + 15 * 86400)
     assert (datums, stale) == ([], True)
-    datums, stale = _metrics.run_datums('old', tables['jobs'], tables['results'], _publish.counted, finished + 3600)
+    datums, stale = _metrics.run_datums('old', tables['jobs'], tables['results'], finished + 3600)
     assert not stale and sorted(d['MetricName'] for d in datums) == ['CostUSD', 'Jobs', 'RuntimeSeconds',
                                                                      'stream.triad_bandwidth']
     assert len(_metrics.batches(list(range(45)))) == 3
@@ -336,3 +373,52 @@ def test_duckdb_recomputes_the_aggregates_from_the_published_results(tmp_path):
     assert len(recomputed) == len(published) == 8
     for mine, theirs in zip(recomputed, published):
         assert mine[:3] == theirs[:3] and all(abs(a - b) < 1e-9 for a, b in zip(mine[3:], theirs[3:])), (mine, theirs)
+
+
+def _python_aggregate(records):
+    """The aggregate of one cell as plain Python computes it (statistics, _stats.median_ci): an
+    oracle for the SQL in _summaries."""
+    kept = sorted((r for r in records if r['counted']), key=lambda r: (r['measured_at'] or '', r['job_id']))
+    values = [r['value'] for r in kept]
+    low, high, level = (kept[0]['ci_low'], kept[0]['ci_high'], kept[0]['ci_level']) if len(kept) == 1 \
+        else _stats.median_ci(values)
+    prices = [r['price_per_hour_usd'] for r in kept if r['market'] == 'on-demand' and r['price_per_hour_usd']]
+    median = statistics.median(values)
+    return {'jobs': len(kept), 'noisy_jobs': sum(r['quality'] == 'noisy' for r in records), 'median': median,
+            'ci_low': low, 'ci_high': high, 'ci_level': level, 'min': min(values), 'max': max(values),
+            'cv': round(statistics.stdev(values) / statistics.mean(values), 6) if len(values) > 1 else 0.0,
+            'first_measured': kept[0]['measured_at'], 'last_measured': kept[-1]['measured_at'],
+            'latest_value': kept[-1]['value'], 'launches': len(set(r['instance_id'] for r in kept)),
+            'days': len(set(r['measured_at'][:10] for r in kept)),
+            'on_demand_price_per_hour_usd': statistics.median(prices) if prices else None,
+            'value_per_usd_hour_on_demand': round(median / statistics.median(prices), 6) if prices else None}
+
+
+def test_the_sql_aggregates_agree_with_a_python_computation_of_every_column(tmp_path):
+    """Seven jobs over three days in one cell (a 95 % interval from order statistics), one job in
+    another (its own interval), a noisy one set apart: every column SQL computes, checked against
+    statistics and _stats.median_ci."""
+    store = _store.FileStore(str(tmp_path / 'store'))
+    for index, factor in enumerate((1.0, 0.97, 1.02, 0.99, 1.05, 0.95, 1.01)):
+        store_scaled_job(store, 'r%d' % (index % 3), 'j%d' % index, 'c7a.large', factor, price=0.10264 + index % 2 * 0.01,
+                         finished_at='2026-12-0%dT10:%02d:00.000000Z' % (1 + index % 3, index))
+    store_job(store, 'r0', 'single', 'm7i.large', price=0.1008)
+    noisy = store_job(store, 'r1', 'noisy', 'm7i.large', price=0.1008)
+    doc = store.get_json(host_objects(noisy) + '/result.json')
+    doc['quality'] = {'status': 'noisy', 'gate': {'triad_bandwidth': 0.0}, 'cv': {'triad_bandwidth': 0.01},
+                      'repetitions': 2, 'min_repetitions': 2, 'max_repetitions': 2, 'warnings': []}
+    store.put_json(host_objects(noisy) + '/result.json', doc)
+    tables, _runs, _written = _publish_once(store, tmp_path / 'dataset')
+    results = tables['results']
+    aggregates = tables['aggregates']
+    assert len(aggregates) == 8
+    for cell in aggregates:
+        records = [r for r in results if (r['instance_type'], r['metric']) == (cell['instance_type'], cell['metric'])]
+        expected = _python_aggregate(records)
+        for column, value in expected.items():
+            wanted = pytest.approx(value, rel=1e-12) if isinstance(value, float) else value
+            assert cell[column] == wanted, (cell['instance_type'], cell['metric'], column)
+    [triad] = [a for a in aggregates if a['instance_type'] == 'c7a.large' and a['metric'] == 'triad_bandwidth']
+    assert triad['jobs'] == 7 and triad['ci_level'] == 0.984375, 'seven jobs: [x(1), x(7)], the narrowest with 95 %'
+    [single] = [a for a in aggregates if a['instance_type'] == 'm7i.large' and a['metric'] == 'triad_bandwidth']
+    assert (single['jobs'], single['noisy_jobs']) == (1, 1)
