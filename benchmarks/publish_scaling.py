@@ -10,13 +10,18 @@ peak memory is its own: a full publish (every run read), a second publish after 
 (incremental: only the new run read), and prints wall times, peak resident memory and the
 snapshot's size per format.
 
-Usage: .venv/bin/python benchmarks/publish_scaling.py [TYPES] [RUNS]   (default 1000 52, ~156,000 jobs)
+The incremental publish comes a week and an hour after the full one, as a weekly schedule does
+(runs over for a week are not listed again); the second snapshot grows from the first.
+
+Usage: .venv/bin/python benchmarks/publish_scaling.py [TYPES] [RUNS] [WORK]   (default 1000 52, ~156,000 jobs)
+WORK: a folder to keep the synthetic store in and reuse on the next call (it takes minutes to write).
 """
 
 import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,7 +100,9 @@ with tables:
     written = _snapshot.write(%(dest)r, tables, runs.pop('fingerprints'), %(now)r)
 cache.save(True)
 print(json.dumps({'wall_s': time.monotonic() - started, 'read_s': read_s, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-                  'read': len(runs['read']), 'reused': len(runs['reused']), 'counts': written['counts'],
+                  'reader_peak_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0,
+                  'read': len(runs['read']), 'reused': len(runs['reused']), 'unlisted': len(runs['unlisted']),
+                  'counts': written['counts'],
                   'path': written['path']}))
 """
 
@@ -118,28 +125,35 @@ def _size_mb(path):
 def main():
     type_count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     run_count = int(sys.argv[2]) if len(sys.argv) > 2 else 52
-    work = tempfile.mkdtemp(prefix='ib-publish-scaling-')
+    work = sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp(prefix='ib-publish-scaling-')
     store_dir, dest = os.path.join(work, 'store'), os.path.join(work, 'dataset')
     store = _store.FileStore(store_dir)
     docs, names = templates(), types(type_count)
     started = time.monotonic()
-    for run_index in range(run_count):
-        write_run(store, docs, run_index, names, seed=run_index)
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.rmtree(os.path.join(store_dir, 'runs', 'run=w%03d' % run_count), ignore_errors=True)
+    if len(store.list_dirs('runs/')) != run_count:
+        shutil.rmtree(store_dir, ignore_errors=True)
+        for run_index in range(run_count):
+            write_run(store, docs, run_index, names, seed=run_index)
     print('store: %d types x %d runs x %d benchmarks = %d jobs, written in %.0f s (%s)' % (
         type_count, run_count, len(docs), type_count * run_count * len(docs), time.monotonic() - started, store_dir))
     full = publish(store_dir, dest, 1800000000.0)
-    print('full publish: %.1f s (tables %.1f s, snapshot files %.1f s), peak %.0f MB, %d runs read; %s'
-          % (full['wall_s'], full['read_s'], full['wall_s'] - full['read_s'], full['peak_mb'], full['read'],
+    print('full publish: %.1f s (tables %.1f s, snapshot files %.1f s), peak %.0f MB (run readers %.0f MB each), '
+          '%d runs read; %s'
+          % (full['wall_s'], full['read_s'], full['wall_s'] - full['read_s'], full['peak_mb'], full['reader_peak_mb'],
+             full['read'],
              full['counts']))
     write_run(store, docs, run_count, names, seed=run_count)
-    incremental = publish(store_dir, dest, 1800003600.0)
+    incremental = publish(store_dir, dest, 1800000000.0 + 7 * 86400 + 3600)
     print('incremental publish (one new run): %.1f s (tables %.1f s, snapshot files %.1f s), peak %.0f MB, '
-          '%d read, %d from the cache' % (incremental['wall_s'], incremental['read_s'],
+          '%d read, %d from the cache (%d not listed)' % (incremental['wall_s'], incremental['read_s'],
                                           incremental['wall_s'] - incremental['read_s'], incremental['peak_mb'],
-                                          incremental['read'], incremental['reused']))
+                                          incremental['read'], incremental['reused'], incremental['unlisted']))
     snapshot = incremental['path']
     for name in ('results.csv', 'dataset.sqlite', 'parquet', 'api', 'site', 'computecompass'):
         print('  %-15s %8.1f MB' % (name, _size_mb(os.path.join(snapshot, name))))
+    print('  (the Parquet files of earlier runs are hard links to the first snapshot\'s: on disk once)')
     print('publish cache: %.1f MB; controller own RSS %.0f MB' % (
         _size_mb(os.path.join(dest, 'cache')), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))
 

@@ -18,8 +18,10 @@ __metaclass__ = type
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _collect
 from ansible_collections.instancebench.aws.plugins.module_utils import _dataset
@@ -231,25 +233,31 @@ _RANGES = [(name, 'TEXT', '') for name in ('instance_type', 'family', 'uarch', '
     ('low', 'DOUBLE', ''), ('high', 'DOUBLE', '')]
 
 
-def judge_references(tables, references):
-    """Set each result's reference_status/low/high (references can change between publishes:
-    judged every time, never cached). The most specific reference of each distinct cell is found
-    here; the results are compared with it in one UPDATE."""
-    if not any(references.values()):
-        return
+def judge_references(tables, references, paths):
+    """The runs' results files with each row's reference_status/low/high set: `paths` themselves
+    without references, else judged copies in the work folder (rows in their order). References
+    can change between publishes: judged every time, never cached. The most specific reference of
+    each distinct cell is found here, in Python; the rows are compared with it in SQL, a run at a time."""
+    if not any(references.values()) or not paths:
+        return paths
     key = [name for name, _kind, _doc in _RANGES[:6]]
     ranges = []
-    for row in tables.execute('SELECT DISTINCT %s FROM results' % ', '.join(key)).fetchall():
+    for row in tables.execute('SELECT DISTINCT %s FROM read_parquet([%s])' % (
+            ', '.join(key), ', '.join(_tables.quote(p) for p in paths))).fetchall():
         cell = dict(zip(key, row))
         entry, _scope = _references.reference_for(references, cell)
         if entry is not None:
             cell['low'], cell['high'] = _references.bounds(entry)
             ranges.append(cell)
+    if not ranges:
+        return paths
     tables.load_records('reference_ranges', ranges)
-    tables.execute(
-        "UPDATE results SET reference_low = r.low, reference_high = r.high, reference_status = CASE "
-        "WHEN results.value < r.low THEN 'below' WHEN results.value > r.high THEN 'above' ELSE 'within' END "
-        "FROM reference_ranges r WHERE %s" % ' AND '.join('results.%s IS NOT DISTINCT FROM r.%s' % (n, n) for n in key))
+    judged = []
+    for index, path in enumerate(paths):
+        judged.append(os.path.join(tables.work, 'judged-%d.parquet' % index))
+        tables.execute('COPY (%s) TO %s (FORMAT parquet)' % (
+            _summaries.judged_select(_tables.quote(path), key), _tables.quote(judged[-1])))
+    return judged
 
 
 # The cache's layout: bumped when the cached files change form (they are read again, once).
@@ -342,7 +350,8 @@ def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=Tru
     """(tables, {'read': [...], 'reused': [...], 'unlisted': [...], 'fingerprints': {run: sha256 of its
     listing}}, cache).
     `tables` (a _tables.Tables holding results, jobs, aggregates, changes; close it) carries
-    `inputs_sha256`: one digest of everything the tables were made from. A run is reused from the
+    `inputs_sha256`: one digest of everything the tables were made from (`parts`: [run, jobs sha256,
+    results sha256] per run; `judge_sha256`: the rest - columns, references, settings). A run is reused from the
     cache only when it is over (every job terminal: its states cannot change with time) and its
     listing is the one cached; a run over for longer than `relist_after` seconds is not even
     listed (`unlisted`, a part of `reused`)."""
@@ -351,9 +360,9 @@ def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=Tru
     tables = _tables.Tables(dict(COLUMNS, reference_ranges=_RANGES, ci_ranks=_summaries.CI_RANKS), work_parent)
     try:
         outcome = {'read': [], 'reused': [], 'unlisted': [], 'fingerprints': {}}
-        files, inputs = [], []
+        files, inputs, plan = [], [], []
         for run_id in (run_ids or store_runs(store)):
-            print_ = None if full else cache.settled(run_id, now, relist_after)
+            print_, keys = None if full else cache.settled(run_id, now, relist_after), None
             paths = print_ and cache.get(run_id, print_)
             if paths:
                 outcome['unlisted'].append(run_id)
@@ -362,8 +371,12 @@ def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=Tru
                 print_ = fingerprint(keys)
                 paths = None if full else cache.get(run_id, print_)
             outcome['fingerprints'][run_id] = print_
+            plan.append((run_id, print_, paths, keys))
+        fresh = _read_runs(store, tables, [(run_id, keys) for run_id, _p, paths, keys in plan if paths is None],
+                           now, workers)
+        for run_id, print_, paths, _keys in plan:
             if paths is None:
-                paths, counts, over = _read_run(store, tables, run_id, keys, now, workers)
+                paths, counts, over = fresh[run_id]
                 if over:
                     paths = cache.put(run_id, print_, paths, counts, now, commit)
                 else:
@@ -375,25 +388,55 @@ def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=Tru
             known = (cache.manifest['runs'].get(run_id) or {}).get('sha256') or \
                 dict((t, _store.sha256_file(p)) for t, p in paths.items())
             inputs.append([run_id] + [known[t] for t in _RUN_TABLES])
-        for table in _RUN_TABLES:
-            tables.load_parquet(table, [paths[table] for paths in files])
-        judge_references(tables, references)
-        _summaries.mark_counted(tables)
+        tables.view_parquet('jobs', 'jobs', [paths['jobs'] for paths in files])
+        tables.view_parquet('results_read', 'results',
+                            judge_references(tables, references, [paths['results'] for paths in files]))
+        tables.execute('CREATE OR REPLACE VIEW results AS %s' % _summaries.WITH_COUNTED)
         _summaries.summarize(tables, k, tolerance)
+        # What the rows of each run depend on (parts) and what every row depends on (judge): a snapshot
+        # whose judge is the latest one's and whose parts extend its parts adds to its files.
+        tables.parts = inputs
+        tables.judge_sha256 = hashlib.sha256(json.dumps(
+            [_columns_digest(), references, k, tolerance], sort_keys=True).encode('utf-8')).hexdigest()
         tables.inputs_sha256 = hashlib.sha256(json.dumps(
-            [_columns_digest(), inputs, references, k, tolerance], sort_keys=True).encode('utf-8')).hexdigest()
+            [tables.judge_sha256, inputs], sort_keys=True).encode('utf-8')).hexdigest()
     except BaseException:
         tables.close()
         raise
     return tables, outcome, cache
 
 
-def _read_run(store, tables, run_id, keys, now, workers):
-    """({table: Parquet path}, {table: rows}, whether every job is over) of one run read from the store."""
+def _read_runs(store, tables, todo, now, workers):
+    """{run: ({table: Parquet path}, {table: rows}, whether every job is over)} of the runs `todo`
+    ([(run, its keys)]) read from the store. A store whose reads wait on the network (S3) reads
+    each run with `workers` threads; a local one, whose reads are CPU work, reads a run per core
+    in processes of their own (which write JSON lines; DuckDB, here, makes them Parquet)."""
+    jobs = [(store, run_id, keys, now, workers, tables.run_folder(run_id)) for run_id, keys in todo]
+    processes = min(len(jobs), os.cpu_count() or 1)
+    if getattr(store, 'parallel_reads', True) or processes < 2:
+        lines = [_read_run(*job) for job in jobs]
+    else:
+        # fork: the children have this code already, whatever put it on sys.path (Ansible's module payload).
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context('fork')) as pool:
+            lines = list(pool.map(_read_run_star, jobs))
+    out = {}
+    for job, (paths, counts, over) in zip(jobs, lines):
+        for table, path in paths.items():
+            _tables.lines_to_parquet(tables.db, COLUMNS[table], path + '.jsonl', path)
+        out[job[1]] = (paths, counts, over)
+    return out
+
+
+def _read_run_star(job):
+    return _read_run(*job)
+
+
+def _read_run(store, run_id, keys, now, workers, folder):
+    """({table: Parquet path, its records at <path>.jsonl}, {table: rows}, whether every job is over)
+    of one run read from the store."""
     rows = _collect.inspect_keys(store, keys, now, workers)   # the listing just made, not another
-    folder = tables.run_folder(run_id)
     paths = dict((table, os.path.join(folder, table + '.parquet')) for table in _RUN_TABLES)
-    counts = {'jobs': tables.write_parquet('jobs', (job_record(r) for r in rows), paths['jobs']),
-              'results': tables.write_parquet('results', (rec for r in rows for rec in result_records(r)),
-                                              paths['results'])}
+    counts = {'jobs': _tables.write_lines((job_record(r) for r in rows), paths['jobs'] + '.jsonl'),
+              'results': _tables.write_lines((rec for r in rows for rec in result_records(r)),
+                                             paths['results'] + '.jsonl')}
     return paths, counts, bool(rows) and all(r['state'] in _states.TERMINAL_STATES for r in rows)

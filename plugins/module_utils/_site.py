@@ -152,40 +152,40 @@ def scatter(column, cells, width=420, height=260):
         html.escape('%s (%s, to %s)' % (column.rsplit('/', 1)[1], unit, _number(max(values) * 1.1, 3))), marks)
 
 
-def series(label, records, width=560, height=220):
-    """A metric's jobs over time: each job's median as a point joined by a line, its confidence
-    interval over repetitions as a band."""
-    records = sorted((r for r in records if r['measured_at']), key=lambda r: (r['measured_at'], r['job_id']))
-    if not records:
+def series(label, figure, width=560, height=220):
+    """A figure's jobs over time (`figure`: a list per field, in time order): each job's median as
+    a point joined by a line, its confidence interval over repetitions as a band."""
+    points = [i for i, when in enumerate(figure['measured_at']) if when]
+    if not points:
         return ''
-    lows = [r['ci_low'] if r['ci_low'] is not None else r['value'] for r in records]
-    highs = [r['ci_high'] if r['ci_high'] is not None else r['value'] for r in records]
+    values = [figure['value'][i] for i in points]
+    lows = [figure['ci_low'][i] if figure['ci_low'][i] is not None else v for i, v in zip(points, values)]
+    highs = [figure['ci_high'][i] if figure['ci_high'][i] is not None else v for i, v in zip(points, values)]
     top = max(highs) * 1.1 or 1.0
-    x = _scale(0, max(1, len(records) - 1), 50, width - 10)
-    y = _scale(0, top, height - 30, 10)
-    band = ' '.join('%.1f,%.1f' % (x(i), y(v)) for i, v in enumerate(highs)) + ' ' + ' '.join(
-        '%.1f,%.1f' % (x(i), y(v)) for i, v in reversed(list(enumerate(lows))))
-    line = ' '.join('%.1f,%.1f' % (x(i), y(r['value'])) for i, r in enumerate(records))
+    # Pixel positions computed once per point (a year of weekly jobs for every figure of every type).
+    xs = [50 + i * (width - 60) / max(1, len(points) - 1) for i in range(len(points))]
+    ys, high_ys, low_ys = ([height - 30 - v * (height - 40) / top for v in column] for column in (values, highs, lows))
+    band = ' '.join('%.1f,%.1f' % pair for pair in zip(xs + xs[::-1], high_ys + low_ys[::-1]))
+    line = ' '.join('%.1f,%.1f' % pair for pair in zip(xs, ys))
+    unit = html.escape(figure['unit'] or '')
+    runs = [html.escape(figure['run_id'][i]) for i in points]
     dots = ''.join('<circle class="pt" cx="%.1f" cy="%.1f" r="3"><title>%s %s: %s %s</title></circle>' % (
-        x(i), y(r['value']), html.escape(r['run_id']), html.escape(r['measured_at']), _number(r['value']),
-        html.escape(r['unit'] or '')) for i, r in enumerate(records))
+        xs[n], ys[n], runs[n], figure['measured_at'][i], _number(values[n]), unit) for n, i in enumerate(points))
     return ('<svg class="series" width="%d" height="%d" role="img" aria-label="%s over time">'
             '<polygon class="band" points="%s"/><polyline class="line" points="%s"/>%s'
             '<line class="ax" x1="50" y1="%d" x2="%d" y2="%d"/><text x="4" y="12">%s (%s, 0 to %s)</text>'
             '<text x="50" y="%d">%s to %s</text></svg>') % (
         width, height, html.escape(label), band, line, dots, height - 30, width - 10, height - 30,
-        html.escape(label), html.escape(records[0]['unit'] or ''), _number(top, 3), height - 12,
-        html.escape(records[0]['measured_at'][:10]), html.escape(records[-1]['measured_at'][:10]))
+        html.escape(label), unit, _number(top, 3), height - 12,
+        html.escape(figure['measured_at'][points[0]][:10]), html.escape(figure['measured_at'][points[-1]][:10]))
 
 
-def type_html(instance_type, cells, results, info):
-    by_metric = {}
-    for record in results:
-        by_metric.setdefault(_benchmarks.figure_key(record), []).append(record)
+def type_html(instance_type, cells, history, info):
+    """A type's page: its aggregates, and each figure of `history` ({figure key: lists}) over time."""
     rows = ''.join('<tr><td class="t">%s/%s/%s</td><td>%s</td><td>%s-%s</td><td>%d</td><td>%d</td><td>%s</td></tr>' % (
         html.escape(c['benchmark']), html.escape(c['variant']), html.escape(c['metric']), _number(c['median']),
         _number(c['ci_low']), _number(c['ci_high']), c['jobs'], c['days'], html.escape(c['unit'] or '')) for c in cells)
-    charts = ''.join(series(label, records) for label, records in sorted(by_metric.items()))
+    charts = ''.join(series(label, figure) for label, figure in sorted(history.items()))
     body = ('<p><a href="../index.html">all instance types</a></p><h1>%s</h1><p>Snapshot %s. Each point is one job '
             '(the median of its repetitions), the band its confidence interval.</p><table><thead><tr><th>figure</th>'
             '<th>median</th><th>CI</th><th>jobs</th><th>days</th><th>unit</th></tr></thead><tbody>%s</tbody></table>'

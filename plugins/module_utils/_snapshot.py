@@ -6,8 +6,9 @@
     <root>/snapshots/<YYYYMMDDTHHMMSSZ>/
         results.csv  jobs.csv  aggregates.csv  changes.csv   one file per table (header = column names)
         dataset.sqlite                             the tables, typed, in one file
-        parquet/results/benchmark=<b>/*.parquet    Parquet, results partitioned by benchmark
-        parquet/<table>/<table>.parquet            jobs, aggregates, changes (a folder each: Athena reads folders)
+        parquet/results/benchmark=<b>/run-<run>-<i>.parquet   results partitioned by benchmark, a file per run
+        parquet/jobs/run-<run>-0.parquet           jobs, a file per run
+        parquet/<table>/<table>.parquet            aggregates, changes (a folder each: Athena reads folders)
         api/index.json  api/types/<type>.json  api/benchmarks/<benchmark>.json   static JSON API
         computecompass/memory-benchmarks.json  cpu-benchmarks.json  price-performance.json
         site/index.html  site/types/<type>.html    a static site (sortable table, plots; no network)
@@ -17,8 +18,9 @@
 
 A snapshot is written under a temporary name and renamed when complete; SHA256SUMS covers every
 other file of it (`sha256sum -c SHA256SUMS` checks it). A publish made from the same inputs as the
-latest snapshot (the same run files, references and settings) writes nothing. The tables are read
-from DuckDB a batch at a time or copied by DuckDB itself, so memory stays bounded at any size.
+latest snapshot (the same run files, references and settings) writes nothing; one that only adds
+runs grows the latest's table files (_snapshot_tables). The tables are read from DuckDB a batch
+at a time or copied by DuckDB itself, so memory stays bounded at any size.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,18 +32,18 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _compass
 from ansible_collections.instancebench.aws.plugins.module_utils import _publish
 from ansible_collections.instancebench.aws.plugins.module_utils import _site
+from ansible_collections.instancebench.aws.plugins.module_utils import _snapshot_tables
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 
 # Bumped when the files of a snapshot change shape: a publish then writes a new snapshot even if
 # the tables did not change.
-FILES_VERSION = 3
+FILES_VERSION = 4
 SNAPSHOTS = 'snapshots'
 LATEST = 'latest.json'
 LICENSE_TEXT = """The instancebench.aws dataset in this folder is licensed under the Creative Commons
@@ -51,10 +53,9 @@ You may share and adapt it for any purpose, even commercially, provided you give
 credit ("instancebench.aws open dataset, snapshot {name}"), link to the license and indicate
 whether changes were made. Legal code: https://creativecommons.org/licenses/by/4.0/legalcode
 """
-_SQL_TYPES = {'TEXT': 'TEXT', 'INTEGER': 'INTEGER', 'DOUBLE': 'REAL', 'BOOLEAN': 'INTEGER'}
-# What a type's JSON file and page show of each of its results.
-HISTORY_FIELDS = ('run_id', 'job_id', 'benchmark', 'variant', 'metric', 'value', 'unit', 'ci_low', 'ci_high',
-                  'measured_at', 'market', 'availability_zone')
+# What a type's JSON file and page show of each of its figures over time: one list per field, a job each.
+HISTORY_FIELDS = ('run_id', 'job_id', 'measured_at', 'value', 'ci_low', 'ci_high', 'counted', 'market',
+                  'availability_zone')
 
 
 def content_sha256(tables):
@@ -93,9 +94,13 @@ def write(root, tables, runs, now, commit=True):
     if not commit:
         return dict(info, changed=True, path=final, files=[])
     os.makedirs(os.path.join(root, SNAPSHOTS), exist_ok=True)
+    grow = None
+    if current and os.path.isdir(os.path.join(root, current['path'])):
+        folder = os.path.join(root, current['path'])
+        grow = _snapshot_tables.base(folder, _snapshot_tables.read_meta(folder), tables, FILES_VERSION)
     work = tempfile.mkdtemp(dir=os.path.join(root, SNAPSHOTS), prefix='.tmp-')
     try:
-        files = _write_files(work, tables, runs, info, now)
+        files = _write_files(work, tables, runs, dict(info, grown_from=grow and current['snapshot']), now, grow)
         os.chmod(work, 0o755)
         os.rename(work, final)
     except BaseException:
@@ -105,11 +110,8 @@ def write(root, tables, runs, now, commit=True):
     return dict(info, changed=True, path=final, files=files)
 
 
-def _write_files(work, tables, runs, info, now):
-    for table in _publish.TABLES:
-        tables.copy(table, os.path.join(work, table + '.csv'), 'HEADER, DELIMITER \',\'')
-    _write_sqlite(os.path.join(work, 'dataset.sqlite'), tables)
-    _write_parquet(work, tables)
+def _write_files(work, tables, runs, info, now, grow=None):
+    known = _snapshot_tables.write(work, tables, grow)
     aggregates = tables.records('aggregates')
     by_type = _group(aggregates, 'instance_type')
     os.makedirs(os.path.join(work, 'computecompass'))
@@ -126,13 +128,15 @@ def _write_files(work, tables, runs, info, now):
     with open(os.path.join(work, 'LICENSE'), 'w') as handle:
         handle.write(LICENSE_TEXT.format(name=info['snapshot']))
     meta = dict(info, created=datetime.datetime.fromtimestamp(now, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
-                runs=runs, license='CC-BY-4.0')
+                runs=runs, license='CC-BY-4.0', files_version=FILES_VERSION, judge_sha256=tables.judge_sha256,
+                parts=tables.parts)
     with open(os.path.join(work, 'dataset.json'), 'wb') as handle:
         handle.write(_store.json_bytes(meta))
     files = sorted(os.path.relpath(os.path.join(d, f), work) for d, _s, fs in os.walk(work) for f in fs)
     with open(os.path.join(work, 'SHA256SUMS'), 'w') as handle:
         for name in files:
-            handle.write('%s  %s\n' % (_store.sha256_file(os.path.join(work, name)), name))
+            digest = known.get(name) or _store.sha256_file(os.path.join(work, name))
+            handle.write('%s  %s\n' % (digest, name))
     return files + ['SHA256SUMS']
 
 
@@ -143,69 +147,53 @@ def _group(records, field):
     return out
 
 
-def _write_sqlite(path, tables):
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute('PRAGMA journal_mode = OFF')
-        connection.execute('PRAGMA synchronous = OFF')
-        for table in _publish.TABLES:
-            columns = _publish.COLUMNS[table]
-            connection.execute('CREATE TABLE %s (%s)' % (table, ', '.join(
-                '"%s" %s' % (name, _SQL_TYPES[kind]) for name, kind, _doc in columns)))
-            insert = 'INSERT INTO %s VALUES (%s)' % (table, ', '.join('?' * len(columns)))
-            for rows in tables.batches(table):
-                connection.executemany(insert, rows)
-        connection.execute('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)')
-        connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (_publish.SCHEMA_VERSION,))
-        connection.commit()
-    finally:
-        connection.close()
-
-
-def _write_parquet(work, tables):
-    """Typed as the schema says; results partitioned by benchmark (a folder per benchmark)."""
-    out = os.path.join(work, 'parquet')
-    os.makedirs(out)
-    for table in _publish.TABLES:
-        if table == 'results':
-            tables.copy(table, os.path.join(out, 'results'), 'FORMAT parquet, COMPRESSION zstd, PARTITION_BY (benchmark)',
-                        order='ALL')
-        else:
-            os.makedirs(os.path.join(out, table))
-            tables.copy(table, os.path.join(out, table, table + '.parquet'), 'FORMAT parquet', order='ALL')
+# A figure's jobs in time order: one list of structs sorted by their first field (the time), then a
+# list per field (no ORDER BY in the aggregate: that keeps a sort state per group).
+_FIGURES = """
+WITH points AS (
+  SELECT instance_type, benchmark, variant, metric, arg_min(unit, {key}) AS unit,
+    list_sort(list({{'key': {key}, {fields}}})) AS points
+  FROM results WHERE {chunk} GROUP BY instance_type, benchmark, variant, metric
+)
+SELECT instance_type, benchmark, variant, metric, unit, {lists} FROM points
+ORDER BY instance_type, benchmark, variant, metric
+"""
 
 
 def _write_by_type(work, tables, by_type, info):
-    """Per instance type, from one pass over the results in type order: its JSON file
-    (api/types/<type>.json: aggregates and every job's figure) and its page (site/types/<type>.html)."""
+    """Per instance type, from one pass over its figures (a list per field, its jobs in time order):
+    its JSON file (api/types/<type>.json: aggregates and each figure's history) and its page
+    (site/types/<type>.html). Types without aggregates (every job noisy) get neither."""
     os.makedirs(os.path.join(work, 'api', 'types'))
     os.makedirs(os.path.join(work, 'site', 'types'))
-    current, history = None, []
+    key = "coalesce(measured_at, '') || chr(0) || job_id"
+    fields = ', '.join("'%s': \"%s\"" % (f, f) for f in HISTORY_FIELDS)
+    lists = ', '.join('list_transform(points, p -> p."%s") AS "%s"' % (f, f) for f in HISTORY_FIELDS)
+    for chunk in tables.chunks('results', 'instance_type'):   # a type is in one chunk
+        current, history = None, {}
+        for figure in tables.query(_FIGURES.format(key=key, fields=fields, lists=lists, chunk=chunk)):
+            instance_type = figure.pop('instance_type')
+            if instance_type != current and history:
+                _write_type(work, current, by_type.get(current), history, info)
+                history = {}
+            current = instance_type
+            history[_benchmarks.figure_key(figure)] = dict((f, figure[f]) for f in ('unit',) + HISTORY_FIELDS)
+        if history:
+            _write_type(work, current, by_type.get(current), history, info)
 
-    def flush(instance_type, history):
-        cells = by_type.get(instance_type)
-        if not cells:   # every result of the type noisy or outside its reference: no figure to show
-            return
-        safe = _store.partition(instance_type)
-        _write_json(os.path.join(work, 'api', 'types', safe + '.json'), {
-            'instance_type': instance_type, 'snapshot': info['snapshot'], 'aggregates': cells, 'history': history})
-        with open(os.path.join(work, 'site', 'types', safe + '.html'), 'w') as handle:
-            handle.write(_site.type_html(instance_type, cells, history, info))
 
-    seen = set()
-    for record in tables.stream('results', HISTORY_FIELDS + ('instance_type',), order='instance_type, rowid'):
-        instance_type = record.pop('instance_type')
-        if instance_type != current and history:
-            flush(current, history)
-            seen.add(current)
-            history = []
-        current = instance_type
-        history.append(record)
-    if history:
-        flush(current, history)
-        seen.add(current)
-    for instance_type in sorted(set(by_type) - seen):
-        flush(instance_type, [])
+def _write_type(work, instance_type, cells, history, info):
+    if not cells:
+        return
+    safe = _store.partition(instance_type)
+    with open(os.path.join(work, 'api', 'types', safe + '.json'), 'w') as handle:
+        # Compact: a year of a type's figures, read by programs (index.json and the rest are indented).
+        # json.dumps, not json.dump: only dumps uses the C encoder (dump streams through Python).
+        handle.write(json.dumps({'instance_type': instance_type, 'snapshot': info['snapshot'], 'aggregates': cells,
+                                 'history': history}, sort_keys=True, separators=(',', ':')))
+        handle.write('\n')
+    with open(os.path.join(work, 'site', 'types', safe + '.html'), 'w') as handle:
+        handle.write(_site.type_html(instance_type, cells, history, info))
 
 
 def _write_api_index(api, aggregates, by_type, info):

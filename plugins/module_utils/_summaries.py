@@ -35,6 +35,8 @@ COUNTED = ("compliant IS DISTINCT FROM false AND quality IS DISTINCT FROM 'noisy
            "AND (reference_status IS NULL OR reference_status = 'within')")
 CI_RANKS = [('n', 'INTEGER', ''), ('low_rank', 'INTEGER', ''), ('high_rank', 'INTEGER', ''), ('level', 'DOUBLE', '')]
 
+# Lists are gathered unordered and sorted after (list_sort): an ORDER BY inside an aggregate keeps
+# a sort state per group, tens of kilobytes each, and twenty thousand groups do not fit.
 # The median of a sorted list, as statistics.median computes it (the mean of the middle two).
 _MACROS = [
     "CREATE OR REPLACE MACRO sorted_median(l) AS CASE WHEN len(l) = 0 THEN NULL WHEN len(l) % 2 = 1 "
@@ -42,13 +44,12 @@ _MACROS = [
 ]
 
 _AGGREGATES = """
-CREATE OR REPLACE TABLE aggregates AS
 WITH cells AS (
   SELECT {cell}, any_value(family) AS family,
     count(*) FILTER (WHERE counted) AS jobs,
     count(*) FILTER (WHERE quality = 'noisy') AS noisy_jobs,
     count(*) FILTER (WHERE reference_status IN ('below', 'above')) AS outside_reference_jobs,
-    list(value ORDER BY value) FILTER (WHERE counted) AS ordered,
+    list_sort(list(value) FILTER (WHERE counted)) AS ordered,
     stddev_samp(value) FILTER (WHERE counted) AS stdev,
     avg(value) FILTER (WHERE counted) AS mean,
     nullif(array_to_string(list_sort(list_distinct(list(arch) FILTER (WHERE counted))), ','), '') AS arch,
@@ -64,11 +65,10 @@ WITH cells AS (
     arg_max(ci_low, {key}) FILTER (WHERE counted) AS own_ci_low,
     arg_max(ci_high, {key}) FILTER (WHERE counted) AS own_ci_high,
     arg_max(ci_level, {key}) FILTER (WHERE counted) AS own_ci_level,
-    list(price_per_hour_usd ORDER BY price_per_hour_usd)
-      FILTER (WHERE counted AND market = 'on-demand' AND price_per_hour_usd <> 0) AS on_demand_prices,
-    list(value_per_usd_hour ORDER BY value_per_usd_hour)
-      FILTER (WHERE counted AND value_per_usd_hour IS NOT NULL) AS paid
-  FROM results GROUP BY {cell}
+    list_sort(list(price_per_hour_usd)
+      FILTER (WHERE counted AND market = 'on-demand' AND price_per_hour_usd <> 0)) AS on_demand_prices,
+    list_sort(list(value_per_usd_hour) FILTER (WHERE counted AND value_per_usd_hour IS NOT NULL)) AS paid
+  FROM results WHERE {chunk} GROUP BY {cell}
   HAVING count(*) FILTER (WHERE counted) > 0
 ), medians AS (
   SELECT *, sorted_median(ordered) AS median, sorted_median(on_demand_prices) AS price FROM cells
@@ -85,29 +85,28 @@ SELECT m.instance_type, m.family, m.arch, m.uarch, m.benchmark, m.variant,
   CASE WHEN m.price <> 0 THEN round(m.median / m.price, 6) END AS value_per_usd_hour_on_demand,
   round(sorted_median(m.paid), 6) AS value_per_usd_hour_paid
 FROM medians m LEFT JOIN ci_ranks r ON r.n = m.jobs
-ORDER BY {order}
 """
 
 _CHANGES = """
-CREATE OR REPLACE TABLE changes AS
 WITH kept AS (
-  SELECT {cell}, run_id, job_id, value, unit, cv, higher_is_better, coalesce(measured_at, '') AS t, {key} AS job_key,
-    arg_max(run_id, coalesce(measured_at, '') || chr(0) || run_id) OVER cell AS newest_run
-  FROM results WHERE counted
-  WINDOW cell AS (PARTITION BY {cell})
-), timed AS (
-  SELECT *, max(CASE WHEN run_id = newest_run THEN t END) OVER (PARTITION BY {cell}) AS newest_time FROM kept
+  SELECT {cell}, run_id, job_id, value, unit, cv, higher_is_better, coalesce(measured_at, '') AS t, {key} AS job_key
+  FROM results WHERE counted AND {chunk}
+), newest AS (
+  -- The newest run holds the cell's latest job, so its time is the cell's latest time. A GROUP BY
+  -- and a join, not window functions: those cannot spill to disk, and a year of runs does not fit.
+  SELECT {cell}, arg_max(run_id, t || chr(0) || run_id) AS newest_run, max(t) AS newest_time FROM kept GROUP BY {cell}
 ), sides AS (
-  SELECT *, run_id = newest_run AS is_new, run_id <> newest_run AND t <= newest_time AS is_old FROM timed
+  SELECT k.*, n.newest_run, run_id = newest_run AS is_new, run_id <> newest_run AND t <= newest_time AS is_old
+  FROM kept k JOIN newest n ON {same_cell}
 ), cells AS (
   SELECT {cell}, any_value(newest_run) AS after_run,
-    list(value ORDER BY value) FILTER (WHERE is_old) AS before_values,
-    list(value ORDER BY value) FILTER (WHERE is_new) AS after_values,
+    list_sort(list(value) FILTER (WHERE is_old)) AS before_values,
+    list_sort(list(value) FILTER (WHERE is_new)) AS after_values,
     coalesce(stddev_samp(value) FILTER (WHERE is_old), 0.0) AS before_stdev,
     coalesce(median(cv) FILTER (WHERE (is_old OR is_new) AND cv IS NOT NULL), 0.0) AS within,
     arg_min(higher_is_better, job_key) FILTER (WHERE is_new) AS higher_is_better,
     arg_min(unit, job_key) FILTER (WHERE is_new) AS unit,
-    string_agg(DISTINCT run_id, ',' ORDER BY run_id) FILTER (WHERE is_old) AS before_runs
+    array_to_string(list_sort(list_distinct(list(run_id) FILTER (WHERE is_old))), ',') AS before_runs
   FROM sides GROUP BY {cell}
   HAVING count(*) FILTER (WHERE is_old) > 0
 ), measured AS (
@@ -124,13 +123,21 @@ SELECT instance_type, benchmark, variant, metric,
   CASE WHEN before_median <> 0 THEN round(100.0 * shift / before_median, 3) END AS change_pct,
   CASE WHEN before_median <> 0 THEN round(100.0 * threshold / abs(before_median), 3) END AS threshold_pct
 FROM judged WHERE abs(shift) > threshold
-ORDER BY {order}
 """
 
 
-def mark_counted(tables):
-    """The `counted` column of every result (after its reference is judged)."""
-    tables.execute('UPDATE results SET counted = (%s)' % COUNTED)
+# The results as summarized and published: the runs' rows, each marked counted or not.
+WITH_COUNTED = 'SELECT * REPLACE ((%s) AS counted) FROM results_read' % COUNTED
+
+
+def judged_select(path, cell):
+    """One run's results file (`path`, quoted) with each row's reference status, matched on the
+    `cell` columns with reference_ranges, rows in the file's order (a join may reorder them)."""
+    return ("SELECT r.* EXCLUDE (file_row_number) REPLACE (CASE WHEN f.low IS NULL THEN NULL "
+            "WHEN r.value < f.low THEN 'below' WHEN r.value > f.high THEN 'above' ELSE 'within' END "
+            "AS reference_status, f.low AS reference_low, f.high AS reference_high) "
+            "FROM read_parquet(%s, file_row_number = true) r LEFT JOIN reference_ranges f ON %s "
+            "ORDER BY r.file_row_number") % (path, ' AND '.join('r.%s IS NOT DISTINCT FROM f.%s' % (n, n) for n in cell))
 
 
 def summarize(tables, k, tolerance):
@@ -144,8 +151,10 @@ def summarize(tables, k, tolerance):
         low, high, level = median_ci_ranks(n)
         ranks.append({'n': n, 'low_rank': low, 'high_rank': high, 'level': level})
     tables.load_records('ci_ranks', ranks)
-    fill = {'cell': _CELL, 'order': _CELL_ORDER, 'key': _JOB_KEY, 'k': repr(float(k)), 'tolerance': repr(float(tolerance))}
-    tables.execute(_AGGREGATES.format(**fill))
-    tables.execute(_CHANGES.format(**fill))
-    for table in ('aggregates', 'changes'):
-        tables.conform(table)
+    fill = {'cell': _CELL, 'key': _JOB_KEY, 'k': repr(float(k)), 'tolerance': repr(float(tolerance)),
+            'same_cell': ' AND '.join('k.%s IS NOT DISTINCT FROM n.%s' % (name, name) for name in CELL)}
+    for table, sql in (('aggregates', _AGGREGATES), ('changes', _CHANGES)):
+        for index, chunk in enumerate(tables.chunks('results', 'instance_type')):   # a cell is in one chunk
+            select = sql.format(chunk=chunk, **fill)
+            tables.execute(('CREATE OR REPLACE TABLE %s AS ' if index == 0 else 'INSERT INTO %s ') % table + select)
+        tables.conform(table, order=_CELL_ORDER)

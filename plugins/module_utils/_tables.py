@@ -35,8 +35,33 @@ BATCH = 20000
 MEMORY_LIMIT = '384MB'
 
 
-def _quote(path):
+def quote(path):
+    """A path as an SQL string literal."""
     return "'%s'" % path.replace("'", "''")
+
+
+def write_lines(records, path):
+    """records (dicts) -> a JSON-lines file; the row count. Plain Python: a process reading runs
+    beside the publish writes these and never touches DuckDB (which is not safe across fork)."""
+    count = 0
+    with open(path, 'w') as handle:
+        for record in records:
+            handle.write(json.dumps(record))
+            handle.write('\n')
+            count += 1
+    return count
+
+
+def lines_to_parquet(db, columns, lines, path):
+    """A JSON-lines file -> one Parquet file with `columns` ([(name, type, doc)]) typed and in order
+    (the lines file is removed)."""
+    struct = '{%s}' % ', '.join("'%s': '%s'" % (name, DUCK_TYPES[kind]) for name, kind, _doc in columns)
+    select = "SELECT %s FROM read_json(%s, format='newline_delimited', columns=%s)" % (
+        ', '.join('"%s"' % name for name, _kind, _doc in columns), quote(lines), struct)
+    try:
+        db.execute('COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)' % (select, quote(path)))
+    finally:
+        os.unlink(lines)
 
 
 class Tables(object):
@@ -52,7 +77,7 @@ class Tables(object):
         self.work = tempfile.mkdtemp(prefix='.publish-', dir=work_parent)
         self.db = duckdb.connect(os.path.join(self.work, 'tables.duckdb'))
         self.db.execute("SET memory_limit = '%s'" % MEMORY_LIMIT)
-        self.db.execute('SET temp_directory = %s' % _quote(os.path.join(self.work, 'spill')))
+        self.db.execute('SET temp_directory = %s' % quote(os.path.join(self.work, 'spill')))
         self.db.execute('SET preserve_insertion_order = true')
 
     def close(self):
@@ -70,28 +95,10 @@ class Tables(object):
     def names(self, table):
         return [column[0] for column in self.columns[table]]
 
-    def _struct(self, table):
-        return '{%s}' % ', '.join("'%s': '%s'" % (name, DUCK_TYPES[kind]) for name, kind, _doc in self.columns[table])
-
-    def _select_json(self, table, path):
-        """The records of a JSON-lines file, typed and in the table's column order."""
-        return "SELECT %s FROM read_json(%s, format='newline_delimited', columns=%s)" % (
-            ', '.join('"%s"' % name for name in self.names(table)), _quote(path), self._struct(table))
-
     def write_parquet(self, table, records, path):
         """records (dicts) -> one Parquet file with the table's typed columns; its row count."""
-        lines = path + '.jsonl'
-        count = 0
-        with open(lines, 'w') as handle:
-            for record in records:
-                handle.write(json.dumps(record))
-                handle.write('\n')
-                count += 1
-        try:
-            self.db.execute('COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)' % (self._select_json(table, lines),
-                                                                                     _quote(path)))
-        finally:
-            os.unlink(lines)
+        count = write_lines(records, path + '.jsonl')
+        lines_to_parquet(self.db, self.columns[table], path + '.jsonl', path)
         return count
 
     def run_folder(self, run_id):
@@ -100,29 +107,41 @@ class Tables(object):
         os.makedirs(path, exist_ok=True)
         return path
 
-    def load_parquet(self, table, paths):
-        """The table from Parquet files, rows in the order of the files and of their rows."""
-        self.db.execute('DROP TABLE IF EXISTS %s' % table)
+    def view_parquet(self, name, table, paths):
+        """`name`: a view of Parquet files holding `table`'s columns, rows in the order of the files
+        and of their rows. Not loaded into the database: a million rows are read where they lie,
+        the columns a query needs (an empty table without files)."""
+        self.db.execute('DROP VIEW IF EXISTS %s' % name)
         if not paths:
-            self.db.execute('CREATE TABLE %s (%s)' % (table, ', '.join(
-                '"%s" %s' % (name, DUCK_TYPES[kind]) for name, kind, _doc in self.columns[table])))
+            self.db.execute('CREATE TABLE %s (%s)' % (name, ', '.join(
+                '"%s" %s' % (column, DUCK_TYPES[kind]) for column, kind, _doc in self.columns[table])))
             return
-        self.db.execute('CREATE TABLE %s AS SELECT %s FROM read_parquet([%s])' % (
-            table, ', '.join('"%s"' % name for name in self.names(table)), ', '.join(_quote(p) for p in paths)))
+        self.db.execute('CREATE VIEW %s AS SELECT %s FROM read_parquet([%s])' % (
+            name, ', '.join('"%s"' % column for column in self.names(table)), ', '.join(quote(p) for p in paths)))
 
     def load_records(self, table, records):
         """A (small) table from records: aggregates, changes, reference ranges."""
         path = os.path.join(self.work, table + '.parquet')
         self.write_parquet(table, records, path)
-        self.load_parquet(table, [path])
+        self.db.execute('CREATE OR REPLACE TABLE %s AS SELECT %s FROM read_parquet(%s)' % (
+            table, ', '.join('"%s"' % column for column in self.names(table)), quote(path)))
 
-    def conform(self, table):
-        """The table (made by SQL) in its declared columns: their order and types."""
-        self.db.execute('CREATE TABLE _conformed AS SELECT %s FROM %s ORDER BY rowid' % (', '.join(
+    def conform(self, table, order):
+        """The table (made by SQL) in its declared columns (their order and types), rows in `order`."""
+        self.db.execute('CREATE TABLE _conformed AS SELECT %s FROM %s ORDER BY %s' % (', '.join(
             'CAST("%s" AS %s) AS "%s"' % (name, DUCK_TYPES[kind], name) for name, kind, _doc in self.columns[table]),
-            table))
+            table, order))
         self.db.execute('DROP TABLE %s' % table)
         self.db.execute('ALTER TABLE _conformed RENAME TO %s' % table)
+
+    chunk_rows = 150000
+
+    def chunks(self, table, column):
+        """WHERE clauses that split `table` by `column` into parts of about `chunk_rows` rows (all rows
+        of one value in one part): DuckDB's sorted, distinct and list aggregates hold their groups
+        in memory, so a year of runs is summarized a part at a time, within its memory limit."""
+        count = max(1, -(-self.count(table) // self.chunk_rows))
+        return ['hash("%s") %% %d = %d' % (column, count, part) for part in range(count)]
 
     def execute(self, sql, params=None):
         return self.db.execute(sql, params or [])
@@ -131,13 +150,29 @@ class Tables(object):
         return self.db.execute('SELECT count(*) FROM %s' % table).fetchone()[0]
 
     def stream(self, table, columns=None, order=None, where=None, params=None):
-        """The rows as dicts, `BATCH` at a time (bounded memory), in `order` (default: as stored)."""
+        """The rows as dicts, `BATCH` at a time (bounded memory), in `order` (default: as stored;
+        DuckDB keeps insertion order with preserve_insertion_order)."""
         columns = columns or self.names(table)
         cursor = self.db.cursor()
         try:
-            cursor.execute('SELECT %s FROM %s%s ORDER BY %s' % (
+            cursor.execute('SELECT %s FROM %s%s%s' % (
                 ', '.join('"%s"' % name for name in columns), table, ' WHERE %s' % where if where else '',
-                order or 'rowid'), params or [])
+                ' ORDER BY %s' % order if order else ''), params or [])
+            while True:
+                rows = cursor.fetchmany(BATCH)
+                if not rows:
+                    return
+                for row in rows:
+                    yield dict(zip(columns, row))
+        finally:
+            cursor.close()
+
+    def query(self, sql):
+        """The rows of a query as dicts, `BATCH` at a time."""
+        cursor = self.db.cursor()
+        try:
+            cursor.execute(sql)
+            columns = [column[0] for column in cursor.description]
             while True:
                 rows = cursor.fetchmany(BATCH)
                 if not rows:
@@ -159,16 +194,18 @@ class Tables(object):
         return [row[0] for row in self.db.execute(
             'SELECT DISTINCT "%s" FROM %s WHERE "%s" IS NOT NULL ORDER BY 1' % (column, table, column)).fetchall()]
 
-    def copy(self, table, path, options, order=None):
-        """DuckDB writes the table itself (CSV, Parquet): no row passes through Python."""
-        self.db.execute('COPY (SELECT * FROM %s ORDER BY %s) TO %s (%s)' % (table, order or 'rowid', _quote(path),
-                                                                             options))
+    def copy(self, table, path, options, where=None):
+        """DuckDB writes the table (or its rows `where`) itself, in stored order: no row passes through Python."""
+        self.db.execute('COPY (SELECT %s FROM %s%s) TO %s (%s)' % (
+            ', '.join('"%s"' % n for n in self.names(table)), table, ' WHERE %s' % where if where else '',
+            quote(path), options))
 
-    def batches(self, table):
+    def batches(self, table, where=None):
         """Row tuples in stored order, a batch at a time (for another database's executemany)."""
         cursor = self.db.cursor()
         try:
-            cursor.execute('SELECT %s FROM %s ORDER BY rowid' % (', '.join('"%s"' % n for n in self.names(table)), table))
+            cursor.execute('SELECT %s FROM %s%s' % (', '.join('"%s"' % n for n in self.names(table)), table,
+                                                                   ' WHERE %s' % where if where else ''))
             while True:
                 rows = cursor.fetchmany(BATCH)
                 if not rows:

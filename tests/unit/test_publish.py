@@ -24,6 +24,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _snapshot
 from ansible_collections.instancebench.aws.plugins.module_utils import _stats
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from ansible_collections.instancebench.aws.plugins.module_utils import _tables
 from harness.ansible_runner import REPO
 from harness.stored_jobs import STREAM_SERIAL, host_objects, store_job, store_scaled_job
 
@@ -32,6 +33,8 @@ NOW = 1764151200.0 + 86400
 
 class CountingStore(object):
     """A file store that counts the objects read, per run."""
+
+    parallel_reads = True   # read in this process (threads), where the reads are counted, not in forked ones
 
     def __init__(self, root):
         self.inner = _store.FileStore(root)
@@ -172,7 +175,9 @@ def test_the_snapshot_matches_its_manifest_and_its_formats_agree(tmp_path):
     index = json.loads(open(os.path.join(folder, 'api', 'index.json')).read())
     assert [t['instance_type'] for t in index['instance_types']] == ['c7a.large', 'm7i.large']
     typed = json.loads(open(os.path.join(folder, 'api', index['instance_types'][0]['href'])).read())
-    assert len(typed['history']) == 16 and typed['aggregates'][0]['jobs'] == 4
+    triad = typed['history']['stream/default/triad_bandwidth']
+    assert len(typed['history']) == 4 and len(triad['value']) == 4 and typed['aggregates'][0]['jobs'] == 4
+    assert triad['measured_at'] == sorted(triad['measured_at']) and set(triad) >= {'run_id', 'ci_low', 'counted'}
     readme = open(os.path.join(folder, 'README.md')).read()
     assert all('`%s`' % name in readme for name in _publish.names('results'))
     assert 'CC BY 4.0' in open(os.path.join(folder, 'LICENSE')).read()
@@ -422,3 +427,78 @@ def test_the_sql_aggregates_agree_with_a_python_computation_of_every_column(tmp_
     assert triad['jobs'] == 7 and triad['ci_level'] == 0.984375, 'seven jobs: [x(1), x(7)], the narrowest with 95 %'
     [single] = [a for a in aggregates if a['instance_type'] == 'm7i.large' and a['metric'] == 'triad_bandwidth']
     assert (single['jobs'], single['noisy_jobs']) == (1, 1)
+
+
+def _table_rows(folder):
+    """Every table of a snapshot as DuckDB reads it from Parquet and as SQLite holds it."""
+    connection = duckdb.connect()
+    parquet = dict((table, connection.execute(
+        'SELECT * EXCLUDE (benchmark) FROM read_parquet(?, hive_partitioning=true) ORDER BY ALL'
+        if table == 'results' else 'SELECT * FROM read_parquet(?) ORDER BY ALL',
+        [os.path.join(folder, 'parquet', table, '**', '*.parquet')]).fetchall()) for table in _publish.TABLES)
+    lite = sqlite3.connect(os.path.join(folder, 'dataset.sqlite'))
+    stored = dict((table, sorted(lite.execute('SELECT * FROM %s' % table).fetchall(), key=repr))
+                  for table in _publish.TABLES)
+    return parquet, stored
+
+
+def test_a_snapshot_that_adds_a_run_grows_the_latest_files_into_what_a_fresh_one_writes(tmp_path):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _publish_once(store, tmp_path / 'grown')
+    store_scaled_job(store, 'r2', 'r2-a', 'c7a.large', 0.8, price=0.10264)
+    _tables, _runs, grown = _publish_once(store, tmp_path / 'grown', now=NOW + 3600)
+    _tables, _runs, fresh = _publish_once(store, tmp_path / 'fresh', now=NOW + 3600)
+    meta = json.loads(open(os.path.join(grown['path'], 'dataset.json')).read())
+    assert meta['grown_from'] and json.loads(open(os.path.join(fresh['path'], 'dataset.json')).read())['grown_from'] is None
+    for name in ('results.csv', 'jobs.csv', 'aggregates.csv', 'changes.csv'):
+        assert open(os.path.join(grown['path'], name)).read() == open(os.path.join(fresh['path'], name)).read(), name
+    assert _table_rows(grown['path']) == _table_rows(fresh['path'])
+    subprocess.run(['sha256sum', '--quiet', '-c', 'SHA256SUMS'], cwd=grown['path'], check=True)
+    [r1_file] = [f for f in grown['files'] if f.startswith('parquet/results/') and '/run-r1-' in f]
+    assert os.stat(os.path.join(grown['path'], r1_file)).st_nlink == 2, "r1's Parquet file is the first snapshot's"
+    # Other references: every row is judged again, the files are written anew.
+    (tmp_path / 'refs.yml').write_text('instance_types:\n  c7a.large:\n    stream/default/triad_bandwidth: '
+                                       '{value: 30, lower: -0.1, upper: 0.1, unit: GB/s}\n')
+    references = _references.load(str(tmp_path / 'refs.yml'), yaml.safe_load)
+    _tables, _runs, judged = _publish_once(store, tmp_path / 'grown', now=NOW + 7200, references=references)
+    assert judged['changed'] and json.loads(open(os.path.join(judged['path'], 'dataset.json')).read())['grown_from'] is None
+
+
+def test_summaries_made_a_chunk_of_types_at_a_time_are_the_same(tmp_path, monkeypatch):
+    """At scale the aggregates, changes and type files are made a part of the instance types at a
+    time (DuckDB's ordered aggregates hold their groups in memory): parts of 5 rows give the same."""
+    store = _store.FileStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    store_scaled_job(store, 'r2', 'r2-a', 'c7a.large', 0.8, price=0.10264)
+    store_job(store, 'r2', 'r2-c', 'm7i.large', price=0.1008)
+    whole, _runs, written = _publish_once(store, tmp_path / 'whole')
+    monkeypatch.setattr(_tables.Tables, 'chunk_rows', 5)
+    parts, _runs, chunked = _publish_once(store, tmp_path / 'parts')
+    assert len(parts.chunks('results', 'instance_type')) > 1
+    assert parts['aggregates'] == whole['aggregates'] and parts['changes'] == whole['changes'] != []
+    for name in written['files']:
+        if name.startswith(('api/types/', 'site/types/')):
+            assert open(os.path.join(written['path'], name)).read().replace(written['snapshot'], 'S') == \
+                open(os.path.join(chunked['path'], name)).read().replace(chunked['snapshot'], 'S'), name
+
+
+def test_with_the_same_references_a_grown_snapshot_keeps_the_rows_judged_and_in_order(tmp_path):
+    """Results joined with their reference ranges keep the order of the runs' files: the grown
+    snapshot's files equal a fresh one's, flags and all."""
+    (tmp_path / 'refs.yml').write_text('instance_types:\n  c7a.large:\n    stream/default/triad_bandwidth: '
+                                       '{value: 30, lower: -0.1, upper: 0.1, unit: GB/s}\n')
+    references = _references.load(str(tmp_path / 'refs.yml'), yaml.safe_load)
+    store = _store.FileStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _publish_once(store, tmp_path / 'grown', references=references)
+    store_scaled_job(store, 'r2', 'r2-a', 'c7a.large', 0.8, price=0.10264)
+    _two_types(store, 'r3')
+    tables, _runs, grown = _publish_once(store, tmp_path / 'grown', now=NOW + 3600, references=references)
+    _tables, _runs, fresh = _publish_once(store, tmp_path / 'fresh', now=NOW + 3600, references=references)
+    assert json.loads(open(os.path.join(grown['path'], 'dataset.json')).read())['grown_from']
+    flags = [r['reference_status'] for r in tables['results'] if r['metric'] == 'triad_bandwidth']
+    assert 'below' in flags and 'within' in flags and None in flags, 'c7a judged (r2-a below), m7i without a reference'
+    for name in ('results.csv', 'jobs.csv', 'aggregates.csv', 'changes.csv'):
+        assert open(os.path.join(grown['path'], name)).read() == open(os.path.join(fresh['path'], name)).read(), name
+    assert _table_rows(grown['path']) == _table_rows(fresh['path'])
