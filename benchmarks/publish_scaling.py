@@ -147,9 +147,9 @@ def main():
     write_run(store, docs, run_count, names, seed=run_count)
     incremental = publish(store_dir, dest, 1800000000.0 + 7 * 86400 + 3600)
     print('incremental publish (one new run): %.1f s (tables %.1f s, snapshot files %.1f s), peak %.0f MB, '
-          '%d read, %d from the cache (%d not listed)' % (incremental['wall_s'], incremental['read_s'],
-                                          incremental['wall_s'] - incremental['read_s'], incremental['peak_mb'],
-                                          incremental['read'], incremental['reused'], incremental['unlisted']))
+          '%d read, %d from the cache (%d not listed)'
+          % (incremental['wall_s'], incremental['read_s'], incremental['wall_s'] - incremental['read_s'],
+             incremental['peak_mb'], incremental['read'], incremental['reused'], incremental['unlisted']))
     snapshot = incremental['path']
     for name in ('results.csv', 'dataset.sqlite', 'parquet', 'api', 'site', 'computecompass'):
         print('  %-15s %8.1f MB' % (name, _size_mb(os.path.join(snapshot, name))))

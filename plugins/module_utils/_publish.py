@@ -227,7 +227,6 @@ def _columns_digest():
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode('utf-8')).hexdigest()
 
 
-
 # Reference ranges per distinct cell, the join key of the results they judge.
 _RANGES = [(name, 'TEXT', '') for name in ('instance_type', 'family', 'uarch', 'benchmark', 'variant', 'metric')] + [
     ('low', 'DOUBLE', ''), ('high', 'DOUBLE', '')]
@@ -409,34 +408,61 @@ def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=Tru
 def _read_runs(store, tables, todo, now, workers):
     """{run: ({table: Parquet path}, {table: rows}, whether every job is over)} of the runs `todo`
     ([(run, its keys)]) read from the store. A store whose reads wait on the network (S3) reads
-    each run with `workers` threads; a local one, whose reads are CPU work, reads a run per core
-    in processes of their own (which write JSON lines; DuckDB, here, makes them Parquet)."""
-    jobs = [(store, run_id, keys, now, workers, tables.run_folder(run_id)) for run_id, keys in todo]
-    processes = min(len(jobs), os.cpu_count() or 1)
-    if getattr(store, 'parallel_reads', True) or processes < 2:
-        lines = [_read_run(*job) for job in jobs]
-    else:
+    each run with `workers` threads; a local one, whose reads are CPU work, reads on every core in
+    processes of their own (a run each, or parts of one run), which write JSON lines that DuckDB,
+    here, makes Parquet."""
+    cpus = os.cpu_count() or 1
+    local = not getattr(store, 'parallel_reads', True)
+    pieces = max(1, cpus // len(todo)) if local and todo else 1
+    units = [(store, run_id, index, part, now, workers, tables.run_folder(run_id))
+             for run_id, keys in todo for index, part in enumerate(_split_jobs(keys, pieces))]
+    if local and cpus > 1 and len(units) > 1:
         # fork: the children have this code already, whatever put it on sys.path (Ansible's module payload).
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context('fork')) as pool:
-            lines = list(pool.map(_read_run_star, jobs))
+        with ProcessPoolExecutor(min(cpus, len(units)), mp_context=multiprocessing.get_context('fork')) as pool:
+            done = list(pool.map(_read_part_star, units))
+    else:
+        done = [_read_part(*unit) for unit in units]
     out = {}
-    for job, (paths, counts, over) in zip(jobs, lines):
+    for run_id, _keys in todo:
+        parts = [(unit, found) for unit, found in zip(units, done) if unit[1] == run_id]
+        folder = parts[0][0][6]
+        paths = dict((table, os.path.join(folder, table + '.parquet')) for table in _RUN_TABLES)
         for table, path in paths.items():
-            _tables.lines_to_parquet(tables.db, COLUMNS[table], path + '.jsonl', path)
-        out[job[1]] = (paths, counts, over)
+            _tables.lines_to_parquet(tables.db, COLUMNS[table], [_lines(path, unit[2]) for unit, _f in parts], path)
+        counts = dict((table, sum(found[0][table] for _u, found in parts)) for table in _RUN_TABLES)
+        out[run_id] = (paths, counts, counts['jobs'] > 0 and all(found[1] for _u, found in parts))
     return out
 
 
-def _read_run_star(job):
-    return _read_run(*job)
+def _split_jobs(keys, pieces):
+    """Sorted keys in `pieces` lists of whole jobs (a job's keys share its prefix, so they are adjacent)."""
+    def job(key):
+        parsed = _store.parse_job_key(key)
+        return parsed[0] if parsed else key
+    size, out, start = -(-len(keys) // max(1, pieces)), [], 0
+    while start < len(keys):
+        end = min(len(keys), start + size)
+        while end < len(keys) and job(keys[end]) == job(keys[end - 1]):
+            end += 1
+        out.append(keys[start:end])
+        start = end
+    return out or [[]]
 
 
-def _read_run(store, run_id, keys, now, workers, folder):
-    """({table: Parquet path, its records at <path>.jsonl}, {table: rows}, whether every job is over)
-    of one run read from the store."""
+def _lines(path, index):
+    return '%s.%d.jsonl' % (path, index)
+
+
+def _read_part_star(unit):
+    return _read_part(*unit)
+
+
+def _read_part(store, run_id, index, keys, now, workers, folder):
+    """({table: rows}, whether every job read is over) of (a part of) one run read from the store,
+    its records written to JSON lines beside the run's Parquet files."""
     rows = _collect.inspect_keys(store, keys, now, workers)   # the listing just made, not another
-    paths = dict((table, os.path.join(folder, table + '.parquet')) for table in _RUN_TABLES)
-    counts = {'jobs': _tables.write_lines((job_record(r) for r in rows), paths['jobs'] + '.jsonl'),
+    counts = {'jobs': _tables.write_lines((job_record(r) for r in rows),
+                                          _lines(os.path.join(folder, 'jobs.parquet'), index)),
               'results': _tables.write_lines((rec for r in rows for rec in result_records(r)),
-                                             paths['results'] + '.jsonl')}
-    return paths, counts, bool(rows) and all(r['state'] in _states.TERMINAL_STATES for r in rows)
+                                             _lines(os.path.join(folder, 'results.parquet'), index))}
+    return counts, all(r['state'] in _states.TERMINAL_STATES for r in rows)

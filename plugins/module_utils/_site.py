@@ -185,9 +185,13 @@ def type_html(instance_type, cells, history, info):
     rows = ''.join('<tr><td class="t">%s/%s/%s</td><td>%s</td><td>%s-%s</td><td>%d</td><td>%d</td><td>%s</td></tr>' % (
         html.escape(c['benchmark']), html.escape(c['variant']), html.escape(c['metric']), _number(c['median']),
         _number(c['ci_low']), _number(c['ci_high']), c['jobs'], c['days'], html.escape(c['unit'] or '')) for c in cells)
-    charts = ''.join(series(label, figure) for label, figure in sorted(history.items()))
+    # Rates and bandwidths are drawn; times (a rate's other side: FFTW's per-problem times, HPL's
+    # run time) are in the table and the JSON API.
+    times = set(_benchmarks.figure_key(c) for c in cells if c['higher_is_better'] is False)
+    charts = ''.join(series(label, figure) for label, figure in sorted(history.items()) if label not in times)
     body = ('<p><a href="../index.html">all instance types</a></p><h1>%s</h1><p>Snapshot %s. Each point is one job '
-            '(the median of its repetitions), the band its confidence interval.</p><table><thead><tr><th>figure</th>'
+            '(the median of its repetitions), the band its confidence interval; times are in the table and in '
+            '<code>api/types/</code>.</p><table><thead><tr><th>figure</th>'
             '<th>median</th><th>CI</th><th>jobs</th><th>days</th><th>unit</th></tr></thead><tbody>%s</tbody></table>'
             '%s') % (html.escape(instance_type), html.escape(info['snapshot']), rows, charts)
     return _page('%s - instancebench.aws' % instance_type, body)

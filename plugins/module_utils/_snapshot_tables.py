@@ -46,14 +46,20 @@ def base(folder, meta, tables, files_version):
 
 
 def write(work, tables, grow):
-    """The table files into `work`; {file: sha256} of those that are links to the grown-from
-    snapshot's files (their digest is known)."""
+    """The table files into `work`; {file: sha256} of every one of them (hashed here, or known:
+    links to the grown-from snapshot's files). Runs in a thread of its own beside the per-type
+    files: its time is spent in DuckDB, SQLite, file copies and hashing, which release the GIL."""
     for table in SUMMARY:
         tables.copy(table, os.path.join(work, table + '.csv'), _CSV)
     for table in GROWING:
         _write_csv(work, tables, table, grow)
     _write_sqlite(work, tables, grow)
-    return _write_parquet(work, tables, grow)
+    sums = _write_parquet(work, tables, grow)
+    for name in ['%s.csv' % table for table in SUMMARY + GROWING] + ['dataset.sqlite'] + [
+            os.path.relpath(os.path.join(d, f), work) for d, _s, fs in os.walk(os.path.join(work, 'parquet')) for f in fs]:
+        if name not in sums:
+            sums[name] = _store.sha256_file(os.path.join(work, name))
+    return sums
 
 
 def _runs_in(runs):

@@ -154,7 +154,8 @@ def summarize(tables, k, tolerance):
     fill = {'cell': _CELL, 'key': _JOB_KEY, 'k': repr(float(k)), 'tolerance': repr(float(tolerance)),
             'same_cell': ' AND '.join('k.%s IS NOT DISTINCT FROM n.%s' % (name, name) for name in CELL)}
     for table, sql in (('aggregates', _AGGREGATES), ('changes', _CHANGES)):
-        for index, chunk in enumerate(tables.chunks('results', 'instance_type')):   # a cell is in one chunk
+        # A cell is in one chunk; these hold a few numbers per row (2.2 s a year of runs, 2.9 s at scale 1).
+        for index, chunk in enumerate(tables.chunks('results', 'instance_type', scale=2.5)):
             select = sql.format(chunk=chunk, **fill)
             tables.execute(('CREATE OR REPLACE TABLE %s AS ' if index == 0 else 'INSERT INTO %s ') % table + select)
         tables.conform(table, order=_CELL_ORDER)

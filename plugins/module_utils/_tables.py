@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import json
 import os
 import shutil
@@ -53,15 +54,16 @@ def write_lines(records, path):
 
 
 def lines_to_parquet(db, columns, lines, path):
-    """A JSON-lines file -> one Parquet file with `columns` ([(name, type, doc)]) typed and in order
-    (the lines file is removed)."""
+    """JSON-lines files (a list, read in its order) -> one Parquet file with `columns` ([(name,
+    type, doc)]) typed and in order (the lines files are removed)."""
     struct = '{%s}' % ', '.join("'%s': '%s'" % (name, DUCK_TYPES[kind]) for name, kind, _doc in columns)
-    select = "SELECT %s FROM read_json(%s, format='newline_delimited', columns=%s)" % (
-        ', '.join('"%s"' % name for name, _kind, _doc in columns), quote(lines), struct)
+    select = "SELECT %s FROM read_json([%s], format='newline_delimited', columns=%s)" % (
+        ', '.join('"%s"' % name for name, _kind, _doc in columns), ', '.join(quote(p) for p in lines), struct)
     try:
         db.execute('COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)' % (select, quote(path)))
     finally:
-        os.unlink(lines)
+        for name in lines:
+            os.unlink(name)
 
 
 class Tables(object):
@@ -84,7 +86,17 @@ class Tables(object):
         if self.db is not None:
             self.db.close()
             self.db = None
-        shutil.rmtree(self.work, ignore_errors=True)
+        if self.owner:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    owner = True
+
+    def for_thread(self):
+        """The same tables through a connection of its own, for another thread (a DuckDB connection
+        serves one thread at a time); closing it leaves the tables as they are."""
+        other = copy.copy(self)
+        other.db, other.owner = self.db.cursor(), False
+        return other
 
     def __enter__(self):
         return self
@@ -98,7 +110,7 @@ class Tables(object):
     def write_parquet(self, table, records, path):
         """records (dicts) -> one Parquet file with the table's typed columns; its row count."""
         count = write_lines(records, path + '.jsonl')
-        lines_to_parquet(self.db, self.columns[table], path + '.jsonl', path)
+        lines_to_parquet(self.db, self.columns[table], [path + '.jsonl'], path)
         return count
 
     def run_folder(self, run_id):
@@ -136,11 +148,12 @@ class Tables(object):
 
     chunk_rows = 150000
 
-    def chunks(self, table, column):
+    def chunks(self, table, column, scale=1):
         """WHERE clauses that split `table` by `column` into parts of about `chunk_rows` rows (all rows
         of one value in one part): DuckDB's sorted, distinct and list aggregates hold their groups
-        in memory, so a year of runs is summarized a part at a time, within its memory limit."""
-        count = max(1, -(-self.count(table) // self.chunk_rows))
+        in memory, so a year of runs is summarized a part at a time, within its memory limit.
+        `scale`: how many times chunk_rows a query that holds less per row can take."""
+        count = max(1, -(-self.count(table) // int(self.chunk_rows * scale)))
         return ['hash("%s") %% %d = %d' % (column, count, part) for part in range(count)]
 
     def execute(self, sql, params=None):
@@ -205,7 +218,7 @@ class Tables(object):
         cursor = self.db.cursor()
         try:
             cursor.execute('SELECT %s FROM %s%s' % (', '.join('"%s"' % n for n in self.names(table)), table,
-                                                                   ' WHERE %s' % where if where else ''))
+                                                    ' WHERE %s' % where if where else ''))
             while True:
                 rows = cursor.fetchmany(BATCH)
                 if not rows:

@@ -101,8 +101,8 @@ def test_each_family_agrees_with_its_processors_and_the_catalog(catalog):
         first = PROCESSORS[processors[0]]
         for key in ('family_name', 'vendor', 'model_name'):
             if entry.get(key, 'absent') != first[key]:
-                problems.append('%s: %s %r, its processor %s says %r' % (family, key, entry.get(key, 'absent'),
-                                                                          processors[0], first[key]))
+                problems.append('%s: %s %r, its processor %s says %r'
+                                % (family, key, entry.get(key, 'absent'), processors[0], first[key]))
         # The CPU check compares one family name and vendor: every processor of the family must give them.
         mixed = sorted(set((PROCESSORS[name]['family_name'], PROCESSORS[name]['vendor']) for name in processors))
         if len(mixed) > 1:

@@ -502,3 +502,20 @@ def test_with_the_same_references_a_grown_snapshot_keeps_the_rows_judged_and_in_
     for name in ('results.csv', 'jobs.csv', 'aggregates.csv', 'changes.csv'):
         assert open(os.path.join(grown['path'], name)).read() == open(os.path.join(fresh['path'], name)).read(), name
     assert _table_rows(grown['path']) == _table_rows(fresh['path'])
+
+
+def test_a_run_read_in_parts_by_several_processes_gives_the_rows_read_in_turn(tmp_path):
+    """A local store is read on every core (a run split at job boundaries when there are fewer
+    runs than cores): the rows and their order are those of one reader."""
+    keys = ['runs/run=r/region=us-east-1/type=t/benchmark=stream/job=%s/%s' % (job, name)
+            for job in ('a', 'b', 'c') for name in ('by=host/result.json', 'status-launched.json')]
+    parts = _publish._split_jobs(keys, 2)
+    assert len(parts) == 2 and sum(parts, []) == keys and all(len(p) % 2 == 0 for p in parts), 'whole jobs'
+    assert _publish._split_jobs([], 2) == [[]]
+    store = _store.FileStore(str(tmp_path / 'store'))
+    for index in range(5):
+        store_scaled_job(store, 'r1', 'j%d' % index, 'c7a.large', 1 + index / 10.0, price=0.10264)
+    _tables, _runs, split = _publish_once(store, tmp_path / 'split')
+    _tables, _runs, serial = _publish_once(CountingStore(str(tmp_path / 'store')), tmp_path / 'serial')
+    for name in ('results.csv', 'jobs.csv'):
+        assert open(os.path.join(split['path'], name)).read() == open(os.path.join(serial['path'], name)).read()
