@@ -161,10 +161,14 @@ def series(label, figure, width=560, height=220):
     values = [figure['value'][i] for i in points]
     lows = [figure['ci_low'][i] if figure['ci_low'][i] is not None else v for i, v in zip(points, values)]
     highs = [figure['ci_high'][i] if figure['ci_high'][i] is not None else v for i, v in zip(points, values)]
-    top = max(highs) * 1.1 or 1.0
+    # The axis spans the data with a margin, its ends written on the chart: from zero, a 3 % shift
+    # between runs (what the changes table reports) would be a flat line.
+    margin = (max(highs) - min(lows)) * 0.15 or abs(max(highs)) * 0.05 or 1.0
+    bottom, top = min(lows) - margin, max(highs) + margin
     # Pixel positions computed once per point (a year of weekly jobs for every figure of every type).
     xs = [50 + i * (width - 60) / max(1, len(points) - 1) for i in range(len(points))]
-    ys, high_ys, low_ys = ([height - 30 - v * (height - 40) / top for v in column] for column in (values, highs, lows))
+    ys, high_ys, low_ys = ([height - 30 - (v - bottom) * (height - 40) / (top - bottom) for v in column]
+                           for column in (values, highs, lows))
     band = ' '.join('%.1f,%.1f' % pair for pair in zip(xs + xs[::-1], high_ys + low_ys[::-1]))
     line = ' '.join('%.1f,%.1f' % pair for pair in zip(xs, ys))
     unit = html.escape(figure['unit'] or '')
@@ -173,10 +177,10 @@ def series(label, figure, width=560, height=220):
         xs[n], ys[n], runs[n], figure['measured_at'][i], _number(values[n]), unit) for n, i in enumerate(points))
     return ('<svg class="series" width="%d" height="%d" role="img" aria-label="%s over time">'
             '<polygon class="band" points="%s"/><polyline class="line" points="%s"/>%s'
-            '<line class="ax" x1="50" y1="%d" x2="%d" y2="%d"/><text x="4" y="12">%s (%s, 0 to %s)</text>'
+            '<line class="ax" x1="50" y1="%d" x2="%d" y2="%d"/><text x="4" y="12">%s (%s, axis %s to %s)</text>'
             '<text x="50" y="%d">%s to %s</text></svg>') % (
         width, height, html.escape(label), band, line, dots, height - 30, width - 10, height - 30,
-        html.escape(label), unit, _number(top, 3), height - 12,
+        html.escape(label), unit, _number(bottom, 3), _number(top, 3), height - 12,
         html.escape(figure['measured_at'][points[0]][:10]), html.escape(figure['measured_at'][points[-1]][:10]))
 
 
