@@ -278,9 +278,14 @@ class Cache(object):
         if os.path.isfile(path):
             with open(path) as handle:
                 manifest = json.load(handle)
-            # Records made for other columns or another layout (another version of this code): read every run again.
+            # Records made for other columns or another layout (another version of this code): read every run again,
+            # remembering which runs' metrics went out (sent once, whatever the cache's form).
             if all(manifest.get(key) == self.manifest[key] for key in ('columns_sha256', 'cache_format')):
                 self.manifest = manifest
+            else:
+                self.discarded = manifest.get('runs') or {}
+
+    discarded = {}
 
     def folder(self, run_id):
         return os.path.join(self.root, CACHE_DIR, 'run=%s' % _store.partition(run_id))
@@ -308,7 +313,7 @@ class Cache(object):
 
     def put(self, run_id, print_, paths, counts, now, commit):
         """Record the run's files (moved into the cache when committing); their paths from now on."""
-        before = self.manifest['runs'].get(run_id) or {}
+        before = self.manifest['runs'].get(run_id) or self.discarded.get(run_id) or {}
         entry = self.manifest['runs'][run_id] = {
             'fingerprint': print_, 'sha256': dict((t, _store.sha256_file(p)) for t, p in paths.items()),
             'over_since': before.get('over_since', now) if before.get('fingerprint') == print_ else now}
@@ -360,7 +365,7 @@ def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=Tru
     try:
         outcome = {'read': [], 'reused': [], 'unlisted': [], 'fingerprints': {}}
         files, inputs, plan = [], [], []
-        for run_id in (run_ids or store_runs(store)):
+        for run_id in _runs_to_read(store, run_ids, cache):
             print_, keys = None if full else cache.settled(run_id, now, relist_after), None
             paths = print_ and cache.get(run_id, print_)
             if paths:
@@ -396,13 +401,35 @@ def read_runs(store, root, now, run_ids=None, full=False, workers=16, commit=Tru
         # whose judge is the latest one's and whose parts extend its parts adds to its files.
         tables.parts = inputs
         tables.judge_sha256 = hashlib.sha256(json.dumps(
-            [_columns_digest(), references, k, tolerance], sort_keys=True).encode('utf-8')).hexdigest()
+            [_columns_digest(), SCHEMA_VERSION, _summaries.VERSION, _tables.engine_version(), references, k, tolerance],
+            sort_keys=True).encode('utf-8')).hexdigest()
         tables.inputs_sha256 = hashlib.sha256(json.dumps(
             [tables.judge_sha256, inputs], sort_keys=True).encode('utf-8')).hexdigest()
     except BaseException:
         tables.close()
         raise
     return tables, outcome, cache
+
+
+def _runs_to_read(store, run_ids, cache):
+    """The store's runs, or the ones asked for as the store spells them (partition-safe, once
+    each); a run asked for that the store does not hold is an error. Without run_ids, cache entries
+    of runs gone from the store are dropped (their files are pruned on save)."""
+    present = store_runs(store)
+    if not run_ids:
+        for gone in set(cache.manifest['runs']) - set(present):
+            del cache.manifest['runs'][gone]
+        return present
+    wanted = []
+    for run_id in run_ids:
+        safe = _store.partition(run_id)
+        if safe not in present:
+            raise _store.StoreError('run %s is not in the store (it holds %s)' % (
+                run_id, ', '.join(present[-5:]) + (' and %d more' % (len(present) - 5) if len(present) > 5 else '')
+                if present else 'no run'))
+        if safe not in wanted:
+            wanted.append(safe)
+    return wanted
 
 
 def _read_runs(store, tables, todo, now, workers):
@@ -435,18 +462,12 @@ def _read_runs(store, tables, todo, now, workers):
 
 
 def _split_jobs(keys, pieces):
-    """Sorted keys in `pieces` lists of whole jobs (a job's keys share its prefix, so they are adjacent)."""
-    def job(key):
-        parsed = _store.parse_job_key(key)
-        return parsed[0] if parsed else key
-    size, out, start = -(-len(keys) // max(1, pieces)), [], 0
-    while start < len(keys):
-        end = min(len(keys), start + size)
-        while end < len(keys) and job(keys[end]) == job(keys[end - 1]):
-            end += 1
-        out.append(keys[start:end])
-        start = end
-    return out or [[]]
+    """Keys in `pieces` lists of whole jobs, grouped as collect groups them (a key of no job is
+    left out, as collect leaves it out): read apart, they give the rows read together, in order."""
+    jobs = _collect.group_jobs(keys)
+    size = -(-len(jobs) // max(1, pieces)) or 1
+    return [['%s/%s' % (prefix, name) for prefix, names, _parts in jobs[start:start + size] for name in sorted(names)]
+            for start in range(0, len(jobs), size)] or [[]]
 
 
 def _lines(path, index):

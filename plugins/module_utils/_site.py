@@ -174,7 +174,8 @@ def series(label, figure, width=560, height=220):
     unit = html.escape(figure['unit'] or '')
     runs = [html.escape(figure['run_id'][i]) for i in points]
     dots = ''.join('<circle class="pt" cx="%.1f" cy="%.1f" r="3"><title>%s %s: %s %s</title></circle>' % (
-        xs[n], ys[n], runs[n], figure['measured_at'][i], _number(values[n]), unit) for n, i in enumerate(points))
+        xs[n], ys[n], runs[n], html.escape(figure['measured_at'][i]), _number(values[n]), unit)
+        for n, i in enumerate(points))
     return ('<svg class="series" width="%d" height="%d" role="img" aria-label="%s over time">'
             '<polygon class="band" points="%s"/><polyline class="line" points="%s"/>%s'
             '<line class="ax" x1="50" y1="%d" x2="%d" y2="%d"/><text x="4" y="12">%s (%s, axis %s to %s)</text>'

@@ -41,10 +41,11 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _publish
 from ansible_collections.instancebench.aws.plugins.module_utils import _site
 from ansible_collections.instancebench.aws.plugins.module_utils import _snapshot_tables
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from ansible_collections.instancebench.aws.plugins.module_utils import _tables
 
 # Bumped when the files of a snapshot change shape: a publish then writes a new snapshot even if
 # the tables did not change.
-FILES_VERSION = 4
+FILES_VERSION = 5
 SNAPSHOTS = 'snapshots'
 LATEST = 'latest.json'
 LICENSE_TEXT = """The instancebench.aws dataset in this folder is licensed under the Creative Commons
@@ -99,6 +100,7 @@ def write(root, tables, runs, now, commit=True):
     if current and os.path.isdir(os.path.join(root, current['path'])):
         folder = os.path.join(root, current['path'])
         grow = _snapshot_tables.base(folder, _snapshot_tables.read_meta(folder), tables, FILES_VERSION)
+    _tables.remove_stale(os.path.join(root, SNAPSHOTS), '.tmp-')   # a killed publish's half-written snapshot
     work = tempfile.mkdtemp(dir=os.path.join(root, SNAPSHOTS), prefix='.tmp-')
     try:
         files = _write_files(work, tables, runs, dict(info, grown_from=grow and current['snapshot']), now, grow)
@@ -115,13 +117,13 @@ def _write_files(work, tables, runs, info, now, grow=None):
     # The table files in a thread (DuckDB, SQLite, copies, hashing: the GIL is free) while this one
     # renders the per-type files (Python): two cores, half the time of one after the other.
     side = tables.for_thread()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        table_files = pool.submit(_snapshot_tables.write, work, side, grow)
-        try:
-            _write_derived(work, tables, runs, info, now)
-        finally:
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            table_files = pool.submit(_snapshot_tables.write, work, side, grow)
+            _write_derived(work, tables, runs, info, now)   # an error here waits for the thread, then rises
             known = table_files.result()
-            side.close()
+    finally:
+        side.close()
     files = sorted(os.path.relpath(os.path.join(d, f), work) for d, _s, fs in os.walk(work) for f in fs)
     with open(os.path.join(work, 'SHA256SUMS'), 'w') as handle:
         for name in files:

@@ -25,6 +25,8 @@ __metaclass__ = type
 
 from ansible_collections.instancebench.aws.plugins.module_utils._stats import median_ci_ranks
 
+# Bumped with any change to the SQL below: a publish then computes and writes everything again.
+VERSION = 1
 CELL = ('instance_type', 'benchmark', 'variant', 'metric')
 _CELL = ', '.join(CELL)
 _CELL_ORDER = ', '.join("coalesce(%s, '')" % name for name in CELL)

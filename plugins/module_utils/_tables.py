@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 
 try:
     import duckdb
@@ -34,6 +35,24 @@ DUCK_TYPES = {'TEXT': 'VARCHAR', 'INTEGER': 'BIGINT', 'DOUBLE': 'DOUBLE', 'BOOLE
 BATCH = 20000
 # DuckDB spills to its temporary folder beyond this: the publish stays well under 1 GB.
 MEMORY_LIMIT = '384MB'
+
+
+WORK_PREFIX = '.publish-'
+STALE_AFTER = 86400
+
+
+def remove_stale(parent, prefix=WORK_PREFIX, now=None):
+    """Work folders a killed publish left (a day old: a publish never runs that long)."""
+    now = time.time() if now is None else now
+    for name in os.listdir(parent) if os.path.isdir(parent) else []:
+        path = os.path.join(parent, name)
+        if name.startswith(prefix) and os.path.isdir(path) and now - os.path.getmtime(path) > STALE_AFTER:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def engine_version():
+    """DuckDB's version: how it formats numbers in CSV is part of a snapshot's content."""
+    return duckdb.__version__ if HAS_DUCKDB else None
 
 
 def quote(path):
@@ -76,16 +95,30 @@ class Tables(object):
         self.columns = columns
         if work_parent:
             os.makedirs(work_parent, exist_ok=True)
-        self.work = tempfile.mkdtemp(prefix='.publish-', dir=work_parent)
-        self.db = duckdb.connect(os.path.join(self.work, 'tables.duckdb'))
-        self.db.execute("SET memory_limit = '%s'" % MEMORY_LIMIT)
-        self.db.execute('SET temp_directory = %s' % quote(os.path.join(self.work, 'spill')))
-        self.db.execute('SET preserve_insertion_order = true')
+        if work_parent:
+            remove_stale(work_parent)
+        self.work = tempfile.mkdtemp(prefix=WORK_PREFIX, dir=work_parent)
+        self._db = None
+
+    @property
+    def db(self):
+        """The connection, opened on first use: runs are read in forked processes before it
+        exists (a process with DuckDB's threads running is not safe to fork)."""
+        if self._db is None:
+            try:
+                self._db = duckdb.connect(os.path.join(self.work, 'tables.duckdb'))
+                self._db.execute("SET memory_limit = '%s'" % MEMORY_LIMIT)
+                self._db.execute('SET temp_directory = %s' % quote(os.path.join(self.work, 'spill')))
+                self._db.execute('SET preserve_insertion_order = true')
+            except Exception:
+                self.close()
+                raise
+        return self._db
 
     def close(self):
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        if self._db is not None:
+            self._db.close()
+            self._db = None
         if self.owner:
             shutil.rmtree(self.work, ignore_errors=True)
 
@@ -95,7 +128,7 @@ class Tables(object):
         """The same tables through a connection of its own, for another thread (a DuckDB connection
         serves one thread at a time); closing it leaves the tables as they are."""
         other = copy.copy(self)
-        other.db, other.owner = self.db.cursor(), False
+        other._db, other.owner = self.db.cursor(), False
         return other
 
     def __enter__(self):

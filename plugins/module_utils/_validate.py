@@ -117,8 +117,10 @@ _PY_TYPES = {'object': (dict,), 'array': (list,), 'string': (str,), 'boolean': (
 
 def _type_test(kinds):
     """One test for a list of JSON types (None: any type). JSON booleans are not numbers, Python's are."""
-    if not kinds:
+    if kinds is None:
         return None
+    if not kinds:   # type: [] admits nothing
+        return lambda value: False
     accepted = tuple(set(t for kind in kinds for t in _PY_TYPES[kind]))
     if 'boolean' in kinds or not (set(kinds) & {'integer', 'number'}):
         return lambda value: isinstance(value, accepted)

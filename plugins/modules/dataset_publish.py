@@ -17,19 +17,22 @@ description:
     recorded sha256, schema, the job's own writer), and writes one dataset snapshot into O(dest) -
     a dated, immutable folder C(snapshots/<YYYYMMDDTHHMMSSZ>/) and C(latest.json) (and a C(latest)
     symlink) pointing at it.
-  - "A snapshot holds three tables - C(results) (one row per valid job x metric with everything it
-    takes to reproduce it), C(jobs) (one row per job) and C(aggregates) (per instance type x
+  - "A snapshot holds four tables - C(results) (one row per valid job x metric with everything it
+    takes to reproduce it), C(jobs) (one row per job), C(aggregates) (per instance type x
     benchmark x variant x metric over every run: jobs, launches, days, median with its confidence
-    interval, CV, min, max, first and last measured, value per USD-hour) - as CSV, one SQLite file,
-    Parquet (results partitioned by benchmark) and a static JSON
-    API (C(api/index.json), one file per instance type and per benchmark), with a README
-    describing the columns, a C(LICENSE) (CC BY 4.0), C(dataset.json) and C(SHA256SUMS)."
+    interval, CV, min, max, first and last measured, value per USD-hour) and C(changes) (the
+    newest run against the earlier ones) - as CSV, one SQLite file, Parquet (results partitioned
+    by benchmark, a file per run; jobs a file per run) and a static JSON API (C(api/index.json),
+    one file per instance type and per benchmark), with a README describing the columns, a
+    C(LICENSE) (CC BY 4.0), C(dataset.json) and C(SHA256SUMS). A snapshot that only adds runs to
+    the latest one grows its table files (copies, appends, hard links)."
   - Incremental - a run whose jobs are all over and whose listing did not change since the last
     publish is taken from the publish cache (C(dest/cache/), checked against the sha256 in
     C(dest/manifest.json)) and not read again. A publish made from the same runs, references and
     settings as the latest snapshot writes no new snapshot (C(changed=false)).
-  - The tables live in a DuckDB database under O(dest) while the snapshot is written (removed
-    after); memory stays bounded however many runs the store holds.
+  - The tables live in a DuckDB database under O(dest) (in check mode, in the system's temporary
+    folder) while the snapshot is written, removed after; memory stays bounded however many runs
+    the store holds.
 author:
   - instancebench.aws contributors (@instancebench)
 options:
@@ -93,7 +96,9 @@ options:
     type: str
     default: ''
   workers:
-    description: Parallel reads (each job costs one request to S3).
+    description:
+      - Parallel reads of an S3 store (each job costs one request). A file store is read on every
+        core instead, in processes of their own (its reads are CPU work).
     type: int
     default: 16
 extends_documentation_fragment:
@@ -246,7 +251,7 @@ def main():
                                                  params['workers'], commit, references, params['change_k'],
                                                  params['change_tolerance'],
                                                  work_parent=params['dest'] if commit else None,
-                                                 relist_after=params['relist_after_days'] * 86400.0)
+                                                 relist_after=params['relist_after_days'] * 86400.0 or None)
     except _store.StoreError as exc:
         module.fail_json(msg='cannot read the results store: %s' % exc)
     except ValueError as exc:

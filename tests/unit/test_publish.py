@@ -519,3 +519,35 @@ def test_a_run_read_in_parts_by_several_processes_gives_the_rows_read_in_turn(tm
     _tables, _runs, serial = _publish_once(CountingStore(str(tmp_path / 'store')), tmp_path / 'serial')
     for name in ('results.csv', 'jobs.csv'):
         assert open(os.path.join(split['path'], name)).read() == open(os.path.join(serial['path'], name)).read()
+
+
+def test_run_ids_are_read_as_the_store_spells_them_once_and_must_exist(tmp_path):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _tables, runs, written = _publish_once(store, tmp_path / 'dataset', run_ids=['r1', 'r1'])
+    assert runs['read'] == ['r1'] and written['counts']['jobs'] == 3
+    with pytest.raises(_store.StoreError, match='run r9 is not in the store'):
+        _publish.read_runs(store, str(tmp_path / 'dataset'), NOW, run_ids=['r9'])
+
+
+def test_relisting_every_time_is_what_no_relist_age_means(tmp_path):
+    store = CountingStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _publish_once(store, tmp_path / 'dataset')
+    store.reads[:] = []
+    _tables, runs, _written = _publish_once(store, tmp_path / 'dataset', now=NOW + 30 * 86400, relist_after=None)
+    assert runs['unlisted'] == [] and 'list runs/run=r1/' in store.reads
+
+
+def test_a_cache_of_another_form_is_read_again_but_its_runs_metrics_are_not_sent_again(tmp_path):
+    store = _store.FileStore(str(tmp_path / 'store'))
+    _two_types(store, 'r1')
+    _tables, runs, _written = _publish_once(store, tmp_path / 'dataset')
+    manifest_path = tmp_path / 'dataset' / 'manifest.json'
+    manifest = json.loads(manifest_path.read_text())
+    manifest['cache_format'] = 1   # written by an older version of this code
+    manifest['runs']['r1']['metrics_sent'] = 'instancebench'
+    manifest_path.write_text(json.dumps(manifest))
+    _tables, runs, _written = _publish_once(store, tmp_path / 'dataset', now=NOW + 60)
+    assert runs['read'] == ['r1'], 'records cached in another form are read again'
+    assert json.loads(manifest_path.read_text())['runs']['r1']['metrics_sent'] == 'instancebench'
