@@ -26,7 +26,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _states
 from ansible_collections.instancebench.aws.plugins.module_utils._job import parse_utc, seconds_between
 from ansible_collections.instancebench.aws.plugins.module_utils._store import (
-    RUNS_ROOT, WRITER_FOLDER, StoreError, parse_job_key, run_prefix, sha256_bytes, split_writer)
+    RUNS_ROOT, WRITER_FOLDER, StoreError, parse_job_key, parse_sums, run_prefix, sha256_bytes, split_writer)
 
 # Later sentinels win: a terminal state beats running, running beats launched, launched beats the
 # lease a controller takes before it launches anything (_states).
@@ -236,7 +236,7 @@ def _checked_result(store, prefix, view, row):
     try:
         data, recorded = store.get_with_sha256('%s/%s' % (prefix, view['result.json']))
         if recorded is None and 'SHA256SUMS' in view:
-            recorded = _sums(store.get('%s/%s' % (prefix, view['SHA256SUMS']))).get('result.json')
+            recorded = parse_sums(store.get('%s/%s' % (prefix, view['SHA256SUMS']))).get('result.json')
     except StoreError as exc:
         row['problems'].append(str(exc))
         return None
@@ -254,12 +254,6 @@ def _checked_result(store, prefix, view, row):
     if isinstance(doc, dict) and doc.get('job', {}).get('job_id') not in (None, row['job_id']):
         row['problems'].append('result.json belongs to job %s, not %s' % (doc['job']['job_id'], row['job_id']))
     return doc if isinstance(doc, dict) else None
-
-
-def _sums(text):
-    """{file name: sha256} from `sha256sum` format."""
-    pairs = (line.split(None, 1) for line in text.decode('utf-8', 'replace').splitlines() if line.strip())
-    return dict((name.strip().lstrip('*'), digest) for digest, name in pairs)
 
 
 def _fill_from_result(row, doc):

@@ -37,11 +37,8 @@ def base(folder, meta, tables, files_version):
     if meta.get('files_version') != files_version or meta.get('judge_sha256') != tables.judge_sha256 \
             or not parts or tables.parts[:len(parts)] != parts or len(tables.parts) == len(parts):
         return None
-    sums = {}
-    with open(os.path.join(folder, 'SHA256SUMS')) as handle:
-        for line in handle:
-            digest, name = line.rstrip('\n').split('  ', 1)
-            sums[name] = digest
+    with open(os.path.join(folder, 'SHA256SUMS'), 'rb') as handle:
+        sums = _store.parse_sums(handle.read())
     return {'folder': folder, 'new': [part[0] for part in tables.parts[len(parts):]], 'sums': sums}
 
 

@@ -129,6 +129,12 @@ def parse_job_key(key):
     return match.group(1), match.group(7), dict(zip(JOB_KEY_PARTS, match.group(2, 3, 4, 5, 6)))
 
 
+def parse_sums(text):
+    """{file name: sha256} from `sha256sum` format (bytes): a job's SHA256SUMS, a snapshot's."""
+    pairs = (line.split(None, 1) for line in text.decode('utf-8', 'replace').splitlines() if line.strip())
+    return dict((name.strip().lstrip('*'), digest) for digest, name in pairs)
+
+
 def json_bytes(document):
     """How every JSON document is stored: indented, keys sorted, one trailing newline."""
     return (json.dumps(document, indent=2, sort_keys=True) + '\n').encode('utf-8')

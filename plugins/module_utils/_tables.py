@@ -195,38 +195,37 @@ class Tables(object):
     def count(self, table):
         return self.db.execute('SELECT count(*) FROM %s' % table).fetchone()[0]
 
-    def stream(self, table, columns=None, order=None, where=None, params=None):
-        """The rows as dicts, `BATCH` at a time (bounded memory), in `order` (default: as stored;
-        DuckDB keeps insertion order with preserve_insertion_order)."""
-        columns = columns or self.names(table)
-        cursor = self.db.cursor()
-        try:
-            cursor.execute('SELECT %s FROM %s%s%s' % (
-                ', '.join('"%s"' % name for name in columns), table, ' WHERE %s' % where if where else '',
-                ' ORDER BY %s' % order if order else ''), params or [])
-            while True:
-                rows = cursor.fetchmany(BATCH)
-                if not rows:
-                    return
-                for row in rows:
-                    yield dict(zip(columns, row))
-        finally:
-            cursor.close()
+    def _select(self, table, columns=None, where=None, order=None):
+        """SELECT of `columns` (default: the table's, in order) from `table`, rows `where`, in `order`
+        (default: as stored; DuckDB keeps insertion order with preserve_insertion_order)."""
+        return 'SELECT %s FROM %s%s%s' % (
+            ', '.join('"%s"' % name for name in columns or self.names(table)), table,
+            ' WHERE %s' % where if where else '', ' ORDER BY %s' % order if order else '')
 
-    def query(self, sql):
-        """The rows of a query as dicts, `BATCH` at a time."""
+    def _fetch(self, sql, params=None):
+        """(column names, row tuples) of a query, `BATCH` rows at a time (bounded memory), through a
+        cursor of its own (another query may run while these are read)."""
         cursor = self.db.cursor()
         try:
-            cursor.execute(sql)
+            cursor.execute(sql, params or [])
             columns = [column[0] for column in cursor.description]
             while True:
                 rows = cursor.fetchmany(BATCH)
                 if not rows:
                     return
-                for row in rows:
-                    yield dict(zip(columns, row))
+                yield columns, rows
         finally:
             cursor.close()
+
+    def stream(self, table, columns=None, order=None, where=None, params=None):
+        """The rows as dicts, a batch at a time, in `order` (default: as stored)."""
+        return self.query(self._select(table, columns, where, order), params)
+
+    def query(self, sql, params=None):
+        """The rows of a query as dicts, a batch at a time."""
+        for columns, rows in self._fetch(sql, params):
+            for row in rows:
+                yield dict(zip(columns, row))
 
     def records(self, table, **equal):
         """Every row as a dict (tests, small tables), optionally only rows with column = value."""
@@ -242,20 +241,9 @@ class Tables(object):
 
     def copy(self, table, path, options, where=None):
         """DuckDB writes the table (or its rows `where`) itself, in stored order: no row passes through Python."""
-        self.db.execute('COPY (SELECT %s FROM %s%s) TO %s (%s)' % (
-            ', '.join('"%s"' % n for n in self.names(table)), table, ' WHERE %s' % where if where else '',
-            quote(path), options))
+        self.db.execute('COPY (%s) TO %s (%s)' % (self._select(table, where=where), quote(path), options))
 
     def batches(self, table, where=None):
         """Row tuples in stored order, a batch at a time (for another database's executemany)."""
-        cursor = self.db.cursor()
-        try:
-            cursor.execute('SELECT %s FROM %s%s' % (', '.join('"%s"' % n for n in self.names(table)), table,
-                                                    ' WHERE %s' % where if where else ''))
-            while True:
-                rows = cursor.fetchmany(BATCH)
-                if not rows:
-                    return
-                yield rows
-        finally:
-            cursor.close()
+        for _columns, rows in self._fetch(self._select(table, where=where)):
+            yield rows
