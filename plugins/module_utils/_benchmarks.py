@@ -22,11 +22,23 @@ class Benchmark(object):
     parser; headline: the metric instance types are ranked on (None: no single one, e.g. FFTW's
     per-problem rates); phrase: doc metrics {name: entry} -> the summary phrase, or None for the
     generic one; peak_kind: what its efficiency is measured against (flops, bytes or None);
-    category: which of a recommender's tables it feeds (memory or cpu, see _compass)."""
+    category: which of a recommender's tables it feeds (memory or cpu, see _compass); cv_gate:
+    {metric or pattern: the largest coefficient of variation a stable result may have}, which
+    decides how often run_benchmark repeats; role: the collection role that builds and runs it
+    (its name when that is a valid role name; '7zip' is not)."""
 
-    def __init__(self, name, title, what, analyze, headline=None, phrase=None, peak_kind=None, category='cpu'):
+    def __init__(self, name, title, what, analyze, headline=None, phrase=None, peak_kind=None, category='cpu',
+                 cv_gate=None, role=None):
         self.name, self.title, self.what, self.analyze = name, title, what, analyze
         self.headline, self.phrase, self.peak_kind, self.category = headline, phrase, peak_kind, category
+        self.cv_gate, self.role = dict(cv_gate or {}), role or name
+
+
+# What launch.yml hands every benchmark role, as <role>_<key>: the job's identity, where its
+# sources and results live, and how it runs. Every benchmark role takes each of these options
+# (a unit test holds the roles' argument_specs to it).
+JOB_CONTEXT = ('run_id', 'results_store', 'sources_mirror', 'work_dir', 'instance', 'replica', 'job_id', 'variant',
+               'background', 'deadline_epoch', 'power_off_command')
 
 
 _REGISTRY = {}
@@ -78,6 +90,25 @@ def summary_phrase(benchmark, metrics, peak_text=''):
     return '%s %.4g %s' % (first['name'], first['value'], first['unit'])
 
 
+def cv_gate(name):
+    """The benchmark's CV gate ({} for a name nobody registered: judged, never repeated for it)."""
+    found = get(name)
+    return dict(found.cv_gate) if found is not None else {}
+
+
+def role_call(name, context):
+    """{role: the FQCN of the benchmark's role, vars: {<role>_<key>: value}} for launch.yml's one
+    include per selected benchmark. context: {key of JOB_CONTEXT: value}, every key given."""
+    found = get(name)
+    if found is None:
+        raise KeyError('unknown benchmark %r; registered: %s' % (name, ', '.join(names())))
+    keys = sorted(context)
+    if keys != sorted(JOB_CONTEXT):
+        raise KeyError('a job context has exactly %s; got %s' % (', '.join(sorted(JOB_CONTEXT)), ', '.join(keys)))
+    return {'role': 'instancebench.aws.%s' % found.role,
+            'vars': dict(('%s_%s' % (found.role, key), context[key]) for key in JOB_CONTEXT)}
+
+
 def select(value):
     """(benchmark names, problem or ''): what a user asked for (a list, a comma-separated string
     with or without brackets, or None for every registered benchmark), checked against the registry."""
@@ -118,7 +149,8 @@ def _fftw_phrase(metrics):
 
 
 register(Benchmark('stream', 'STREAM triad', 'memory bandwidth', _stream.analyze, headline='triad_bandwidth',
-                   phrase=_stream_phrase, peak_kind='bytes', category='memory'))
-register(Benchmark('fftw', 'FFTW', 'FFT throughput per problem', _fftw.analyze, phrase=_fftw_phrase))
+                   phrase=_stream_phrase, peak_kind='bytes', category='memory', cv_gate={'triad_bandwidth': 0.03}))
+register(Benchmark('fftw', 'FFTW', 'FFT throughput per problem', _fftw.analyze, phrase=_fftw_phrase,
+                   cv_gate={'mflops_*': 0.05}))
 register(Benchmark('hpl', 'HPL', 'FP64 LINPACK', _hpl.analyze, headline='gflops', phrase=_hpl_phrase,
-                   peak_kind='flops'))
+                   peak_kind='flops', cv_gate={'gflops': 0.02}))

@@ -76,8 +76,8 @@ options:
     description:
       - "Metric name (or a pattern such as C(mflops_*)) to the largest coefficient of variation (stdev / mean)
         accepted, for example C({triad_bandwidth: 0.03})."
+      - Omitted, the benchmark's own gate from the benchmark registry (C(plugins/module_utils/_benchmarks.py)).
     type: dict
-    default: {}
   timeout:
     description: Deadline in seconds for all repetitions together.
     type: int
@@ -273,6 +273,12 @@ def _cpu_flags():
         return None
 
 
+def _gate(params):
+    """The CV gate asked for, else the benchmark's own (the registry's)."""
+    gate = params['cv_gate'] if params['cv_gate'] is not None else _benchmarks.cv_gate(params['benchmark'])
+    return dict((str(k), float(v)) for k, v in gate.items())
+
+
 def _run_repetitions(module, store, prefix, log_dir, job_id):
     """Run at least `repetitions` and at most `max_repetitions` times, stopping once the CV gate
     holds. Each run's log is stored (raw-rep<N>.log) before a further repetition starts, so a job
@@ -282,7 +288,7 @@ def _run_repetitions(module, store, prefix, log_dir, job_id):
     env = dict(os.environ)
     env.update((str(k), str(v)) for k, v in params['environment'].items())
     maximum = max(params['repetitions'], params['max_repetitions'] or 0)
-    gate = dict((str(k), float(v)) for k, v in params['cv_gate'].items())
+    gate = _gate(params)
     deadline = time.monotonic() + params['timeout']
     reps, chunks, durations = [], [], []
     state, reason = 'completed', None
@@ -330,7 +336,7 @@ def main():
             chdir=dict(type='path', required=True),
             repetitions=dict(type='int', default=3),
             max_repetitions=dict(type='int', default=0),
-            cv_gate=dict(type='dict', default={}),
+            cv_gate=dict(type='dict'),
             timeout=dict(type='int', default=3600),
             kill_grace=dict(type='int', default=10),
             store=dict(type='str', required=True),
@@ -455,7 +461,7 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
         checks.extend(_quality.peak_checks(metrics, params['peaks']))
         passed = not any(_numbers.invalidates(c) for c in checks)
         metrics = metrics if passed else []
-    quality = _quality.quality(reps, dict((str(k), float(v)) for k, v in params['cv_gate'].items()),
+    quality = _quality.quality(reps, _gate(params),
                                params['repetitions'], max(params['repetitions'], params['max_repetitions'] or 0),
                                _result.warnings(checks))
     if state == 'completed' and not passed:

@@ -99,3 +99,45 @@ def test_a_selection_is_a_list_or_a_comma_separated_string_of_registered_names()
                                           'stream, fftw, hpl')
     assert _benchmarks.select(' , ')[1].startswith('instancebench_benchmarks is empty')
     assert 'must be a list' in _benchmarks.select({'stream': 1})[1]
+
+
+def _role_options(role):
+    import os
+    import yaml
+    path = os.path.join(os.path.dirname(__file__), '..', '..', 'roles', role, 'meta', 'argument_specs.yml')
+    with open(path) as handle:
+        return yaml.safe_load(handle)['argument_specs']['main']['options']
+
+
+CONTEXT = dict((key, 'v-%s' % key) for key in _benchmarks.JOB_CONTEXT)
+
+
+def test_every_benchmark_role_takes_the_whole_job_context_launch_hands_it():
+    for name in _benchmarks.names():
+        call = _benchmarks.role_call(name, CONTEXT)
+        role = call['role'].rsplit('.', 1)[1]
+        options = _role_options(role)
+        missing = sorted(set(call['vars']) - set(options))
+        assert missing == [], '%s role lacks job-context options %s' % (role, missing)
+        assert call['vars']['%s_run_id' % role] == 'v-run_id' and len(call['vars']) == len(_benchmarks.JOB_CONTEXT)
+
+
+def test_a_role_call_names_the_role_and_refuses_an_unknown_benchmark_or_an_incomplete_context(toy):
+    assert _benchmarks.role_call('stream', CONTEXT)['role'] == 'instancebench.aws.stream'
+    seven = _benchmarks.register(_benchmarks.Benchmark('7zip', '7-Zip', 'compression', _toy_analyze, role='sevenzip'))
+    try:
+        assert _benchmarks.role_call('7zip', CONTEXT)['vars']['sevenzip_replica'] == 'v-replica'
+    finally:
+        _benchmarks.unregister(seven.name)
+    with pytest.raises(KeyError, match="unknown benchmark 'strem'"):
+        _benchmarks.role_call('strem', CONTEXT)
+    partial = dict(CONTEXT)
+    del partial['deadline_epoch']
+    with pytest.raises(KeyError, match='a job context has exactly'):
+        _benchmarks.role_call('toy', partial)
+
+
+def test_the_cv_gate_is_the_registry_s_and_unknown_names_have_none(toy):
+    assert _benchmarks.cv_gate('stream') == {'triad_bandwidth': 0.03}
+    assert _benchmarks.cv_gate('hpl') == {'gflops': 0.02}
+    assert _benchmarks.cv_gate('toy') == {} and _benchmarks.cv_gate('nobody') == {}
