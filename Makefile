@@ -7,7 +7,8 @@ COLLECTION_LINK := .cache/collections/ansible_collections/instancebench/aws
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
 # The fast tier, for every change before the full `make test`: unit tests (roles' defaults against
-# their argument_specs included), ansible-lint (production) and yamllint. A few minutes at most.
+# their argument_specs included, architecture.md against the files), ansible-lint (production), yamllint and
+# antsibull-changelog lint. Under a minute.
 .PHONY: demo test check venv link mirror system-deps test-deps lint sanity unit integration schema compare compare-stream compare-hpl compare-fftw clean
 
 $(BIN)/ansible-playbook: requirements.txt
@@ -23,7 +24,7 @@ link:
 
 # Fill .cache/mirror with the pinned sources from the package registries this machine reaches.
 mirror: venv system-deps
-	$(BIN)/python scripts/fill_mirror_from_registries.py --mirror .cache/mirror stream fftw hpcc
+	$(BIN)/python scripts/fill_mirror_from_registries.py --mirror .cache/mirror
 
 system-deps:
 	@bash scripts/install_system_deps.sh
@@ -68,6 +69,7 @@ check: venv link
 	PYTHONPATH=.cache/collections $(BIN)/pytest -q tests/unit
 	$(BIN)/ansible-lint --offline -q
 	$(BIN)/yamllint -s roles playbooks meta galaxy.yml changelogs
+	$(BIN)/antsibull-changelog lint
 
 sanity: venv
 	bash scripts/ansible_test_sanity.sh

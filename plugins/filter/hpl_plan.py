@@ -97,6 +97,12 @@ def hpl_peaks(host, cores, flops_per_cycle, family_clock_ghz):
                       int(cores), flops_per_cycle, family_clock_ghz)
 
 
+def hpl_blas_flags(name, link_table, pkgconfig_lines, package_version, multiarch, custom_cflags, custom_libs):
+    """Documented in hpl_blas_flags.yml."""
+    link = {} if name == 'custom' else link_table[name]
+    return _hpl.blas_flags(name, link, pkgconfig_lines, package_version, multiarch, custom_cflags, custom_libs)
+
+
 class FilterModule(object):
     def filters(self):
-        return {'hpl_plan': hpl_plan, 'hpl_best_nb': hpl_best_nb, 'hpl_peaks': hpl_peaks}
+        return {'hpl_plan': hpl_plan, 'hpl_best_nb': hpl_best_nb, 'hpl_peaks': hpl_peaks, 'hpl_blas_flags': hpl_blas_flags}

@@ -40,12 +40,13 @@ _value:
 def manifest_entry(hostvars):
     job = hostvars.get('instancebench_job') or {}
     outcome = hostvars.get('ec2_provision_outcome') or {'state': 'unreachable'}
-    record = (hostvars.get('__launch_record') or {}).get('record') or {}
+    launched = hostvars.get('ec2_provision_launched') or {}
+    record = launched.get('record') or {}
     return {
         'job_id': job.get('job_id'), 'instance_type': job.get('instance_type'), 'benchmark': job.get('benchmark'),
         'replica': job.get('replica'), 'state': outcome.get('state'), 'reason': outcome.get('reason'),
         'instance': hostvars.get('ec2_provision_instance'),
-        'record_key': (hostvars.get('__launch_record') or {}).get('key'), 'deadline': record.get('deadline'),
+        'record_key': launched.get('key'), 'deadline': record.get('deadline'),
     }
 
 

@@ -207,3 +207,27 @@ def peaks(uarch_name, family_name, cpu_mhz, cores, flops_per_cycle, family_clock
                     'assumption': '%s cores x %s GHz (/proc/cpuinfo) x %s FP64 FLOP/cycle'
                                   % (cores, round(ghz, 3), flops)})
     return out
+
+
+def blas_flags(name, link, pkgconfig_lines, package_version, multiarch, custom_cflags=(), custom_libs=()):
+    """{version, cflags, libs} to build HPL with a BLAS.
+
+    name: the BLAS (custom: the user's own cflags and libs, taken as given); link: its entry in the
+    role's link table (pkg_config, libs, optional subdir); pkgconfig_lines: what `pkg-config --cflags
+    --libs --modversion` printed ([] when it failed: [version, flags]); package_version: the
+    package manager's answer ('' when none); multiarch: `cc -print-multiarch` ('' when not asked),
+    which places a subdir BLAS (Debian's BLIS) under /usr/{include,lib}/<multiarch>/<subdir>."""
+    if name == 'custom':
+        return {'version': 'custom', 'cflags': list(custom_cflags), 'libs': list(custom_libs)}
+    lines = list(pkgconfig_lines or [])
+    flags = lines[1].split() if len(lines) > 1 else []
+    subdir = []
+    if multiarch:
+        where = '%s/%s' % (multiarch, link.get('subdir', ''))
+        subdir = ['-I/usr/include/' + where, '-L/usr/lib/' + where, '-Wl,-rpath,/usr/lib/' + where]
+    cflags = [flag for flag in flags + subdir if flag.startswith('-I')]
+    libs = [flag for flag in flags if not flag.startswith('-I')]
+    if not libs:
+        libs = [flag for flag in subdir if not flag.startswith('-I')] + list(link['libs'])
+    version = (lines[0] if lines and lines[0] else '') or package_version or 'unknown'
+    return {'version': version, 'cflags': cflags, 'libs': libs}

@@ -20,7 +20,7 @@ import re
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
-from ansible_collections.instancebench.aws.plugins.module_utils import _plan_schedule
+from ansible_collections.instancebench.aws.plugins.module_utils import _scheduled_jobs
 
 MARKETS = ('on-demand', 'spot', 'spot-with-fallback')
 OPERATING_SYSTEMS = ('al2023', 'ubuntu-24.04')
@@ -355,7 +355,7 @@ def check_plan(plan):
     if user is not None and (not isinstance(user, str) or not _SSH_USER.match(user)):
         problems.append(problem('ssh_user', '%r is not a login name' % (user,)))
     out['ssh_user'] = user
-    out['schedule'], more = _plan_schedule.check_schedule(plan.get('schedule'), out['instance_types'],
+    out['schedule'], more = _scheduled_jobs.check_schedule(plan.get('schedule'), out['instance_types'],
                                                           out['benchmarks'], MARKETS)
     problems.extend(more)
     return out, problems
@@ -368,7 +368,7 @@ def subnet_cidrs(vpc_cidr, zones):
     return dict((zone, str(next(subnets))) for zone in zones)
 
 
-def launch_attempts(market, zones):
+def launch_options(market, zones):
     """Ordered (market, zone) pairs to try: spot everywhere first, then on-demand."""
     spot = [{'market': 'spot', 'availability_zone': zone} for zone in zones]
     on_demand = [{'market': 'on-demand', 'availability_zone': zone} for zone in zones]
@@ -382,7 +382,7 @@ def launch_attempts(market, zones):
 def expand_jobs(plan, run_id, type_info, offered_zones, prices=None, windows=None):
     """One job per (instance type, benchmark, replica): one benchmark per instance, never two at
     once; instances_per_type > 1 puts identical instances side by side (instance-to-instance spread).
-    A scheduled plan gives its jobs explicitly: those of `windows` (see _plan_schedule).
+    A scheduled plan gives its jobs explicitly: those of `windows` (see _scheduled_jobs).
 
     type_info: {type: {architecture, vcpus, cores, threads_per_core, clock_ghz, manufacturer, memory_mib}}
     offered_zones: {type: [zones offering it, in plan order]}; prices: {type: usd per hour or None}.
@@ -420,7 +420,7 @@ def _job_entry(plan, run_id, instance_type, benchmark, replica, index, type_info
         'variant': variant,
         'hardware': type_info[instance_type],
         'on_demand_price_per_hour_usd': (prices or {}).get(instance_type),
-        'attempts': launch_attempts(plan['market'], offered_zones[instance_type]),
+        'launch_options': launch_options(plan['market'], offered_zones[instance_type]),
         'window': None,
         'role_vars': {},
     }

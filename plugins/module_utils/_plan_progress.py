@@ -41,7 +41,8 @@ def plan_progress(run_id, schedule, rows_by_job):
         if kind in ('pending', 'running'):
             minutes_left += job.get('estimated_minutes') or 0
     total = len(jobs)
-    concurrent = max(1, int(schedule.get('max_concurrent') or 1))
+    # Stores written before 0.4 call it max_concurrent.
+    concurrent = max(1, int(schedule.get('max_concurrency', schedule.get('max_concurrent')) or 1))
     return dict(counts, run_id=run_id, schedule=schedule.get('name'), jobs=total,
                 percent_done=round(100.0 * (counts['completed'] + counts['failed']) / total, 1) if total else 0.0,
                 # Machine time left spread over the concurrent slots; window waits not counted.

@@ -65,14 +65,14 @@ def latest_spot_prices(history, zones):
     return latest
 
 
-def price_attempts(jobs, spot):
-    """Each attempt carries the price it would pay: spot history for spot, on-demand otherwise."""
+def price_launch_options(jobs, spot):
+    """Each launch option carries the price it would pay: spot history for spot, on-demand otherwise."""
     for job in jobs:
-        for attempt in job['attempts']:
-            if attempt['market'] == 'spot':
-                attempt['price_per_hour_usd'] = spot.get((job['instance_type'], attempt['availability_zone']))
+        for option in job['launch_options']:
+            if option['market'] == 'spot':
+                option['price_per_hour_usd'] = spot.get((job['instance_type'], option['availability_zone']))
             else:
-                attempt['price_per_hour_usd'] = job['on_demand_price_per_hour_usd']
+                option['price_per_hour_usd'] = job['on_demand_price_per_hour_usd']
     return jobs
 
 

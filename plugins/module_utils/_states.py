@@ -31,6 +31,32 @@ PROGRESS_FINAL = frozenset(('in_flight', 'completed', 'done', 'failed', 'timed_o
 REPORT_ORDER = STORE_STATES + ('unknown',)
 
 
+# A job this launch leaves alone, by the state plan_info found it in: what its outcome says.
+# stored: completed; in_flight: leased, launched or running (never started twice); over: failed or
+# timed out (no retry left); abandoned: launched, never started (no retry left); waiting: a
+# scheduled retry, not yet; deferred: max_concurrency jobs are running.
+_SKIPS = {
+    'stored': ('done', 'result already stored'),
+    'in_flight': ('in_flight', 'already running in this run (started by an earlier launch)'),
+    'over': ('failed', 'failed or timed out earlier in this run (no retry left); collect.yml tells why'),
+    'abandoned': ('failed', 'launched earlier and never started, retried as often as allowed; collect.yml tells more'),
+    'waiting': ('deferred', 'retry %(attempt)s waits until %(retry_at)s'),
+    'deferred': ('deferred', 'max_concurrency jobs are running; run launch.yml again with this run id later'),
+}
+
+
+def skip_outcome(job):
+    """{state, reason} when this launch must not launch the job (plan_info's store_state and
+    deferral say so), else None."""
+    why = job.get('store_state', 'none')
+    if why == 'none':
+        if not job.get('deferred'):
+            return None
+        why = 'deferred'
+    state, reason = _SKIPS[why]
+    return {'state': state, 'reason': reason % {'attempt': job.get('attempt', 1), 'retry_at': job.get('retry_at', '')}}
+
+
 def launch_summary(outcomes, run_id, results_url, max_concurrency):
     """What one launch.yml invocation did: {counts, alive, problems, message}. outcomes: {job id:
     ec2_provision_outcome} (a job host that became unreachable has none: {'state': 'unreachable'}).

@@ -23,7 +23,7 @@ description:
     zones. The architecture, cores, threads per core and sustained clock of each type come from
     the same call.
   - Expands the plan into one job per (instance type, benchmark) with a deterministic job id and
-    an ordered list of launch attempts (spot in every zone first, then on-demand, as the market
+    an ordered list of launch options (spot in every zone first, then on-demand, as the market
     allows).
   - The on-demand price per hour comes from the AWS Pricing API when it answers, else from
     O(price_table); the source is returned with each job.
@@ -119,8 +119,15 @@ jobs:
     hardware:
       description: architecture, vcpus, cores, threads_per_core, clock_ghz, manufacturer, memory_mib from DescribeInstanceTypes.
       type: dict
-    attempts:
-      description: Ordered launch attempts, each with market, availability_zone and price_per_hour_usd.
+    skip:
+      description:
+        - Null when this launch launches the job; else its outcome, C(state) (done, in_flight, failed or deferred)
+          and C(reason), from C(store_state) and C(deferred).
+      type: dict
+    launch_options:
+      description:
+        - Ordered launch options (market and zone), each with market, availability_zone and price_per_hour_usd;
+          the first that launches is used. Not retries of a job (those are C(attempt)).
       type: list
       elements: dict
     on_demand_price_per_hour_usd:
@@ -203,7 +210,6 @@ problems:
   elements: str
 """
 
-import re
 import time
 
 try:
@@ -216,13 +222,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _collect
 from ansible_collections.instancebench.aws.plugins.module_utils import _plan
-from ansible_collections.instancebench.aws.plugins.module_utils import _plan_schedule
+from ansible_collections.instancebench.aws.plugins.module_utils import _planner
+from ansible_collections.instancebench.aws.plugins.module_utils import _scheduled_jobs
 from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
 from ansible_collections.instancebench.aws.plugins.module_utils import _region
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
-_RUN_ID = re.compile(r'^[A-Za-z0-9._-]{1,48}\Z')  # IAM names: 'instancebench-' + run id <= 64
 _CHUNK = 100  # values per DescribeInstanceTypes filter
 
 
@@ -261,27 +267,12 @@ def _describe(ec2, types):
 
 def _existing_network(ec2, plan):
     """mode existing: the subnets, security groups and key pair must exist; returns ({zone: subnet}, problems)."""
-    net, problems, by_zone = plan['networking'], [], {}
+    net = plan['networking']
     subnets = _call(ec2.describe_subnets, 'Subnets', Filters=[{'Name': 'subnet-id', 'Values': net['subnet_ids']}])
-    zone_of = dict((subnet['SubnetId'], subnet['AvailabilityZone']) for subnet in subnets)
-    for index, subnet in enumerate(net['subnet_ids']):
-        if subnet not in zone_of:
-            problems.append(_plan.problem('networking.subnet_ids[%d]' % index, '%s does not exist in %s'
-                                          % (subnet, plan['region'])))
-        else:
-            by_zone.setdefault(zone_of[subnet], subnet)
     groups = _call(ec2.describe_security_groups, 'SecurityGroups',
                    Filters=[{'Name': 'group-id', 'Values': net['security_group_ids']}])
-    known = set(group['GroupId'] for group in groups)
-    for index, group in enumerate(net['security_group_ids']):
-        if group not in known:
-            problems.append(_plan.problem('networking.security_group_ids[%d]' % index, '%s does not exist in %s'
-                                          % (group, plan['region'])))
     keys = _call(ec2.describe_key_pairs, 'KeyPairs', Filters=[{'Name': 'key-name', 'Values': [net['key_name']]}])
-    if not keys:
-        problems.append(_plan.problem('networking.key_name', 'no key pair %r in %s; import it first or use mode '
-                                      'create' % (net['key_name'], plan['region'])))
-    return by_zone, problems
+    return _planner.existing_network_problems(plan, subnets, groups, keys)
 
 
 def _prices(module, plan):
@@ -363,16 +354,8 @@ def main():
         ),
         supports_check_mode=True,
     )
-    plan, problems = _plan.check_plan(module.params['plan'])
-    windows = None
-    if plan.get('schedule'):
-        windows, why = _plan_schedule.select_windows(plan['schedule'], module.params['window'], time.time())
-        problems.extend([why] if why else [])
-    elif module.params['window']:
-        problems.append(_plan.problem('window', 'this plan has no schedule; leave instancebench_window out, or make '
-                                      'a schedule with playbooks/schedule.yml'))
-    if not _RUN_ID.match(module.params['run_id']):
-        problems.append(_plan.problem('run_id', '%r: use 1-48 letters, digits, ".", "_" and "-"' % module.params['run_id']))
+    plan, windows, problems = _planner.check_request(module.params['plan'], module.params['run_id'],
+                                                     module.params['window'], time.time())
     if problems:
         _fail(module, problems)
 
@@ -402,28 +385,20 @@ def main():
         network = {'subnets': subnets}
 
     prices = _prices(module, plan)
-    jobs = _plan.expand_jobs(plan, module.params['run_id'], found, in_order,
-                             dict((name, usd) for name, (usd, _source) in prices.items()), windows)
     try:
         states = _store_states(s3, plan, module.params['run_id'], time.time())
     except (_store.StoreError, ValueError) as exc:
         module.fail_json(msg='Could not read the results of run %s: %s' % (module.params['run_id'], exc))
-    # A job its controller abandoned (launched, never started) comes back as its next attempt (new
-    # job id); a scheduled job also when it failed or timed out.
-    jobs = _plan_schedule.resolve_attempts(jobs, states, time.time(), _plan_schedule.retry_policy(plan.get('schedule')),
-                                           module.params['run_id'])
-    for job in jobs:
-        job['price_source'] = prices[job['instance_type']][1]
-        job['result_stored'] = job['store_state'] == 'stored'
-    _plan_schedule.defer_beyond(jobs, plan['max_concurrency'] if module.params['defer_beyond_concurrency'] else 0)
     try:
-        _region.price_attempts(jobs, _spot_prices(ec2, plan, zones))
+        spot = _spot_prices(ec2, plan, zones)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         module.fail_json_aws(exc, msg='Could not read the spot price history of %s' % plan['region'])
+    jobs = _planner.plan_jobs(plan, module.params['run_id'], found, in_order, prices, windows, states, time.time(),
+                              module.params['defer_beyond_concurrency'], spot)
     run_prefix = _store.S3Store(plan['results']['bucket'], plan['results']['prefix']).full_key(
         _store.run_prefix(module.params['run_id']))
     module.exit_json(changed=False, plan=plan, jobs=jobs, zones=zones, network=network, times=_region.times(plan, time.time()),
-                     abandoned=_plan_schedule.abandoned_instances(states, module.params['run_id']),
+                     abandoned=_scheduled_jobs.abandoned_instances(states, module.params['run_id']),
                      results_run_prefix=run_prefix, results_write_scope=_store.instance_write_scope(run_prefix),
                      architectures=sorted(set(found[name]['architecture'] for name in plan['instance_types'])))
 

@@ -116,7 +116,7 @@ files:
 import os
 import time
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _collection
+from ansible_collections.instancebench.aws.plugins.module_utils import _collect_pass
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
@@ -149,7 +149,7 @@ def main():
                          % (params['workers'], params['processes']))
     now = params['now_epoch'] if params['now_epoch'] is not None else time.time()
     try:
-        outcome = _collection.write_collection(_open(module), params['run_ids'], params['dest'], now,
+        outcome = _collect_pass.write_collection(_open(module), params['run_ids'], params['dest'], now,
                                                params['workers'], commit=not module.check_mode,
                                                processes=_processes(module), store_factory=lambda: _open(module))
     except _store.StoreError as exc:

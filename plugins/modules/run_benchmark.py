@@ -98,10 +98,12 @@ options:
   job_id:
     description:
       - Job identifier. Derived from run id, region, instance type, benchmark, variant and
-        O(repetition_index) when omitted, so the same job always gets the same id.
+        O(replica) when omitted, so the same job always gets the same id.
     type: str
-  repetition_index:
-    description: Index of this job among identical jobs of one run (part of the derived job id).
+  replica:
+    description:
+      - Which of a plan's identical instances this job runs on (part of the derived job id). Not a repetition
+        (the runs inside one job) and not an attempt (a retry of a job).
     type: int
     default: 0
   instance:
@@ -342,7 +344,7 @@ def main():
             store=dict(type='str', required=True),
             run_id=dict(type='str', required=True),
             job_id=dict(type='str'),
-            repetition_index=dict(type='int', default=0),
+            replica=dict(type='int', default=0),
             instance=dict(type='dict', default={}),
             system=dict(type='dict', required=True),
             build=dict(type='dict', required=True),
@@ -370,7 +372,7 @@ def main():
     instance = _instance(params)
     job_id = params['job_id'] or _job.job_id(params['run_id'], instance['region'] or 'local',
                                              instance['type'] or instance['hostname'], params['benchmark'],
-                                             params['variant'], params['repetition_index'])
+                                             params['variant'], params['replica'])
     writer = (params['instance'] or {}).get('writer') or _store.HOST_WRITER
     try:
         prefix = _store.writer_prefix(_store.job_prefix(params['run_id'], instance['region'] or 'local',

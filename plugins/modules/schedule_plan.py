@@ -21,7 +21,7 @@ description:
     Quotas (when it answers) caps the vCPUs per family. Nothing is planned while a problem remains.
   - Placement rules (deterministic, same request gives the same plan) - size waves (all
     C(.large) first, sizes never share a window), each window's benchmark focus with rotation,
-    at most C(max_concurrent) jobs at once, per-family vCPU quotas at every moment, at
+    at most C(max_concurrency) jobs at once, per-family vCPU quotas at every moment, at
     most C(max_jobs_per_day) jobs a day. Jobs that do not fit are refused, naming the
     cap to raise.
   - Each job carries its estimated duration and cost (on-demand, and with the spot policy).
@@ -33,7 +33,7 @@ options:
       - The schedule request. Keys C(name), C(regions), C(families) (family to sizes) and/or
         C(instance_types), C(benchmarks) (a list, or benchmark to variant names), C(days),
         C(start_date) (YYYY-MM-DD), C(windows) (each C(name), C(start) HH:MM UTC, C(hours),
-        C(focus)), C(max_jobs_per_day), C(max_concurrent), C(size_waves), C(rotation),
+        C(focus)), C(max_jobs_per_day), C(max_concurrency), C(size_waves), C(rotation),
         C(spot_from_size), C(vcpu_quota) (family to vCPUs), C(default_vcpu_quota), C(retry_limit)
         and C(retry_backoff_minutes) (a failed or timed-out job comes back in a later launch), and C(plan)
         (launch settings copied into every plan - results, networking, os, tags, ...).
@@ -69,7 +69,7 @@ EXAMPLES = r"""
       days: 7
       start_date: "2026-12-01"
       max_jobs_per_day: 30
-      max_concurrent: 5
+      max_concurrency: 5
       plan: {results: {bucket: my-bench-results, prefix: instancebench}, networking: {public_key_file: ~/.ssh/id_ed25519.pub}}
     data: "{{ _schedule_data }}"
     price_table: "{{ _ec2_provision_prices }}"
@@ -99,7 +99,7 @@ except ImportError:
     pass  # AnsibleAWSModule reports the missing library
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
-from ansible_collections.instancebench.aws.plugins.module_utils import _schedule
+from ansible_collections.instancebench.aws.plugins.module_utils import _batch_planner
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
 STANDARD_QUOTA_CODE = 'L-1216C47A'  # Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances, vCPUs
@@ -124,10 +124,10 @@ def _offering_problems(checked, offered_by_region):
             mine = [name for name, fam, _size in checked['types'] if fam == family]
             missing = [name for name in mine if name not in offered]
             if len(missing) == len(mine):
-                problems.append(_schedule.problem('families.%s' % family, 'no size of %s is offered in %s (asked: %s); '
+                problems.append(_batch_planner.problem('families.%s' % family, 'no size of %s is offered in %s (asked: %s); '
                                                   'drop the family or the region' % (family, region, ', '.join(mine))))
             elif missing:
-                problems.append(_schedule.problem('families.%s' % family, '%s not offered in %s; drop them'
+                problems.append(_batch_planner.problem('families.%s' % family, '%s not offered in %s; drop them'
                                                   % (', '.join(missing), region)))
     return problems
 
@@ -179,7 +179,7 @@ def _plans(request, checked, data, windows, summary):
             'benchmarks': sorted(set(job['benchmark'] for job in jobs)),
             'market': 'spot-with-fallback' if any(job['market'] != 'on-demand' for job in jobs) else 'on-demand',
             'max_runtime_minutes': plan.get('max_runtime_minutes', min(24 * 60, 2 * longest)),
-            'max_concurrency': checked['max_concurrent'],
+            'max_concurrency': checked['max_concurrency'],
             'schedule': {'name': checked['name'], 'start_date': checked['start_date'],
                          'retry_limit': checked['retry_limit'], 'retry_backoff_minutes': checked['retry_backoff_minutes'],
                          'windows': [w for w in mine if w['jobs']], 'summary': summary},
@@ -199,7 +199,7 @@ def main():
         supports_check_mode=True,
     )
     request, data = module.params['request'], module.params['data']
-    checked, problems = _schedule.check_request(request, data)
+    checked, problems = _batch_planner.check_request(request, data)
     if problems:
         module.fail_json(msg='The schedule request has %d problem(s); nothing was planned:\n- %s'
                          % (len(problems), '\n- '.join(problems)), problems=problems)
@@ -210,18 +210,18 @@ def main():
         module.fail_json_aws(exc, msg='Could not read the instance type offerings')
     problems = _offering_problems(checked, offered)
     sources, too_small = _apply_quotas(module, checked, data)
-    problems.extend(_schedule.problem('vcpu_quota', message) for message in too_small)
+    problems.extend(_batch_planner.problem('vcpu_quota', message) for message in too_small)
     if problems:
         module.fail_json(msg='The schedule request has %d problem(s); nothing was planned:\n- %s'
                          % (len(problems), '\n- '.join(problems)), problems=problems)
     prices = dict(((region, name), _pricing.table_price(module.params['price_table'], region, name))
                   for region in checked['regions'] for name in names)
-    jobs = _schedule.expand(checked, data, prices)
+    jobs = _batch_planner.expand(checked, data, prices)
     try:
-        windows = _schedule.plan_schedule(checked, jobs)
-    except _schedule.Refusal as refusal:
+        windows = _batch_planner.plan_schedule(checked, jobs)
+    except _batch_planner.Refusal as refusal:
         module.fail_json(msg='The jobs do not fit: %s' % refusal)
-    summary = _schedule.summarize(windows, checked)
+    summary = _batch_planner.summarize(windows, checked)
     module.exit_json(changed=False, plans=_plans(request, checked, data, windows, summary), summary=summary,
                      quotas=sources)
 

@@ -81,8 +81,7 @@ def main():
     params = module.params
     if not _names.is_safe_name(params['run_id']):
         module.fail_json(msg='run_id %r: use 1-64 letters, digits, ".", "_" and "-"' % params['run_id'])
-    # 'max_concurrent' is the name collect's progress reads (see _plan_progress).
-    document = dict(params['schedule'], run_id=params['run_id'], max_concurrent=params['max_concurrency'])
+    document = dict(params['schedule'], run_id=params['run_id'], max_concurrency=params['max_concurrency'])
     data = _store.json_bytes(document)
     digest = _store.sha256_bytes(data)
     key = _store.schedule_key(params['run_id'])

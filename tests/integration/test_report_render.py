@@ -5,7 +5,7 @@
 import os
 import subprocess
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _collection, _store
+from ansible_collections.instancebench.aws.plugins.module_utils import _collect_pass, _store
 from harness.browser import BROWSER, OFFLINE
 from harness.png import bars
 from harness.stored_jobs import store_job
@@ -25,7 +25,7 @@ def test_html_report_renders_its_plots(tmp_path):
     store = _store.open_store(str(tmp_path / 'store'))
     store_job(store, 'r1', 'a', 'c7a.large', price=0.10264)
     store_job(store, 'r1', 'b', 'c7i.large', price=0.08925)
-    _collection.write_collection(store, ['r1'], str(tmp_path / 'report'), now=0, workers=1)
+    _collect_pass.write_collection(store, ['r1'], str(tmp_path / 'report'), now=0, workers=1)
     png = str(tmp_path / 'report.png')
     _screenshot(str(tmp_path / 'report' / 'report.html'), png, str(tmp_path / 'profile'))
     found = bars(png, BAR_RGB)

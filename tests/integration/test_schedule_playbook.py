@@ -22,14 +22,14 @@ with open(os.path.join(REPO, 'playbooks', 'schedules', 'example.yml')) as _handl
     EXAMPLE = yaml.safe_load(_handle)['instancebench_schedule']
 
 
-def _schedule(tmp_path, ansible_home, moto, request):
+def _batch_planner(tmp_path, ansible_home, moto, request):
     return run_playbook('schedule.yml', write_inventory(str(tmp_path / 'hosts.yml'), {}), ansible_home,
                         {'instancebench_schedule': request, 'instancebench_plan_dir': str(tmp_path / 'plans')},
                         env=moto.env())
 
 
 def test_the_example_schedule_becomes_a_plan_launch_accepts(tmp_path, ansible_home, moto):
-    first = _schedule(tmp_path, ansible_home, moto, EXAMPLE)
+    first = _batch_planner(tmp_path, ansible_home, moto, EXAMPLE)
     assert first.returncode == 0, first.stdout[-4000:]
     path = tmp_path / 'plans' / 'weekly-seed-us-east-1.yml'
     text = path.read_text()
@@ -43,18 +43,18 @@ def test_the_example_schedule_becomes_a_plan_launch_accepts(tmp_path, ansible_ho
     assert hpl_blis and all(job['role_vars'] == {'hpl_blas': 'blis'} for job in hpl_blis)
     assert plan['results'] == EXAMPLE['plan']['results'], 'launch settings are carried into the plan'
     # The same request again: the same bytes (and no change reported).
-    second = _schedule(tmp_path, ansible_home, moto, EXAMPLE)
+    second = _batch_planner(tmp_path, ansible_home, moto, EXAMPLE)
     assert second.returncode == 0 and path.read_text() == text
     assert second.recap['localhost']['changed'] == 0
 
 
 def test_a_family_not_offered_and_a_quota_below_one_instance_are_refused(tmp_path, ansible_home, moto):
     request = dict(EXAMPLE, families={'m7i': ['large'], 'zz9': ['large', 'xlarge']}, vcpu_quota={'m7i': 1})
-    proc = _schedule(tmp_path, ansible_home, moto, request)
+    proc = _batch_planner(tmp_path, ansible_home, moto, request)
     assert proc.returncode != 0
     assert 'vcpu_quota.m7i: quota 1 vCPUs is smaller than one m7i.large (2 vCPUs)' in proc.stdout
     request = dict(EXAMPLE, families={'m7i': ['large'], 'zz9': ['large', 'xlarge']})
-    proc = _schedule(tmp_path, ansible_home, moto, request)
+    proc = _batch_planner(tmp_path, ansible_home, moto, request)
     assert proc.returncode != 0
     assert 'families.zz9: no size of zz9 is offered in us-east-1' in proc.stdout, proc.stdout[-3000:]
     assert not (tmp_path / 'plans').exists(), 'nothing is written when the request is refused'
@@ -70,7 +70,7 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
     request = {'name': 'sched-run', 'regions': ['us-east-1'], 'families': {ec2.FAMILY: [ec2.INSTANCE_TYPE.split('.')[1]]},
                'benchmarks': {'stream': ['one-thread']}, 'days': 1, 'start_date': today,
                'windows': [{'name': 'allday', 'start': '00:00', 'hours': 24, 'focus': ['stream']}],
-               'max_jobs_per_day': 5, 'max_concurrent': 2,
+               'max_jobs_per_day': 5, 'max_concurrency': 2,
                'plan': dict((k, plan_settings[k]) for k in ('results', 'networking', 'tags'))}
     env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
@@ -98,7 +98,7 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
     stored = client.get_object(Bucket=bucket, Key='ib/runs/run=sched-run/schedule.json')
     body = stored['Body'].read()
     assert stored['Metadata']['sha256'] == hashlib.sha256(body).hexdigest(), 'the schedule carries its sha256 too'
-    assert json.loads(body)['max_concurrent'] == plan['max_concurrency'] and json.loads(body)['run_id'] == 'sched-run'
+    assert json.loads(body)['max_concurrency'] == plan['max_concurrency'] and json.loads(body)['run_id'] == 'sched-run'
     collect = run_playbook('collect.yml', inventory, ansible_home, {
         'instancebench_results_store': 's3://%s/ib' % bucket, 'instancebench_run_id': 'sched-run',
         'instancebench_report_dir': str(tmp_path / 'report')}, env=env)
@@ -121,7 +121,7 @@ def test_windows_run_one_by_one_nothing_twice_and_the_failed_job_is_retried_then
     request = {'name': 'sched-win', 'regions': ['us-east-1'], 'families': {ec2.FAMILY: [t.split('.')[1] for t in (ec2.INSTANCE_TYPE, ec2.BIGGER_TYPE)]},
                'benchmarks': {'stream': ['one-thread']}, 'days': 2, 'start_date': two_days_ago,
                'windows': [{'name': 'early', 'start': '00:00', 'hours': 2, 'focus': ['stream']}],
-               'max_jobs_per_day': 1, 'max_concurrent': 2, 'retry_limit': 1, 'retry_backoff_minutes': 0,
+               'max_jobs_per_day': 1, 'max_concurrency': 2, 'retry_limit': 1, 'retry_backoff_minutes': 0,
                'plan': dict((k, settings[k]) for k in ('results', 'networking'))}
     env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})

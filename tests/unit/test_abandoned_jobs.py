@@ -7,8 +7,8 @@ import json
 import os
 import threading
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _collect, _collection, _lease, _plan, _store
-from ansible_collections.instancebench.aws.plugins.module_utils import _plan_schedule
+from ansible_collections.instancebench.aws.plugins.module_utils import _collect, _collect_pass, _lease, _plan, _store
+from ansible_collections.instancebench.aws.plugins.module_utils import _scheduled_jobs
 from harness.stored_jobs import store_job
 
 NOW = 1795000000.0
@@ -64,7 +64,7 @@ def test_a_job_launched_and_never_started_is_abandoned_after_its_grace(tmp_path)
     assert (state, ended, record['instance_id']) == ('abandoned', NOW - 1, 'i-0123456789abcdef0')
     assert _collect.store_state(store, prefix, _names(store, prefix), NOW - 2)[0] == 'in_flight', 'within its grace'
     states = {'stream-default-aaaa': (state, ended, record)}
-    assert _plan_schedule.abandoned_instances(states, 'r1') == [
+    assert _scheduled_jobs.abandoned_instances(states, 'r1') == [
         {'instance_id': 'i-0123456789abcdef0', 'run_id': 'r1', 'job_id': 'stream-default-aaaa'}]
 
 
@@ -90,7 +90,7 @@ def test_collect_reports_a_never_started_job_as_failed_and_names_its_instance(tm
     store = _store.FileStore(str(tmp_path))
     store_job(store, 'r1', 'stream-default-dddd', 'c7a.large', states=('leased', 'launched'), start_by_epoch=NOW - 1,
               instance_id='i-0123456789abcdef1')
-    outcome = _collection.write_collection(store, ['r1'], str(tmp_path / 'report'), NOW, workers=2)
+    outcome = _collect_pass.write_collection(store, ['r1'], str(tmp_path / 'report'), NOW, workers=2)
     assert outcome['job_states'] == {'stream-default-dddd': 'failed'}
     [row] = _collect.collect_rows(store, ['r1'], now=NOW)
     assert row['state_reason'].startswith(_collect.NEVER_STARTED) and row['state_derived']
@@ -148,8 +148,8 @@ def test_max_concurrency_counts_what_earlier_launches_left_running():
     def jobs(*states):
         return [{'job_id': str(n), 'store_state': state} for n, state in enumerate(states)]
 
-    deferred = [j['deferred'] for j in _plan_schedule.defer_beyond(jobs('in_flight', 'none', 'none', 'stored'), 2)]
+    deferred = [j['deferred'] for j in _scheduled_jobs.defer_beyond(jobs('in_flight', 'none', 'none', 'stored'), 2)]
     assert deferred == [False, False, True, False], 'one slot left: the first new job takes it'
-    assert not any(j['deferred'] for j in _plan_schedule.defer_beyond(jobs('none', 'none', 'none'), 0)), '0: no limit'
-    assert [j['deferred'] for j in _plan_schedule.defer_beyond(jobs('in_flight', 'in_flight', 'none'), 1)] == \
+    assert not any(j['deferred'] for j in _scheduled_jobs.defer_beyond(jobs('none', 'none', 'none'), 0)), '0: no limit'
+    assert [j['deferred'] for j in _scheduled_jobs.defer_beyond(jobs('in_flight', 'in_flight', 'none'), 1)] == \
         [False, False, True], 'over the limit already: nothing new starts'

@@ -6,7 +6,7 @@ report, with no other edit."""
 
 import pytest
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks, _collection, _plan, _result
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks, _collect_pass, _plan, _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from harness.stored_jobs import BUILD, SYSTEM
 
@@ -64,7 +64,7 @@ def test_a_registered_toy_benchmark_goes_through_every_layer(toy, tmp_path):
     meta = store.put_json(prefix + '/result.json', doc)
     store.put(prefix + '/SHA256SUMS', ('%s  result.json\n' % meta['sha256']).encode())
     store.put_json(prefix + '/status-completed.json', {'state': 'completed'})
-    outcome = _collection.write_collection(store, ['r1'], str(tmp_path / 'report'), 1795000000.0, workers=1)
+    outcome = _collect_pass.write_collection(store, ['r1'], str(tmp_path / 'report'), 1795000000.0, workers=1)
 
     assert outcome['summary']['jobs_with_problems'] == 0, outcome['summary']['problems']
     assert any('41.5 widgets/s' in line for line in outcome['table']), 'collect summary: the phrase registered'

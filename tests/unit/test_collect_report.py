@@ -8,14 +8,14 @@ import os
 
 import pytest
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _collect, _collection, _store
+from ansible_collections.instancebench.aws.plugins.module_utils import _collect, _collect_pass, _store
 from harness.stored_jobs import STREAM_TRUNCATED, host_objects, store_job
 
 NOW = 1795000000.0  # 2026-11-18
 
 
 def _collect_into(store, dest, **kwargs):
-    return _collection.write_collection(store, kwargs.pop('run_ids', ['r1']), str(dest), kwargs.pop('now', NOW),
+    return _collect_pass.write_collection(store, kwargs.pop('run_ids', ['r1']), str(dest), kwargs.pop('now', NOW),
                                         workers=kwargs.pop('workers', 4), **kwargs)
 
 
@@ -161,7 +161,7 @@ def test_a_scheduled_plans_progress_counts_jobs_not_launched_yet(tmp_path):
     def job_id(kind, attempt=0):
         return _job.job_id('r1', 'us-east-1', kind, 'stream', 'one-thread', 0, attempt)
 
-    schedule = {'name': 'weekly', 'retry_limit': 1, 'max_concurrent': 2, 'windows': [
+    schedule = {'name': 'weekly', 'retry_limit': 1, 'max_concurrency': 2, 'windows': [
         {'name': 'd1-morning', 'jobs': [job('c7a.large'), job('c7g.large'), job('m7i.large')]},
         {'name': 'd2-morning', 'jobs': [job('r7a.large'), job('c7i.large')]}]}
     store.put_json('runs/run=r1/schedule.json', schedule)

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _names, _plan_schedule, _schedule
+from ansible_collections.instancebench.aws.plugins.module_utils import _names, _scheduled_jobs, _batch_planner
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -25,12 +25,12 @@ def _window(role_vars):
     ({1: 'x'}, '1'),
 ])
 def test_a_variant_may_only_set_its_own_roles_settings(role_vars, field):
-    _schedule, problems = _plan_schedule.check_schedule(_window(role_vars), ['c7a.large'], ['stream'], ['on-demand'])
+    _batch_planner, problems = _scheduled_jobs.check_schedule(_window(role_vars), ['c7a.large'], ['stream'], ['on-demand'])
     assert [p for p in problems if p.startswith('schedule.windows[0].jobs[0].role_vars.%s: ' % field)], problems
 
 
 def test_a_variants_own_settings_pass():
-    _schedule, problems = _plan_schedule.check_schedule(_window({'stream_threads': 1, 'stream_tuned': True}),
+    _batch_planner, problems = _scheduled_jobs.check_schedule(_window({'stream_threads': 1, 'stream_tuned': True}),
                                                         ['c7a.large'], ['stream'], ['on-demand'])
     assert problems == []
 
@@ -67,7 +67,7 @@ def _schedule_data():
       'regions': ['us-east-1', 'us-west-2']}, 'families'),                   # past MAX_JOBS
 ])
 def test_a_malformed_schedule_request_is_refused_naming_the_field_never_a_crash(changes, field):
-    _out, problems = _schedule.check_request(_request(**changes), _schedule_data())
+    _out, problems = _batch_planner.check_request(_request(**changes), _schedule_data())
     assert [p for p in problems if p.startswith(field + ': ')], problems
 
 

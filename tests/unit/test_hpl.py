@@ -91,3 +91,20 @@ def test_peaks_state_their_clock_and_the_family_clock_is_a_ceiling():
         cpuinfo['assumption']
     assert _hpl.peaks('neoverse-v1', 'graviton3', None, 4, flops, clocks) == [], 'no family clock, no cpuinfo clock'
     assert _hpl.peaks('x86-64-v4', None, 2600.0, 2, flops, clocks) == [], 'FLOP/cycle unknown: no peak at all'
+
+
+def test_blas_flags_from_pkg_config_the_link_table_or_the_user():
+    link = {'pkg_config': 'blis', 'libs': ['-lblis'], 'subdir': 'blis-openmp'}
+    pkg = ['0.3.21', '-I/usr/include/x86_64-linux-gnu/openblas-pthread/ -L/usr/lib/x86_64-linux-gnu/openblas-pthread/ '
+                     '-lopenblas']
+    assert _hpl.blas_flags('openblas', {'pkg_config': 'openblas', 'libs': ['-lopenblas']}, pkg, '', '') == {
+        'version': '0.3.21', 'cflags': ['-I/usr/include/x86_64-linux-gnu/openblas-pthread/'],
+        'libs': ['-L/usr/lib/x86_64-linux-gnu/openblas-pthread/', '-lopenblas']}
+    # Debian's BLIS has no .pc file: the multiarch subdirectory and the table's libraries.
+    assert _hpl.blas_flags('blis', link, [], '0.9.0-4', 'x86_64-linux-gnu') == {
+        'version': '0.9.0-4', 'cflags': ['-I/usr/include/x86_64-linux-gnu/blis-openmp'],
+        'libs': ['-L/usr/lib/x86_64-linux-gnu/blis-openmp', '-Wl,-rpath,/usr/lib/x86_64-linux-gnu/blis-openmp', '-lblis']}
+    assert _hpl.blas_flags('blis', link, [], '', '')['version'] == 'unknown', 'never an empty version'
+    assert _hpl.blas_flags('blis', link, [], '', '')['libs'] == ['-lblis']
+    assert _hpl.blas_flags('custom', {}, ['ignored'], 'x', 'y', ['-I/opt/mkl/include'], ['-lmkl_rt']) == {
+        'version': 'custom', 'cflags': ['-I/opt/mkl/include'], 'libs': ['-lmkl_rt']}

@@ -157,11 +157,11 @@ def test_existing_network_plan_is_accepted():
 
 
 def test_attempts_try_spot_in_every_zone_before_on_demand():
-    attempts = _plan.launch_attempts('spot-with-fallback', ['a', 'b'])
+    attempts = _plan.launch_options('spot-with-fallback', ['a', 'b'])
     assert [(a['market'], a['availability_zone']) for a in attempts] == [
         ('spot', 'a'), ('spot', 'b'), ('on-demand', 'a'), ('on-demand', 'b')]
-    assert [a['market'] for a in _plan.launch_attempts('spot', ['a'])] == ['spot']
-    assert [a['market'] for a in _plan.launch_attempts('on-demand', ['a', 'b'])] == ['on-demand', 'on-demand']
+    assert [a['market'] for a in _plan.launch_options('spot', ['a'])] == ['spot']
+    assert [a['market'] for a in _plan.launch_options('on-demand', ['a', 'b'])] == ['on-demand', 'on-demand']
 
 
 def test_jobs_one_per_type_and_benchmark_with_the_job_modules_ids():

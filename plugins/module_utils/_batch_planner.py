@@ -11,7 +11,7 @@ to raise. Rules, in order:
   and a window holds one wave only;
 - a window takes only benchmarks in its focus, round-robin over them, starting one further on
   each window (rotation), so no benchmark always goes last;
-- in a window, jobs start at the earliest minute where fewer than `max_concurrent` run, the
+- in a window, jobs start at the earliest minute where fewer than `max_concurrency` run, the
   family's vCPUs stay within its quota, and the job ends before the window does (list scheduling);
 - at most `max_jobs_per_day` jobs start on a day.
 """
@@ -75,7 +75,10 @@ def check_request(request, data):
     out['regions'] = sorted(set(r for r in out['regions'] if isinstance(r, str) and _REGION.match(r)))
     out['days'] = _positive_int(request, 'days', problems, cap=MAX_DAYS)
     out['max_jobs_per_day'] = _positive_int(request, 'max_jobs_per_day', problems)
-    out['max_concurrent'] = _positive_int(request, 'max_concurrent', problems)
+    out['max_concurrency'] = _positive_int(request, 'max_concurrency', problems)
+    if 'max_concurrent' in request:
+        problems.append(problem('max_concurrent', 'is now called max_concurrency (one name wherever it appears): '
+                                'rename the field'))
     out['start_date'] = request.get('start_date')
     try:
         datetime.datetime.strptime(str(out['start_date']), '%Y-%m-%d')
@@ -297,7 +300,7 @@ def _fits(placed, start, job, request):
     quota = request['vcpu_quota'][job['family']]
     for moment in checkpoints:
         running = [p for p in placed if p['start'] <= moment < p['end']]
-        if len(running) + 1 > request['max_concurrent']:
+        if len(running) + 1 > request['max_concurrency']:
             return False
         # Quotas are per region: the same family elsewhere does not count.
         if sum(p['vcpus'] for p in running if (p['region'], p['family']) == (job['region'], job['family'])) \
@@ -353,10 +356,10 @@ def plan_schedule(request, jobs):
                             'end': (date + datetime.timedelta(minutes=window['end_minute'])).strftime('%Y-%m-%dT%H:%M:%SZ'),
                             'size_wave': wave if placed else None, 'jobs': [_public(j) for j in placed]})
     if remaining:
-        raise Refusal('%d of %d jobs do not fit in %d days of %d windows (max_jobs_per_day %d, max_concurrent %d, '
+        raise Refusal('%d of %d jobs do not fit in %d days of %d windows (max_jobs_per_day %d, max_concurrency %d, '
                       'vCPU quotas %s); raise days or a cap, or lengthen the windows'
                       % (len(remaining), len(jobs), request['days'], len(request['windows']), request['max_jobs_per_day'],
-                         request['max_concurrent'], ', '.join('%s %d' % kv for kv in sorted(request['vcpu_quota'].items()))))
+                         request['max_concurrency'], ', '.join('%s %d' % kv for kv in sorted(request['vcpu_quota'].items()))))
     return windows
 
 

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _schedule
+from ansible_collections.instancebench.aws.plugins.module_utils import _batch_planner
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 with open(os.path.join(REPO, 'roles', 'schedule', 'vars', 'main.yml')) as _handle:
@@ -18,10 +18,10 @@ SIZES = list(DATA['size_vcpus'])
 
 
 def _plan(request, prices=None):
-    checked, problems = _schedule.check_request(request, DATA)
+    checked, problems = _batch_planner.check_request(request, DATA)
     assert problems == []
-    jobs = _schedule.expand(checked, DATA, prices or {})
-    return checked, jobs, _schedule.plan_schedule(checked, jobs)
+    jobs = _batch_planner.expand(checked, DATA, prices or {})
+    return checked, jobs, _batch_planner.plan_schedule(checked, jobs)
 
 
 requests = st.fixed_dictionaries({
@@ -32,7 +32,7 @@ requests = st.fixed_dictionaries({
     'benchmarks': st.lists(st.sampled_from(['stream', 'hpl', 'fftw']), min_size=1, max_size=3, unique=True),
     'days': st.integers(1, 14),
     'max_jobs_per_day': st.integers(1, 40),
-    'max_concurrent': st.integers(1, 8),
+    'max_concurrency': st.integers(1, 8),
     'start_date': st.just('2026-12-01'),
     'size_waves': st.booleans(),
     'rotation': st.booleans(),
@@ -42,12 +42,12 @@ requests = st.fixed_dictionaries({
 
 def _attempt(request):
     """(checked, jobs, windows) or None when the request is refused for lack of room."""
-    checked, problems = _schedule.check_request(request, DATA)
+    checked, problems = _batch_planner.check_request(request, DATA)
     assert problems == [], problems
-    jobs = _schedule.expand(checked, DATA, {})
+    jobs = _batch_planner.expand(checked, DATA, {})
     try:
-        return checked, jobs, _schedule.plan_schedule(checked, jobs)
-    except _schedule.Refusal as refusal:
+        return checked, jobs, _batch_planner.plan_schedule(checked, jobs)
+    except _batch_planner.Refusal as refusal:
         assert 'do not fit' in str(refusal)
         return None
 
@@ -60,8 +60,8 @@ def test_every_job_once_and_no_cap_broken(request):
         return
     checked, jobs, windows = outcome
     placed = [job for window in windows for job in window['jobs']]
-    keys = [_schedule.job_key(job) for job in placed]
-    assert sorted(keys) == sorted(_schedule.job_key(job) for job in jobs), 'every job exactly once'
+    keys = [_batch_planner.job_key(job) for job in placed]
+    assert sorted(keys) == sorted(_batch_planner.job_key(job) for job in jobs), 'every job exactly once'
     assert len(set(keys)) == len(keys)
     for day in set(w['day'] for w in windows):
         assert sum(len(w['jobs']) for w in windows if w['day'] == day) <= checked['max_jobs_per_day']
@@ -76,7 +76,7 @@ def test_every_job_once_and_no_cap_broken(request):
         for moment in set(job['start_offset_minutes'] for job in window['jobs']):
             running = [j for j in window['jobs']
                        if j['start_offset_minutes'] <= moment < j['start_offset_minutes'] + j['estimated_minutes']]
-            assert len(running) <= checked['max_concurrent']
+            assert len(running) <= checked['max_concurrency']
             for region, family in set((j['region'], j['family']) for j in running):
                 used = sum(j['vcpus'] for j in running if (j['region'], j['family']) == (region, family))
                 assert used <= checked['vcpu_quota'][family]
@@ -105,12 +105,12 @@ def test_same_request_same_plan(request):
 
 def test_seed_scenario_fits_and_rotates(tmp_path):
     request = {'regions': ['us-east-1'], 'families': {'m7i': SIZES[:4], 'c7g': SIZES[:4], 'r7a': SIZES[:4]},
-               'days': 7, 'max_jobs_per_day': 30, 'max_concurrent': 5, 'start_date': '2026-12-01'}
+               'days': 7, 'max_jobs_per_day': 30, 'max_concurrency': 5, 'start_date': '2026-12-01'}
     prices = dict((('us-east-1', '%s.%s' % (f, s)), 0.1 * DATA['size_vcpus'][s] / 2) for f in ('m7i', 'c7g', 'r7a')
                   for s in SIZES[:4])
     checked, jobs, windows = _plan(request, prices)
     assert len(jobs) == 3 * 4 * 5  # 2 STREAM + 2 HPL + 1 FFTW variants
-    summary = _schedule.summarize(windows, checked)
+    summary = _batch_planner.summarize(windows, checked)
     assert summary['jobs'] == 60 and summary['windows'] == 21 and summary['estimated_cost_usd'] < summary['estimated_cost_on_demand_usd']
     large = [j for w in windows for j in w['jobs'] if j['size'] == 'large']
     assert set(j['market'] for j in large) == {'on-demand'}, 'spot only from xlarge up'
@@ -123,7 +123,7 @@ def test_seed_scenario_fits_and_rotates(tmp_path):
 @pytest.mark.parametrize('change, field, fix', [
     ({'days': 0}, 'days', 'at least 1'),
     ({'max_jobs_per_day': 0}, 'max_jobs_per_day', 'at least 1'),
-    ({'max_concurrent': -1}, 'max_concurrent', 'at least 1'),
+    ({'max_concurrency': -1}, 'max_concurrency', 'at least 1'),
     ({'windows': [{'name': 'night', 'start': '22:00', 'hours': 2, 'focus': []}]}, 'windows[0].focus', 'runs nothing'),
     ({'windows': [{'name': 'night', 'start': '23:00', 'hours': 2, 'focus': ['stream', 'hpl', 'fftw']}]}, 'windows[0]',
      'ends after midnight'),
@@ -139,30 +139,30 @@ def test_seed_scenario_fits_and_rotates(tmp_path):
 ])
 def test_bad_input_is_refused_before_planning(change, field, fix):
     request = dict({'regions': ['us-east-1'], 'families': {'m7i': ['large', '2xlarge']}, 'days': 2,
-                    'max_jobs_per_day': 10, 'max_concurrent': 2, 'start_date': '2026-12-01'}, **change)
-    _checked, problems = _schedule.check_request(request, DATA)
+                    'max_jobs_per_day': 10, 'max_concurrency': 2, 'start_date': '2026-12-01'}, **change)
+    _checked, problems = _batch_planner.check_request(request, DATA)
     assert any(p.startswith(field + ':') and fix in p for p in problems), problems
 
 
 def test_too_little_room_is_refused_naming_the_caps():
-    checked, problems = _schedule.check_request(
+    checked, problems = _batch_planner.check_request(
         {'regions': ['us-east-1'], 'families': {'m7i': SIZES[:4]}, 'days': 1, 'max_jobs_per_day': 3,
-         'max_concurrent': 1, 'start_date': '2026-12-01'}, DATA)
+         'max_concurrency': 1, 'start_date': '2026-12-01'}, DATA)
     assert problems == []
-    with pytest.raises(_schedule.Refusal, match=r'17 of 20 jobs do not fit in 1 days .*max_jobs_per_day 3'):
-        _schedule.plan_schedule(checked, _schedule.expand(checked, DATA, {}))
+    with pytest.raises(_batch_planner.Refusal, match=r'17 of 20 jobs do not fit in 1 days .*max_jobs_per_day 3'):
+        _batch_planner.plan_schedule(checked, _batch_planner.expand(checked, DATA, {}))
 
 
 def test_a_failed_job_comes_back_as_its_next_attempt_after_the_backoff_up_to_the_limit():
-    from ansible_collections.instancebench.aws.plugins.module_utils import _job, _plan_schedule
-    schedule = _plan_schedule.retry_policy({'retry_limit': 2, 'retry_backoff_minutes': 30})
+    from ansible_collections.instancebench.aws.plugins.module_utils import _job, _scheduled_jobs
+    schedule = _scheduled_jobs.retry_policy({'retry_limit': 2, 'retry_backoff_minutes': 30})
     job = {'job_id': _job.job_id('r', 'us-east-1', 'm7i.large', 'hpl', 'blis', 0), 'region': 'us-east-1',
            'instance_type': 'm7i.large', 'benchmark': 'hpl', 'variant': 'blis', 'replica': 0}
     ids = [_job.job_id('r', 'us-east-1', 'm7i.large', 'hpl', 'blis', 0, n) for n in range(3)]
     now = 100000.0
 
     def resolve(states):
-        [current] = _plan_schedule.resolve_attempts([job], states, now, schedule, 'r')
+        [current] = _scheduled_jobs.resolve_attempts([job], states, now, schedule, 'r')
         return current['attempt'], current['job_id'], current['store_state']
 
     assert resolve({}) == (0, ids[0], 'none')
@@ -198,9 +198,9 @@ class _Quotas(object):
 
 def test_service_quotas_cap_the_configured_family_quotas():
     from ansible_collections.instancebench.aws.plugins.modules import schedule_plan
-    checked, problems = _schedule.check_request(
+    checked, problems = _batch_planner.check_request(
         {'regions': ['us-east-1'], 'families': {'m7i': ['large', '4xlarge'], 'c7g': ['large']}, 'days': 1,
-         'max_jobs_per_day': 5, 'max_concurrent': 2, 'start_date': '2026-12-01', 'vcpu_quota': {'m7i': 64, 'c7g': 8}},
+         'max_jobs_per_day': 5, 'max_concurrency': 2, 'start_date': '2026-12-01', 'vcpu_quota': {'m7i': 64, 'c7g': 8}},
         DATA)
     assert problems == []
     sources, too_small = schedule_plan._apply_quotas(_Quotas(12), checked, DATA)
@@ -219,15 +219,15 @@ def test_a_retry_has_its_own_id_apart_from_every_replica():
 
 
 def test_a_plan_without_schedule_retries_only_what_its_controller_abandoned():
-    from ansible_collections.instancebench.aws.plugins.module_utils import _job, _plan_schedule
-    policy = _plan_schedule.retry_policy(None)
+    from ansible_collections.instancebench.aws.plugins.module_utils import _job, _scheduled_jobs
+    policy = _scheduled_jobs.retry_policy(None)
     job = {'job_id': _job.job_id('r', 'us-east-1', 'c7a.large', 'stream', 'default', 1), 'region': 'us-east-1',
            'instance_type': 'c7a.large', 'benchmark': 'stream', 'variant': 'default', 'replica': 1}
     ids = [job['job_id']] + [_job.job_id('r', 'us-east-1', 'c7a.large', 'stream', 'default', 1, n) for n in (1, 2)]
     now = 5000.0
 
     def resolve(states):
-        [current] = _plan_schedule.resolve_attempts([job], states, now, policy, 'r')
+        [current] = _scheduled_jobs.resolve_attempts([job], states, now, policy, 'r')
         return current['attempt'], current['job_id'], current['store_state']
 
     assert resolve({ids[0]: ('over', now - 10, None)}) == (0, ids[0], 'over'), 'a job that failed by itself stays failed'
