@@ -23,7 +23,7 @@ def launch(store_dir, run_id, extra):
                    cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
     store = _store.FileStore(store_dir)
     docs = []
-    for key in store.list('runs/run=%s' % run_id):
+    for key in store.list(_store.run_prefix(run_id)):
         if key.endswith('/result.json'):
             doc = store.get_json(key)
             doc['_job'] = store.get_json(key[:-len('result.json')] + 'job.json')

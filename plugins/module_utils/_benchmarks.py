@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import fnmatch
+
 from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _stream
 
 
@@ -25,13 +27,16 @@ class Benchmark(object):
     category: which of a recommender's tables it feeds (memory or cpu, see _compass); cv_gate:
     {metric or pattern: the largest coefficient of variation a stable result may have}, which
     decides how often run_benchmark repeats; role: the collection role that builds and runs it
-    (its name when that is a valid role name; '7zip' is not)."""
+    (its name when that is a valid role name; '7zip' is not); metrics: {metric name or pattern:
+    (unit, higher_is_better)} the analyzer may report — a metric outside them, or in another unit,
+    invalidates the repetition (None: not declared, not checked)."""
 
     def __init__(self, name, title, what, analyze, headline=None, phrase=None, peak_kind=None, category='cpu',
-                 cv_gate=None, role=None):
+                 cv_gate=None, role=None, metrics=None):
         self.name, self.title, self.what, self.analyze = name, title, what, analyze
         self.headline, self.phrase, self.peak_kind, self.category = headline, phrase, peak_kind, category
         self.cv_gate, self.role = dict(cv_gate or {}), role or name
+        self.metrics = dict(metrics) if metrics is not None else None
 
 
 # What launch.yml hands every benchmark role, as <role>_<key>: the job's identity, where its
@@ -96,6 +101,24 @@ def cv_gate(name):
     return dict(found.cv_gate) if found is not None else {}
 
 
+def undeclared_metrics(name, metrics):
+    """Lines naming each metric of an analysis ({name: (value, unit, higher_is_better)}) the
+    registry does not declare for the benchmark, or declares with another unit or direction."""
+    found = get(name)
+    if found is None or found.metrics is None:
+        return []
+    lines = []
+    for metric, entry in sorted(metrics.items()):
+        declared = next((spec for pattern, spec in sorted(found.metrics.items()) if fnmatch.fnmatchcase(metric, pattern)),
+                        None)
+        if declared is None:
+            lines.append('%s is not a metric %s declares (%s)' % (metric, name, ', '.join(sorted(found.metrics))))
+        elif (entry[1], bool(entry[2])) != (declared[0], bool(declared[1])):
+            lines.append('%s in %s (%s is better), declared in %s (%s is better)' % (
+                metric, entry[1], 'higher' if entry[2] else 'lower', declared[0], 'higher' if declared[1] else 'lower'))
+    return lines
+
+
 def role_call(name, context):
     """{role: the FQCN of the benchmark's role, vars: {<role>_<key>: value}} for launch.yml's one
     include per selected benchmark. context: {key of JOB_CONTEXT: value}, every key given."""
@@ -149,8 +172,9 @@ def _fftw_phrase(metrics):
 
 
 register(Benchmark('stream', 'STREAM triad', 'memory bandwidth', _stream.analyze, headline='triad_bandwidth',
-                   phrase=_stream_phrase, peak_kind='bytes', category='memory', cv_gate={'triad_bandwidth': 0.03}))
+                   phrase=_stream_phrase, peak_kind='bytes', category='memory', cv_gate={'triad_bandwidth': 0.03},
+                   metrics={'*_bandwidth': ('GB/s', True)}))
 register(Benchmark('fftw', 'FFTW', 'FFT throughput per problem', _fftw.analyze, phrase=_fftw_phrase,
-                   cv_gate={'mflops_*': 0.05}))
+                   cv_gate={'mflops_*': 0.05}, metrics={'mflops_*': ('FFTW-Mflop/s', True), 'time_*': ('s', False)}))
 register(Benchmark('hpl', 'HPL', 'FP64 LINPACK', _hpl.analyze, headline='gflops', phrase=_hpl_phrase,
-                   peak_kind='flops', cv_gate={'gflops': 0.02}))
+                   peak_kind='flops', cv_gate={'gflops': 0.02}, metrics={'gflops': ('GFLOP/s', True), 'time': ('s', False)}))

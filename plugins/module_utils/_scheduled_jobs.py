@@ -12,11 +12,13 @@ import calendar
 import re
 import time
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
 
 _NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,60}\Z')
 _VARIANT = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}\Z')
 _STAMP = '%Y-%m-%dT%H:%M:%SZ'
+_SETTING = re.compile(r'^[a-z][a-z0-9_]*\Z')
 
 
 def _problem(field, message):
@@ -64,24 +66,24 @@ def check_schedule(schedule, instance_types, benchmarks, markets):
     return dict(schedule, windows=windows), problems
 
 
-# Role variables launch.yml sets itself for every job: a job's variant may not change them.
-WIRED_ROLE_VARS = ('run_id', 'variant', 'replica', 'job_id', 'results_store', 'instance', 'work_dir', 'sources_mirror',
-                   'background', 'deadline_epoch', 'upload_timeout', 'power_off_command')
-_ROLE_VAR = re.compile(r'^([a-z]+)_([a-z0-9_]+)\Z')
+# What launch.yml sets on every benchmark role (the registry's job context) and the upload time it keeps.
+WIRED_ROLE_VARS = _benchmarks.JOB_CONTEXT + ('upload_timeout',)
 
 
 def role_var_problems(where, benchmark, role_vars):
-    """A variant's role variables may only be its benchmark role's own settings (`<benchmark>_*`,
-    not the ones launch.yml wires): never ansible_* connection variables or another role's."""
+    """A variant's role variables may only be its benchmark role's own settings (`<role>_*`, the
+    registry's role, not the ones launch.yml wires): never ansible_* connection variables or another role's."""
     if not isinstance(role_vars, dict):
         return [_problem(where, 'must be a mapping of role variables')]
+    found = _benchmarks.get(benchmark)
+    role = found.role if found is not None else str(benchmark)
     problems = []
     for name in sorted(role_vars, key=str):
-        match = _ROLE_VAR.match(name) if isinstance(name, str) else None
-        if not match or match.group(1) != benchmark:
+        setting = name[len(role) + 1:] if isinstance(name, str) and name.startswith(role + '_') else None
+        if not setting or not _SETTING.match(setting):
             problems.append(_problem('%s.%s' % (where, name), 'only %s_* settings of the %s role may be set here'
-                                     % (benchmark, benchmark)))
-        elif match.group(2) in WIRED_ROLE_VARS:
+                                     % (role, role)))
+        elif setting in WIRED_ROLE_VARS:
             problems.append(_problem('%s.%s' % (where, name), 'launch.yml sets %s for every job; a variant cannot'
                                      % name))
     return problems

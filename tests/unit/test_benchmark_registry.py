@@ -141,3 +141,27 @@ def test_the_cv_gate_is_the_registry_s_and_unknown_names_have_none(toy):
     assert _benchmarks.cv_gate('stream') == {'triad_bandwidth': 0.03}
     assert _benchmarks.cv_gate('hpl') == {'gflops': 0.02}
     assert _benchmarks.cv_gate('toy') == {} and _benchmarks.cv_gate('nobody') == {}
+
+
+def test_a_metric_the_registry_does_not_declare_or_in_another_unit_invalidates_the_repetition():
+    import os
+    fixture = os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'stream', 'znver4-omp2-o3-native.txt')
+    with open(fixture) as handle:
+        text = handle.read()
+    metrics, checks = _result.analyzer('stream')(text, {})[:2]
+    assert 'metrics_declared' not in [c['name'] for c in checks] and metrics['triad_bandwidth'][1] == 'GB/s'
+    assert _benchmarks.undeclared_metrics('stream', {'triad_bandwidth': (50.0, 'MB/s', True)}) == [
+        'triad_bandwidth in MB/s (higher is better), declared in GB/s (higher is better)']
+    assert _benchmarks.undeclared_metrics('hpl', {'gflops': (1.0, 'GFLOP/s', True), 'walltime': (2.0, 's', False)}) == [
+        'walltime is not a metric hpl declares (gflops, time)']
+    original = _benchmarks.get('stream')
+    try:
+        _benchmarks.register(_benchmarks.Benchmark(
+            'stream', original.title, original.what, lambda t, e: ({'triad_bandwidth': (1.0, 'MB/s', True)}, []),
+            metrics=original.metrics))
+        [check] = _result.analyzer('stream')(text, {})[1]
+        assert check['name'] == 'metrics_declared' and not check['passed']
+        assert _result.combine([_result.analyzer('stream')(text, {})])[2] is False, 'not published'
+    finally:
+        _benchmarks.register(original)
+    assert _benchmarks.names() == ['stream', 'fftw', 'hpl'], 'replacing keeps the order'

@@ -76,3 +76,25 @@ def test_a_malformed_schedule_request_is_refused_naming_the_field_never_a_crash(
     ('/tmp/w$(touch m)', False), ('/tmp/w;touch m', False), ('/tmp/a b', False), ('/tmp/x\n', False)])
 def test_safe_paths(value, safe):
     assert _names.is_safe_path(value) is safe
+
+
+def test_every_schedule_variant_sets_only_its_registered_roles_own_settings():
+    """The schedule role's variants (data) name registered benchmarks and pass the same check a
+    plan's jobs do; a benchmark whose role is not its name (7zip -> sevenzip) is checked by its role."""
+    import yaml
+    from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
+    with open(os.path.join(REPO, 'roles', 'schedule', 'vars', 'main.yml')) as handle:
+        variants = yaml.safe_load(handle)['_schedule_data']['variants']
+    for benchmark, named in variants.items():
+        assert _benchmarks.get(benchmark) is not None, 'schedule variants of unregistered %s' % benchmark
+        for name, spec in named.items():
+            assert _scheduled_jobs.role_var_problems(name, benchmark, spec['vars']) == []
+    seven = _benchmarks.register(_benchmarks.Benchmark('7zip', '7-Zip', 'compression', None, role='sevenzip'))
+    try:
+        assert _scheduled_jobs.role_var_problems('v', '7zip', {'sevenzip_threads': 1}) == []
+        assert _scheduled_jobs.role_var_problems('v', '7zip', {'7zip_threads': 1}) == [
+            'v.7zip_threads: only sevenzip_* settings of the sevenzip role may be set here']
+        assert _scheduled_jobs.role_var_problems('v', '7zip', {'sevenzip_deadline_epoch': 1})[0].startswith(
+            'v.sevenzip_deadline_epoch: launch.yml sets')
+    finally:
+        _benchmarks.unregister(seven.name)
