@@ -4,7 +4,7 @@
 # write S3 results as an EC2 instance's does, shellcheck for ansible-test sanity; with --tests
 # also a headless Chromium for the report rendering check; with --compare likwid (likwid-bench, the
 # independent bandwidth reference) and clang for `make compare`. Also enables Debian source packages
-# (deb-src), where the verified FFTW and HPCC tarballs come from. Installs only what is missing
+# (deb-src, main and security), where the verified FFTW, HPCC, 7-Zip and OpenSSL tarballs come from. Installs only what is missing
 # (needs root for that).
 set -euo pipefail
 need=()
@@ -24,11 +24,13 @@ fi
 
 src_list=/etc/apt/sources.list.d/instancebench-deb-src.sources
 update=false
-if [ -r /etc/os-release ] && . /etc/os-release && [ "${ID:-}" = debian ] && [ ! -f "$src_list" ] \
-   && ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
+# Debian's main and security sources: 7-Zip 26.02 is only in <codename>-security.
+if [ -r /etc/os-release ] && . /etc/os-release && [ "${ID:-}" = debian ] \
+   && ! grep -qs debian-security "$src_list" \
+   && { [ -f "$src_list" ] || { ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; }; }; then
   if [ "$(id -u)" -ne 0 ]; then echo "need root to enable deb-src in $src_list" >&2; exit 1; fi
-  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "$VERSION_CODENAME" > "$src_list"
+  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb-src\nURIs: http://deb.debian.org/debian-security\nSuites: %s-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$VERSION_CODENAME" "$VERSION_CODENAME" > "$src_list"
   update=true
 fi
 if [ ${#need[@]} -gt 0 ] || $update; then

@@ -23,6 +23,8 @@ __metaclass__ = type
 import datetime
 import re
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
+
 _NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}\Z')
 _CLOCK = re.compile(r'^([01]\d|2[0-3]):([0-5]\d)\Z')
 _FAMILY = re.compile(r'^[a-z][a-z0-9-]*\Z')
@@ -151,8 +153,8 @@ def _check_types(request, data, problems):
 
 
 def _check_variants(request, data, problems):
-    """{benchmark: [variant names]} — every variant data defines, or the subset asked for."""
-    asked = request.get('benchmarks', sorted(data['variants']))
+    """{benchmark: [variant names]} — every variant of the registry's default benchmarks, or the subset asked for."""
+    asked = request.get('benchmarks', sorted(name for name in data['variants'] if name in _benchmarks.defaults()))
     if not isinstance(asked, (list, dict)) or not asked:
         problems.append(problem('benchmarks', 'must list benchmarks (or map them to variants), got %r' % (asked,)))
         return {}

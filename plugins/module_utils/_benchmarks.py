@@ -16,7 +16,8 @@ __metaclass__ = type
 
 import fnmatch
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _stream
+from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _openssl_speed, _stream
+from ansible_collections.instancebench.aws.plugins.module_utils import _sevenzip, _stressng, _sysbench
 
 
 class Benchmark(object):
@@ -29,14 +30,16 @@ class Benchmark(object):
     decides how often run_benchmark repeats; role: the collection role that builds and runs it
     (its name when that is a valid role name; '7zip' is not); metrics: {metric name or pattern:
     (unit, higher_is_better)} the analyzer may report — a metric outside them, or in another unit,
-    invalidates the repetition (None: not declared, not checked)."""
+    invalidates the repetition (None: not declared, not checked); default: run when the user names
+    no benchmark (launch.yml's selection, a schedule request's) — the suites are opt-in."""
 
     def __init__(self, name, title, what, analyze, headline=None, phrase=None, peak_kind=None, category='cpu',
-                 cv_gate=None, role=None, metrics=None):
+                 cv_gate=None, role=None, metrics=None, default=True):
         self.name, self.title, self.what, self.analyze = name, title, what, analyze
         self.headline, self.phrase, self.peak_kind, self.category = headline, phrase, peak_kind, category
         self.cv_gate, self.role = dict(cv_gate or {}), role or name
         self.metrics = dict(metrics) if metrics is not None else None
+        self.default = default
 
 
 # What launch.yml hands every benchmark role, as <role>_<key>: the job's identity, where its
@@ -62,6 +65,11 @@ def unregister(name):
 def names():
     """Registered names, in registration order."""
     return list(_REGISTRY)
+
+
+def defaults():
+    """The benchmarks run when none is named, in registration order."""
+    return [name for name, found in _REGISTRY.items() if found.default]
 
 
 def get(name):
@@ -134,9 +142,9 @@ def role_call(name, context):
 
 def select(value):
     """(benchmark names, problem or ''): what a user asked for (a list, a comma-separated string
-    with or without brackets, or None for every registered benchmark), checked against the registry."""
+    with or without brackets, or None for the default ones), checked against the registry."""
     if value is None:
-        return names(), ''
+        return defaults(), ''
     if isinstance(value, str):
         # -e instancebench_benchmarks=[stream,hpl] arrives as that text: the brackets are the user's list.
         text = value.strip()
@@ -171,6 +179,30 @@ def _fftw_phrase(metrics):
     return 'best %.0f Mflop/s (%s)' % (best['value'], best['name'][len('mflops_'):])
 
 
+def _sevenzip_phrase(metrics):
+    every, single = metrics.get('total_mips_all'), metrics.get('total_mips_t1')
+    parts = (['total %.0f 7z-MIPS (all threads)' % every['value']] if every else []) + \
+        (['%.0f (1 thread)' % single['value']] if single else [])
+    return ', '.join(parts) or None
+
+
+def _sysbench_phrase(metrics):
+    cpu, read = metrics.get('cpu_events_per_s_all'), metrics.get('memory_read_bandwidth_all')
+    parts = (['cpu %.0f events/s (all threads)' % cpu['value']] if cpu else []) + \
+        (['memory read %.1f GiB/s' % read['value']] if read else [])
+    return ', '.join(parts) or None
+
+
+def _stressng_phrase(metrics):
+    rate = metrics.get('div16_ops_per_s_all')
+    return 'div16 %.0f bogo-ops/s on all vCPUs' % rate['value'] if rate else None
+
+
+def _openssl_phrase(metrics):
+    rate = metrics.get('rsa2048_sign_per_s_all')
+    return 'RSA-2048 %.0f sign/s on all vCPUs' % rate['value'] if rate else None
+
+
 register(Benchmark('stream', 'STREAM triad', 'memory bandwidth', _stream.analyze, headline='triad_bandwidth',
                    phrase=_stream_phrase, peak_kind='bytes', category='memory', cv_gate={'triad_bandwidth': 0.03},
                    metrics={'*_bandwidth': ('GB/s', True)}))
@@ -178,3 +210,21 @@ register(Benchmark('fftw', 'FFTW', 'FFT throughput per problem', _fftw.analyze, 
                    cv_gate={'mflops_*': 0.05}, metrics={'mflops_*': ('FFTW-Mflop/s', True), 'time_*': ('s', False)}))
 register(Benchmark('hpl', 'HPL', 'FP64 LINPACK', _hpl.analyze, headline='gflops', phrase=_hpl_phrase,
                    peak_kind='flops', cv_gate={'gflops': 0.02}, metrics={'gflops': ('GFLOP/s', True), 'time': ('s', False)}))
+# Application suites: one job runs every thread count (metric suffix t<N> or all, _passes); opt-in.
+register(Benchmark('7zip', '7-Zip', 'LZMA compression and decompression rating', _sevenzip.analyze,
+                   headline='total_mips_all', phrase=_sevenzip_phrase, cv_gate={'total_mips_*': 0.03}, role='sevenzip',
+                   metrics={'*_mips_*': ('7z-MIPS', True)}, default=False))
+register(Benchmark('sysbench', 'sysbench', 'CPU events, memory bandwidth and thread switching', _sysbench.analyze,
+                   headline='cpu_events_per_s_all', phrase=_sysbench_phrase,
+                   cv_gate={'cpu_events_per_s_*': 0.03, 'memory_*_bandwidth_*': 0.05},
+                   metrics={'*_events_per_s_*': ('events/s', True), 'memory_*_bandwidth_*': ('GiB/s', True)}, default=False))
+register(Benchmark('stressng', 'stress-ng cpu', 'integer and floating-point bogo-ops/s (stress-ng cpu stressor)',
+                   _stressng.analyze, headline='div16_ops_per_s_all', phrase=_stressng_phrase,
+                   cv_gate={'*_ops_per_s_*': 0.03},
+                   metrics={'*_ops_per_s_*': ('bogo-ops/s', True), '*_ops_per_cpu_s_*': ('bogo-ops/CPU-s', True)},
+                   default=False))
+register(Benchmark('openssl', 'OpenSSL speed', 'crypto throughput (AES-256-GCM, SHA-256, RSA-2048, ECDSA P-256)',
+                   _openssl_speed.analyze, headline='rsa2048_sign_per_s_all', phrase=_openssl_phrase,
+                   cv_gate={'*_per_s_*': 0.03},
+                   metrics={'*_gb_per_s_*': ('GB/s', True), '*_sign_per_s_*': ('sign/s', True),
+                            '*_verify_per_s_*': ('verify/s', True)}, default=False))
