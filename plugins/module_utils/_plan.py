@@ -356,7 +356,7 @@ def check_plan(plan):
         problems.append(problem('ssh_user', '%r is not a login name' % (user,)))
     out['ssh_user'] = user
     out['schedule'], more = _scheduled_jobs.check_schedule(plan.get('schedule'), out['instance_types'],
-                                                          out['benchmarks'], MARKETS)
+                                                           out['benchmarks'], MARKETS)
     problems.extend(more)
     return out, problems
 

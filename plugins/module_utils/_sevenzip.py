@@ -173,8 +173,8 @@ def _consistency_checks(label, section):
         reported = avr[side]['rating_mips']
         checks.append(_check('%s.%s_average_consistent' % (label, side),
                              mean is not None and abs(reported - mean) <= 1 + 0.001 * mean,
-                             '%s Avr rating %s MIPS, mean of %d rows %s' % (side, reported, len(rows),
-                                                                             mean and round(mean, 1))))
+                             '%s Avr rating %s MIPS, mean of %d rows %s'
+                             % (side, reported, len(rows), mean and round(mean, 1))))
     both = (avr['compress']['rating_mips'] + avr['decompress']['rating_mips']) / 2.0
     checks.append(_check('%s.total_consistent' % label, abs(tot['rating_mips'] - both) <= 1 + 0.001 * both,
                          'Tot rating %s MIPS, mean of the compression and decompression Avr ratings %s'

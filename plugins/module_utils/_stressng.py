@@ -248,8 +248,8 @@ def analyze(text, expected):
         return {}, checks, {}
     if expected.get('version'):
         checks.append(_check('stress_ng_version', parsed['version'] == str(expected['version']),
-                             'expected stress-ng %s, the binary says %s' % (expected['version'],
-                                                                           parsed['version_line'])))
+                             'expected stress-ng %s, the binary says %s'
+                             % (expected['version'], parsed['version_line'])))
     by_key = {}
     for found in parsed['passes']:
         by_key.setdefault((found['method'], metric_suffix(found['label'])), found)

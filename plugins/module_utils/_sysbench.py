@@ -315,8 +315,8 @@ def _cpu(name, section, want):
     derived = rate * section['total_time_s']
     # sysbench divides by its own interval, a few ms off the printed total time: 1 %.
     checks.append(_check('%s.events_consistent' % name, _within(derived, section['events'], 0.01, 1),
-                         '%s events/s x %.4f s = %.0f, total %d events' % (rate, section['total_time_s'], derived,
-                                                                          section['events'])))
+                         '%s events/s x %.4f s = %.0f, total %d events'
+                         % (rate, section['total_time_s'], derived, section['events'])))
     metrics[metric_name(name, 'events_per_s')] = (rate, 'events/s', True)
     return checks, metrics
 
@@ -351,8 +351,8 @@ def _memory(name, section, want):
                              section['operations_per_s'] * block_mib)))
     checks.append(_check('%s.events_consistent' % name,
                          _within(section['operations_per_s'] * section['total_time_s'], section['operations'], 0.01, 1),
-                         '%s operations/s x %.4f s, total %d' % (section['operations_per_s'], section['total_time_s'],
-                                                                section['operations'])))
+                         '%s operations/s x %.4f s, total %d'
+                         % (section['operations_per_s'], section['total_time_s'], section['operations'])))
     metrics[metric_name(name, 'bandwidth')] = (round(section['mib_per_s'] / 1024.0, 4), 'GiB/s', True)
     return checks, metrics
 

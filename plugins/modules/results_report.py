@@ -150,8 +150,8 @@ def main():
     now = params['now_epoch'] if params['now_epoch'] is not None else time.time()
     try:
         outcome = _collect_pass.write_collection(_open(module), params['run_ids'], params['dest'], now,
-                                               params['workers'], commit=not module.check_mode,
-                                               processes=_processes(module), store_factory=lambda: _open(module))
+                                                 params['workers'], commit=not module.check_mode,
+                                                 processes=_processes(module), store_factory=lambda: _open(module))
     except _store.StoreError as exc:
         module.fail_json(msg='cannot read the results store: %s' % exc)
     module.exit_json(**outcome)

@@ -125,10 +125,10 @@ def _offering_problems(checked, offered_by_region):
             missing = [name for name in mine if name not in offered]
             if len(missing) == len(mine):
                 problems.append(_batch_planner.problem('families.%s' % family, 'no size of %s is offered in %s (asked: %s); '
-                                                  'drop the family or the region' % (family, region, ', '.join(mine))))
+                                                       'drop the family or the region' % (family, region, ', '.join(mine))))
             elif missing:
                 problems.append(_batch_planner.problem('families.%s' % family, '%s not offered in %s; drop them'
-                                                  % (', '.join(missing), region)))
+                                                       % (', '.join(missing), region)))
     return problems
 
 

@@ -16,7 +16,7 @@ NOW = 1795000000.0  # 2026-11-18
 
 def _collect_into(store, dest, **kwargs):
     return _collect_pass.write_collection(store, kwargs.pop('run_ids', ['r1']), str(dest), kwargs.pop('now', NOW),
-                                        workers=kwargs.pop('workers', 4), **kwargs)
+                                          workers=kwargs.pop('workers', 4), **kwargs)
 
 
 def _records(dest):

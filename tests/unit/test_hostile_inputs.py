@@ -25,12 +25,12 @@ def _window(role_vars):
     ({1: 'x'}, '1'),
 ])
 def test_a_variant_may_only_set_its_own_roles_settings(role_vars, field):
-    _batch_planner, problems = _scheduled_jobs.check_schedule(_window(role_vars), ['c7a.large'], ['stream'], ['on-demand'])
+    _checked, problems = _scheduled_jobs.check_schedule(_window(role_vars), ['c7a.large'], ['stream'], ['on-demand'])
     assert [p for p in problems if p.startswith('schedule.windows[0].jobs[0].role_vars.%s: ' % field)], problems
 
 
 def test_a_variants_own_settings_pass():
-    _batch_planner, problems = _scheduled_jobs.check_schedule(_window({'stream_threads': 1, 'stream_tuned': True}),
+    _checked, problems = _scheduled_jobs.check_schedule(_window({'stream_threads': 1, 'stream_tuned': True}),
                                                         ['c7a.large'], ['stream'], ['on-demand'])
     assert problems == []
 

@@ -74,8 +74,8 @@ def test_attempts_pay_the_latest_spot_price_of_their_zone_or_on_demand():
     assert spot == {('c7a.large', 'us-east-1a'): 0.05}
     jobs = [{'instance_type': 'c7a.large', 'on_demand_price_per_hour_usd': 0.10264,
              'launch_options': [{'market': 'spot', 'availability_zone': 'us-east-1a'},
-                          {'market': 'spot', 'availability_zone': 'us-east-1b'},
-                          {'market': 'on-demand', 'availability_zone': 'us-east-1a'}]}]
+                                {'market': 'spot', 'availability_zone': 'us-east-1b'},
+                                {'market': 'on-demand', 'availability_zone': 'us-east-1a'}]}]
     _region.price_launch_options(jobs, spot)
     assert [a['price_per_hour_usd'] for a in jobs[0]['launch_options']] == [0.05, None, 0.10264]
 

@@ -35,6 +35,7 @@ for run in "$@"; do
 	esac
 	echo "=== instancebench 7zip run=$label threads=$threads dictionary=$dictionary iterations=$iterations"
 	# $linebuf, $passes and $md are empty or fixed words: unquoted on purpose, so empty ones vanish.
+	# shellcheck disable=SC2086
 	$linebuf "$bin" b $passes "-mmt$threads" $md 2>&1 || status=1
 done
 exit $status

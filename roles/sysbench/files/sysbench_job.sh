@@ -33,6 +33,7 @@ for section in "$@"; do
 	echo "=== instancebench sysbench section=$name test=$test threads=$threads time=$seconds"
 	# $options is split on commas only: each piece is one argument.
 	IFS=,
+	# shellcheck disable=SC2086
 	"$bin" "$test" "--threads=$threads" "--time=$seconds" $options run 2>&1 || status=1
 	unset IFS
 done
