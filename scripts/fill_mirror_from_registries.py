@@ -51,11 +51,15 @@ def from_pypi_sdist(recipe, workdir, cache):
 def from_debian_source(recipe, workdir, cache):
     cached = os.path.join(cache, recipe['file'])
     if not os.path.exists(cached):
-        # The .debian.tar.xz part may be missing on the mirror; the orig tarball is what we need.
-        subprocess.run(['apt-get', 'source', '--download-only', recipe['package']], cwd=cache, check=False)
+        # The .debian.tar.xz part may be missing on the mirror (apt then prints "E: Failed to fetch"
+        # and exits 100); the orig tarball is all we need, so apt's output is shown only without it.
+        done = subprocess.run(['apt-get', 'source', '--download-only', recipe['package']], cwd=cache, check=False,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
         if not os.path.exists(cached):
-            sys.exit('apt-get source %s did not produce %s: enable deb-src in /etc/apt/sources.list.d '
-                     'and run apt-get update' % (recipe['package'], recipe['file']))
+            sys.exit('%s\napt-get source %s did not produce %s (output above): enable deb-src in '
+                     '/etc/apt/sources.list.d and run apt-get update' % (done.stdout.rstrip(), recipe['package'],
+                                                                         recipe['file']))
+        print('%s: fetched %s (apt-get source --download-only)' % (recipe['package'], recipe['file']))
     return cached
 
 

@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import fnmatch
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _openssl_speed, _stream
+from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _latency, _openssl_speed, _stream
 from ansible_collections.instancebench.aws.plugins.module_utils import _sevenzip, _stressng, _sysbench
 
 
@@ -179,6 +179,13 @@ def _fftw_phrase(metrics):
     return 'best %.0f Mflop/s (%s)' % (best['value'], best['name'][len('mflops_'):])
 
 
+def _latency_phrase(metrics):
+    parts = ['%s %.1f ns' % (label, metrics[name]['value']) for name, label in (
+        ('l1_latency_ns', 'L1'), ('l2_latency_ns', 'L2'), ('l3_latency_ns', 'L3'), ('dram_latency_ns', 'DRAM'),
+        ('tlb_penalty_ns', 'TLB penalty')) if name in metrics]
+    return ', '.join(parts) or None
+
+
 def _sevenzip_phrase(metrics):
     every, single = metrics.get('total_mips_all'), metrics.get('total_mips_t1')
     parts = (['total %.0f 7z-MIPS (all threads)' % every['value']] if every else []) + \
@@ -228,3 +235,8 @@ register(Benchmark('openssl', 'OpenSSL speed', 'crypto throughput (AES-256-GCM, 
                    cv_gate={'*_per_s_*': 0.03},
                    metrics={'*_gb_per_s_*': ('GB/s', True), '*_sign_per_s_*': ('sign/s', True),
                             '*_verify_per_s_*': ('verify/s', True)}, default=False))
+# Microarchitecture suite: our own pointer chase (roles/latency/files); opt-in.
+register(Benchmark('latency', 'Memory latency', 'dependent-load latency per cache level, DRAM and TLB', _latency.analyze,
+                   headline='dram_latency_ns', phrase=_latency_phrase, category='memory',
+                   cv_gate={'dram_latency_ns': 0.05, 'l*_latency_ns': 0.05},
+                   metrics={'*_ns': ('ns', False)}, default=False))

@@ -49,7 +49,8 @@ def documents(aggregates, info):
         entry = _type_entry(out[FILES[category]]['instance_types'], cell)
         key = '%s/%s' % (cell['benchmark'], cell['variant'])
         entry['benchmarks'].setdefault(key, {})[cell['metric']] = dict((k, cell[k]) for k in _FIGURE)
-        if headlines.get(cell['benchmark']) == cell['metric']:
+        # Work per USD-hour: only for a figure where more is better (a latency per dollar means nothing).
+        if headlines.get(cell['benchmark']) == cell['metric'] and cell.get('higher_is_better') is not False:
             _type_entry(prices['instance_types'], cell)['benchmarks'][_benchmarks.figure_key(cell)] = {
                 'median': cell['median'], 'unit': cell['unit'],
                 'per_usd_hour_on_demand': cell['value_per_usd_hour_on_demand'],

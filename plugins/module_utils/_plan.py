@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import ipaddress
 import math
 import re
@@ -71,9 +72,11 @@ def _is_number(value):
 
 
 def _unknown_keys(field, given, known, problems):
-    for key in sorted(set(given) - set(known)):
+    for key in sorted(set(given) - set(known), key=str):
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.75)
+        hint = 'did you mean %s? ' % close[0] if close else ''
         problems.append(problem('%s.%s' % (field, key) if field else key,
-                                'unknown field; known fields are %s' % ', '.join(known)))
+                                'unknown field; %sknown fields are %s' % (hint, ', '.join(known))))
 
 
 def _string_list(plan, field, pattern, what, problems, scope=''):

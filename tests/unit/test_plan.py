@@ -211,3 +211,12 @@ def test_the_documented_example_plan_is_valid():
     normalized, problems = _plan.check_plan(plan)
     assert problems == []
     assert normalized['market'] == 'spot-with-fallback' and normalized['networking']['ssh_ingress_cidrs'] == 'auto'
+
+
+def test_a_misspelt_plan_field_is_named_with_the_closest_known_one():
+    _checked, problems = _plan.check_plan(_with(max_runtime_minute=60, results={'bucket': 'bench-results', 'prefx': 'a'}))
+    assert [p for p in problems if p.startswith('max_runtime_minute:')] == [
+        'max_runtime_minute: unknown field; did you mean max_runtime_minutes? known fields are %s' % ', '.join(_plan.TOP_LEVEL)]
+    assert any(p.startswith('results.prefx: unknown field; did you mean prefix?') for p in problems), problems
+    assert [p for p in _plan.check_plan(_with(colour='blue'))[1] if p.startswith('colour:')] == [
+        'colour: unknown field; known fields are %s' % ', '.join(_plan.TOP_LEVEL)], 'no hint when nothing is close'
