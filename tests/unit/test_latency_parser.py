@@ -7,6 +7,7 @@ failure named."""
 import os
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _latency
+from harness.checks import failed as _failed
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'latency')
 CACHES = {'l1d': 32768, 'l2': 1048576, 'l3': 33554432}
@@ -17,10 +18,6 @@ EXPECTED = {'passes': PASSES, 'caches': CACHES, 'llc_bytes': 33554432, 'min_ms':
 def _text(name):
     with open(os.path.join(FIXTURES, name)) as handle:
         return handle.read()
-
-
-def _failed(checks):
-    return dict((c['name'], c) for c in checks if not c['passed'])
 
 
 def test_levels_dram_and_tlb_from_a_captured_run():

@@ -6,16 +6,13 @@ invalid repetition with a check naming the cause, never an exception and never a
 
 import pytest
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _numbers, _result, _stream
+from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _result, _stream
 from harness.fixtures import read_fixture
+from harness.checks import invalid_details as _failed
 
 STREAM = read_fixture('stream', 'znver4-omp2-o3-native.txt')
 HPL = read_fixture('hpl', 'znver4-hpcc-openblas-n6000-nb256-1x2.txt')
 FFTW = read_fixture('fftw', 'znver4-measure-t1-t2.txt')
-
-
-def _failed(checks):
-    return dict((c['name'], c['detail']) for c in checks if _numbers.invalidates(c))
 
 
 def _combined_valid(analysed):

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _numbers, _openssl_speed, _result
+from ansible_collections.instancebench.aws.plugins.module_utils import _openssl_speed, _result
 from harness.fixtures import read_fixture
+from harness.checks import by_name as _by_name, invalidating as _invalidating
 
 ALGORITHMS = ['evp:aes-256-gcm', 'sha256', 'rsa2048', 'ecdsap256']
 PLAN = {'algorithms': ALGORITHMS, 'passes': [{'label': '1', 'processes': 1}, {'label': 'all', 'processes': 2}],
@@ -16,14 +17,6 @@ PLAN = {'algorithms': ALGORITHMS, 'passes': [{'label': '1', 'processes': 1}, {'l
 
 def _read(name):
     return read_fixture('openssl', name)
-
-
-def _by_name(checks):
-    return dict((c['name'], c) for c in checks)
-
-
-def _invalidating(checks):
-    return [c['name'] for c in checks if _numbers.invalidates(c)]
 
 
 def test_debian_binary_capture_gives_the_figures_openssl_printed():

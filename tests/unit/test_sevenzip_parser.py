@@ -10,17 +10,14 @@ import subprocess
 
 import pytest
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _numbers, _result, _sevenzip
+from ansible_collections.instancebench.aws.plugins.module_utils import _result, _sevenzip
 from harness.fixtures import read_fixture
+from harness.checks import invalid_details as _failed
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JOB = read_fixture('sevenzip', 'znver4-job-t1-all.txt')
 RUNS = [['t1', 1], ['all', 2]]
 EXPECTED = {'runs': RUNS, 'version': '26.02', 'dictionary': 0}
-
-
-def _failed(checks):
-    return dict((c['name'], c['detail']) for c in checks if _numbers.invalidates(c))
 
 
 def _valid(analysed):

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _numbers, _result, _stressng
+from ansible_collections.instancebench.aws.plugins.module_utils import _result, _stressng
 from harness.fixtures import read_fixture
+from harness.checks import by_name as _by_name, invalidating as _invalidating
 
 PLAN = [{'method': method, 'label': label, 'workers': workers}
         for method in ('div16', 'matrixprod') for label, workers in (('1', 1), ('all', 2))]
@@ -17,14 +18,6 @@ SHORT = dict(DEFAULT, seconds=2)
 
 def _read(name):
     return read_fixture('stressng', name)
-
-
-def _by_name(checks):
-    return dict((c['name'], c) for c in checks)
-
-
-def _invalidating(checks):
-    return [c['name'] for c in checks if _numbers.invalidates(c)]
 
 
 def test_default_capture_gives_the_figures_stress_ng_printed():

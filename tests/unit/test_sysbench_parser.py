@@ -11,8 +11,9 @@ import subprocess
 
 import pytest
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _numbers, _result, _sysbench
+from ansible_collections.instancebench.aws.plugins.module_utils import _result, _sysbench
 from harness.fixtures import read_fixture
+from harness.checks import invalid_details as _failed
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JOB = read_fixture('sysbench', 'znver4-job-t1-all.txt')
@@ -23,10 +24,6 @@ SECTIONS = _sysbench.sections([1, 0], 2, LLC, 24 * 2 ** 30)
 EXPECTED = {'sections': SECTIONS, 'time': 10, 'version': '1.0.20'}
 NAMES = ['cpu_t1', 'cpu_all', 'memory_read_t1', 'memory_write_t1', 'memory_read_all', 'memory_write_all',
          'threads_t1', 'threads_all']
-
-
-def _failed(checks):
-    return dict((c['name'], c['detail']) for c in checks if _numbers.invalidates(c))
 
 
 def _valid(analysed):
