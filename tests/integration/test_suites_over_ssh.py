@@ -28,7 +28,7 @@ def _results(store, run_id):
     return docs
 
 
-def test_the_four_suites_run_validate_and_rerun_idempotently(tmp_path, ssh_host, mirror, ansible_home):
+def test_the_suites_check_run_validate_and_rerun_idempotently(tmp_path, ssh_host, mirror, ansible_home):
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
     store = tmp_path / 'store'
     extra = {
@@ -44,6 +44,10 @@ def test_the_four_suites_run_validate_and_rerun_idempotently(tmp_path, ssh_host,
         'latency_max_bytes': 67108864, 'latency_min_ms': 5, 'latency_passes': ['random,4k', 'random,thp', 'sequential,4k'],
         'latency_repetitions': 2, 'latency_max_repetitions': 2,
     }
+    check = run_playbook('launch.yml', inventory, ansible_home, extra, check=True)
+    assert check.returncode == 0, check.stdout[-4000:]
+    assert not glob.glob(str(store / 'runs' / '*')), 'check mode must not write results'
+
     first = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert first.returncode == 0, first.stdout[-4000:]
 
