@@ -156,9 +156,9 @@ def test_existing_network_plan_is_accepted():
     assert problems == [] and normalized['networking']['key_name'] == 'team key'
 
 
-def test_attempts_try_spot_in_every_zone_before_on_demand():
-    attempts = _plan.launch_options('spot-with-fallback', ['a', 'b'])
-    assert [(a['market'], a['availability_zone']) for a in attempts] == [
+def test_launch_options_try_spot_in_every_zone_before_on_demand():
+    options = _plan.launch_options('spot-with-fallback', ['a', 'b'])
+    assert [(a['market'], a['availability_zone']) for a in options] == [
         ('spot', 'a'), ('spot', 'b'), ('on-demand', 'a'), ('on-demand', 'b')]
     assert [a['market'] for a in _plan.launch_options('spot', ['a'])] == ['spot']
     assert [a['market'] for a in _plan.launch_options('on-demand', ['a', 'b'])] == ['on-demand', 'on-demand']

@@ -66,7 +66,7 @@ def test_the_plan_is_checked_against_the_regions_zones_and_offerings(catalog, of
                                           % (missing[0], ', '.join(only)))]
 
 
-def test_attempts_pay_the_latest_spot_price_of_their_zone_or_on_demand():
+def test_launch_options_pay_the_latest_spot_price_of_their_zone_or_on_demand():
     history = [{'InstanceType': 'c7a.large', 'AvailabilityZone': 'us-east-1a', 'SpotPrice': '0.05', 'Timestamp': 2},
                {'InstanceType': 'c7a.large', 'AvailabilityZone': 'us-east-1a', 'SpotPrice': '0.04', 'Timestamp': 1},
                {'InstanceType': 'c7a.large', 'AvailabilityZone': 'us-east-1f', 'SpotPrice': '0.01', 'Timestamp': 3}]
