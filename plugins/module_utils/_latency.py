@@ -75,7 +75,7 @@ def _pass_line(current, lineno, line, malformed):
         return
     match = _THP.match(line)
     if match:
-        current['thp_anon_kib'] = _numbers.integer(match.group(1).lstrip('-')) if match.group(1) != '-1' else -1
+        current['thp_anon_kib'] = _numbers.integer(match.group(1))  # -1: smaps_rollup unreadable
         return
     if _END.match(line):
         current['ended'] = True

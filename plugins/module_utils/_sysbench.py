@@ -182,11 +182,6 @@ def metric_name(section_name, what):
     return '%s_%s_%s' % (head, what, label)
 
 
-def run_label(count):
-    """0 -> 'all' (every logical CPU), N -> 'tN' (_passes)."""
-    return _passes.label(count)
-
-
 def sections(thread_counts, logical_cpus, llc_bytes, available_bytes, tests=TESTS, memory_opers=MEMORY_OPERS,
              cpu_max_prime=10000, block_floor=64 * MIB, memory_fraction=0.5, memory_scope='local',
              thread_yields=1000, thread_locks=8):
@@ -202,14 +197,7 @@ def sections(thread_counts, logical_cpus, llc_bytes, available_bytes, tests=TEST
                          % (', '.join(bad_opers) or 'nothing', ', '.join(MEMORY_OPERS)))
     if memory_scope not in MEMORY_SCOPES:
         raise ValueError('sysbench_memory_scope is %r: choose from %s' % (memory_scope, ', '.join(MEMORY_SCOPES)))
-    if not thread_counts or any(int(c) < 0 for c in thread_counts):
-        raise ValueError('sysbench_thread_counts (%s) must be a non-empty list of 0 (every logical CPU) or more'
-                         % (thread_counts,))
-    runs = []
-    for count in thread_counts:
-        label = run_label(count)
-        if label not in [r[0] for r in runs]:
-            runs.append((label, int(logical_cpus) if int(count) == 0 else int(count)))
+    runs = _passes.runs(thread_counts, logical_cpus, 'sysbench_thread_counts')
     found = []
     for test in tests:
         for label, threads in runs:
