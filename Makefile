@@ -9,7 +9,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # The fast tier, for every change before the full `make test`: unit tests (roles' defaults against
 # their argument_specs included, architecture.md against the files), ansible-lint (production), yamllint and
 # antsibull-changelog lint. Under a minute.
-.PHONY: demo test check venv link mirror system-deps test-deps lint sanity unit integration schema compare compare-stream compare-hpl compare-fftw clean
+.PHONY: demo test check venv link mirror system-deps test-deps ee docs lint sanity unit integration schema compare compare-stream compare-hpl compare-fftw clean
 
 $(BIN)/ansible-playbook: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,13 @@ system-deps:
 test-deps:
 	@bash scripts/install_system_deps.sh --tests
 
-# Benchmark this machine with STREAM and print the result (results/ holds the documents).
+# Benchmark this machine with STREAM, FFTW and HPL and print the results (results/ holds the documents).
+# RUN_ID=<id> resumes that run (`make demo RUN_ID=20261201T224331Z`): a job whose result is stored is
+# not run again ("stored result reused"), and collect reports that run alone.
+RUN_ID ?=
 demo: venv link mirror system-deps
-	$(BIN)/ansible-playbook playbooks/launch.yml
-	$(BIN)/ansible-playbook playbooks/collect.yml
+	$(BIN)/ansible-playbook playbooks/launch.yml $(if $(RUN_ID),-e instancebench_run_id='$(RUN_ID)')
+	$(BIN)/ansible-playbook playbooks/collect.yml $(if $(RUN_ID),-e instancebench_run_id='$(RUN_ID)')
 	$(BIN)/ansible-playbook playbooks/publish.yml
 
 # Measurements that print figures (benchmarks/): STREAM standard build vs flag variants and the
@@ -52,6 +55,20 @@ compare-hpl: venv link mirror
 
 compare-fftw: venv link mirror
 	$(BIN)/python benchmarks/fftw_simd_comparison.py
+
+# The execution environment's build context (execution-environment.yml): the collection's tarball
+# into .cache/ee/, then ansible-builder create; `ansible-builder build` (podman/docker) makes the image.
+ee: venv
+	rm -rf .cache/ee
+	$(BIN)/ansible-galaxy collection build --output-path .cache/ee
+	$(BIN)/ansible-builder create --file execution-environment.yml --context .cache/ee/context --output-filename Containerfile
+
+# The docs site from the collection's own docs (antsibull-docs + Sphinx) in .cache/docsite/build/html.
+# Its links into docs.ansible.com need the network; tests/integration/test_docs_site.py builds it offline.
+docs: venv link
+	rm -rf .cache/docsite && mkdir -m 700 .cache/docsite
+	$(BIN)/antsibull-docs sphinx-init --use-current --dest-dir .cache/docsite instancebench.aws
+	PATH=$(CURDIR)/$(BIN):$$PATH .cache/docsite/build.sh
 
 schema: venv link
 	PYTHONPATH=.cache/collections $(BIN)/python scripts/write_schema.py

@@ -24,8 +24,9 @@ import datetime
 import re
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
+from ansible_collections.instancebench.aws.plugins.module_utils import _rotation
 
-_NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}\Z')
+NAME_PATTERN = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}\Z')
 _CLOCK = re.compile(r'^([01]\d|2[0-3]):([0-5]\d)\Z')
 _FAMILY = re.compile(r'^[a-z][a-z0-9-]*\Z')
 _TYPE = re.compile(r'^[a-z][a-z0-9-]*\.[a-z0-9-]+\Z')
@@ -65,7 +66,7 @@ def check_request(request, data):
     if not isinstance(request, dict):
         return None, [problem('schedule', 'must be a mapping, got %r' % (request,))]
     out = {'name': request.get('name', 'schedule')}
-    if not isinstance(out['name'], str) or not _NAME.match(out['name']):
+    if not isinstance(out['name'], str) or not NAME_PATTERN.match(out['name']):
         problems.append(problem('name', '%r: use 1-40 lowercase letters, digits and "-"' % (out['name'],)))
     out['regions'] = request.get('regions')
     if not isinstance(out['regions'], list) or not out['regions']:
@@ -95,7 +96,12 @@ def check_request(request, data):
     for field in ('size_waves', 'rotation'):
         if not isinstance(out[field], bool):
             problems.append(problem(field, 'must be true or false, got %r' % (out[field],)))
-    out['types'] = _check_types(request, data, problems)
+    out['selection'] = request.get('selection')
+    if out['selection'] is not None and (request.get('families') or request.get('instance_types')):
+        problems.append(problem('selection', 'give either a catalog selection or families/instance_types, not both'))
+    out['types'] = [] if out['selection'] is not None else _check_types(request, data, problems)
+    out['coverage'], more = _rotation.check_coverage(request.get('coverage'), out['days'])
+    problems.extend(more)
     out['variants'] = _check_variants(request, data, problems)
     out['windows'] = _check_windows(request.get('windows', data['windows']), set(out['variants']), problems)
     out['spot_from_size'] = request.get('spot_from_size', data.get('spot_from_size'))
@@ -106,11 +112,35 @@ def check_request(request, data):
     if not isinstance(request.get('plan', {}), dict):
         problems.append(problem('plan', 'must be a mapping of launch settings (results, networking, tags, ...), got %r'
                                 % (request.get('plan'),)))
-    jobs = len(out['types']) * len(out['regions']) * sum(len(v) for v in out['variants'].values())
-    if jobs > MAX_JOBS:   # a typo more often than a plan: refused before anything is asked of AWS
-        problems.append(problem('families', 'the request expands to %d jobs, more than %d; split it into several '
-                                'schedules' % (jobs, MAX_JOBS)))
+    problems.extend(too_many_jobs(out))
     return out, problems
+
+
+def too_many_jobs(request):
+    """A typo more often than a plan: refused before anything is asked of AWS (and again once a
+    catalog selection has become types)."""
+    jobs = len(request['types']) * len(request['regions']) * sum(len(v) for v in request['variants'].values())
+    if jobs > MAX_JOBS:
+        return [problem('selection' if request.get('selection') is not None else 'families',
+                        'the request expands to %d jobs, more than %d; split it into several schedules'
+                        % (jobs, MAX_JOBS))]
+    return []
+
+
+def vcpus_of(request, data, name, size):
+    """A type's vCPUs: the catalog's when the types came from a selection, else the size table's."""
+    return request.get('type_vcpus', {}).get(name) or data['size_vcpus'][size]
+
+
+def with_catalog_types(request, selected):
+    """The request with the types a catalog selection chose: selected = {region: [catalog entries]}.
+    Each region keeps its own types (`region_types`); vCPUs come from the catalog."""
+    out = dict(request)
+    entries = dict((e['instance_type'], e) for chosen in selected.values() for e in chosen)
+    out['types'] = [(name, e['family'], e['size']) for name, e in sorted(entries.items())]
+    out['type_vcpus'] = dict((name, e['vcpus']) for name, e in entries.items())
+    out['region_types'] = dict((region, sorted(e['instance_type'] for e in chosen)) for region, chosen in selected.items())
+    return out
 
 
 def _check_types(request, data, problems):
@@ -197,7 +227,7 @@ def _check_windows(windows, benchmarks, problems):
             problems.append(problem(field, 'must be a mapping, got %r' % (window,)))
             continue
         start, hours, focus = _minutes(window.get('start')), window.get('hours'), window.get('focus')
-        if not isinstance(window.get('name'), str) or not _NAME.match(window.get('name', '')):
+        if not isinstance(window.get('name'), str) or not NAME_PATTERN.match(window.get('name', '')):
             problems.append(problem(field + '.name', 'required: 1-40 lowercase letters, digits and "-"'))
         if start is None:
             problems.append(problem(field + '.start', '%r is not a time of day: use HH:MM (UTC)' % (window.get('start'),)))
@@ -226,6 +256,22 @@ def _check_windows(windows, benchmarks, problems):
     return sorted(out, key=lambda w: w['start_minute'])
 
 
+def family_quotas(request, data, families):
+    """({family: vCPU quota}, problems) for a selection's families: vcpu_quota's, else default_vcpu_quota's.
+    A type above its family's quota is left out by the caller, not refused: a catalog has such types."""
+    quotas, problems = request.get('vcpu_quota', {}) or {}, []
+    if not isinstance(quotas, dict):
+        return {}, [problem('vcpu_quota', 'must map a family to its vCPU quota, got %r' % (quotas,))]
+    out = {}
+    for family in sorted(families):
+        quota = quotas.get(family, request.get('default_vcpu_quota', data.get('default_vcpu_quota')))
+        if not _is_int(quota) or quota < 1:
+            problems.append(problem('vcpu_quota.%s' % family, 'must be a whole number of vCPUs, got %r' % (quota,)))
+        else:
+            out[family] = quota
+    return out, problems
+
+
 def _check_quotas(request, data, types, problems):
     quotas = request.get('vcpu_quota', {}) or {}
     if not isinstance(quotas, dict):
@@ -239,7 +285,7 @@ def _check_quotas(request, data, types, problems):
             problems.append(problem('vcpu_quota.%s' % family, 'must be a whole number of vCPUs, got %r' % (quota,)))
             continue
         out[family] = quota
-        if data['size_vcpus'][size] > quota:
+        if data['size_vcpus'][size] > quota:   # a selection's types are checked by quota_family_problems
             problems.append(problem('vcpu_quota.%s' % family, 'quota %d vCPUs is smaller than one %s.%s (%d vCPUs): '
                                     'raise the quota or drop the size' % (quota, family, size, data['size_vcpus'][size])))
     return out
@@ -250,18 +296,19 @@ def expand(request, data, prices):
     and cost. prices: {(region, type): on-demand USD/h or None}."""
     waves = data['size_waves'] if request['size_waves'] else [list(data['size_vcpus'])]
     wave_of = dict((size, index) for index, sizes in enumerate(waves) for size in sizes)
-    order = list(data['size_vcpus'])
-    spot_from = order.index(request['spot_from_size']) if request['spot_from_size'] else None
+    spot_from = data['size_vcpus'][request['spot_from_size']] if request['spot_from_size'] else None
     jobs = []
     for region, (name, family, size) in ((r, t) for r in request['regions'] for t in request['types']):
-        vcpus = data['size_vcpus'][size]
+        if 'region_types' in request and name not in request['region_types'].get(region, ()):
+            continue
+        vcpus = vcpus_of(request, data, name, size)
         for benchmark in sorted(request['variants']):
             for variant in request['variants'][benchmark]:
                 spec = data['variants'][benchmark][variant]
                 # Larger sizes run bigger problems (HPL's N grows with memory): minutes grow per doubling.
                 doublings = max(0, (vcpus // 2).bit_length() - 1)
                 minutes = int(round(spec['minutes'] * spec.get('growth_per_doubling', 1.0) ** doublings))
-                spot = spot_from is not None and order.index(size) >= spot_from
+                spot = spot_from is not None and vcpus >= spot_from
                 price = prices.get((region, name))
                 jobs.append({'region': region, 'instance_type': name, 'family': family, 'size': size, 'vcpus': vcpus,
                              'wave': wave_of.get(size, len(waves)), 'benchmark': benchmark, 'variant': variant,
@@ -270,8 +317,26 @@ def expand(request, data, prices):
                              'estimated_cost_on_demand_usd': None if price is None else round(minutes / 60.0 * price, 4),
                              'estimated_cost_usd': None if price is None else round(
                                  minutes / 60.0 * price * (data['spot_price_factor'] if spot else 1.0), 4)})
-    return sorted(jobs, key=lambda j: (j['wave'], j['benchmark'], j['variant'], j['region'], j['family'],
-                                       order.index(j['size'])))
+    return sorted(jobs, key=lambda j: (j['wave'], j['benchmark'], j['variant'], j['region'], j['family'], j['vcpus'],
+                                       j['size']))
+
+
+def rotation_week(request, data, prices, state):
+    """A coverage request's week: (request narrowed to the types this week measures, left out,
+    figures, the rotation state after it). A type's cost is the sum of its jobs' estimates."""
+    costs = {}
+    for job in expand(request, data, prices):
+        pair = (job['region'], job['instance_type'])
+        known = job['estimated_cost_usd'] is not None and costs.get(pair, 0.0) is not None
+        costs[pair] = costs.get(pair, 0.0) + job['estimated_cost_usd'] if known else None
+    candidates = [(region, name) for region in request['regions'] for name, _family, _size in request['types']
+                  if 'region_types' not in request or name in request['region_types'].get(region, ())]
+    week = str(request['start_date'])
+    chosen, left, figures = _rotation.pick(candidates, costs, state, week, request['coverage'])
+    names = set(name for _region, name in chosen)
+    narrowed = dict(request, types=[t for t in request['types'] if t[0] in names],
+                    region_types=dict((region, sorted(n for r, n in chosen if r == region)) for region in request['regions']))
+    return narrowed, left, figures, _rotation.next_state(state, chosen, week, figures)
 
 
 def job_key(job):

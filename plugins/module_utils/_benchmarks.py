@@ -18,6 +18,7 @@ import fnmatch
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _latency, _openssl_speed, _stream
 from ansible_collections.instancebench.aws.plugins.module_utils import _sevenzip, _stressng, _sysbench
+from ansible_collections.instancebench.aws.plugins.module_utils import _gemm
 
 
 class Benchmark(object):
@@ -31,15 +32,20 @@ class Benchmark(object):
     (its name when that is a valid role name; '7zip' is not); metrics: {metric name or pattern:
     (unit, higher_is_better)} the analyzer may report — a metric outside them, or in another unit,
     invalidates the repetition (None: not declared, not checked); default: run when the user names
-    no benchmark (launch.yml's selection, a schedule request's) — the suites are opt-in."""
+    no benchmark (launch.yml's selection, a schedule request's) — the suites are opt-in;
+    report_metrics: metric patterns the report's section plots side by side for each instance type
+    (grouped bars, one plot per unit; FFTW's per-problem rates, STREAM's four kernels); curves: for
+    a result whose build.observed carries curves ({name: [[x, y], ...]}), which to plot and how:
+    {lines: (patterns,), x: axis label, y: axis label, marks: host cache levels to mark}."""
 
     def __init__(self, name, title, what, analyze, headline=None, phrase=None, peak_kind=None, category='cpu',
-                 cv_gate=None, role=None, metrics=None, default=True):
+                 cv_gate=None, role=None, metrics=None, default=True, report_metrics=(), curves=None):
         self.name, self.title, self.what, self.analyze = name, title, what, analyze
         self.headline, self.phrase, self.peak_kind, self.category = headline, phrase, peak_kind, category
         self.cv_gate, self.role = dict(cv_gate or {}), role or name
         self.metrics = dict(metrics) if metrics is not None else None
         self.default = default
+        self.report_metrics, self.curves = tuple(report_metrics), dict(curves) if curves else None
 
 
 # What launch.yml hands every benchmark role, as <role>_<key>: the job's identity, where its
@@ -107,6 +113,13 @@ def cv_gate(name):
     """The benchmark's CV gate ({} for a name nobody registered: judged, never repeated for it)."""
     found = get(name)
     return dict(found.cv_gate) if found is not None else {}
+
+
+def metric_spec(name, metric):
+    """(unit, higher_is_better) the registry declares for a benchmark's metric, or None."""
+    found = get(name)
+    return next((spec for pattern, spec in sorted((found.metrics or {}).items())
+                 if fnmatch.fnmatchcase(metric, pattern)), None) if found is not None else None
 
 
 def undeclared_metrics(name, metrics):
@@ -210,33 +223,61 @@ def _openssl_phrase(metrics):
     return 'RSA-2048 %.0f sign/s on all vCPUs' % rate['value'] if rate else None
 
 
+def _gemm_phrase(metrics):
+    parts = ['%s %.1f' % (label, metrics[name]['value']) for name, label in (
+        ('dgemm_gflops_all', 'DGEMM'), ('sgemm_gflops_all', 'SGEMM'), ('sbgemm_gflops_all', 'bf16')) if name in metrics]
+    return '%s GFLOP/s on all vCPUs' % ', '.join(parts) if parts else None
+
+
+def _vector_ops_phrase(metrics):
+    parts = ['%s %.1f GB/s' % (label, metrics[name]['value']) for name, label in (
+        ('daxpy_l1_gbs_t1', 'DAXPY L1'), ('daxpy_dram_gbs_all', 'DRAM (all vCPUs)')) if name in metrics]
+    return ', '.join(parts) or None
+
+
 register(Benchmark('stream', 'STREAM triad', 'memory bandwidth', _stream.analyze, headline='triad_bandwidth',
                    phrase=_stream_phrase, peak_kind='bytes', category='memory', cv_gate={'triad_bandwidth': 0.03},
-                   metrics={'*_bandwidth': ('GB/s', True)}))
+                   metrics={'*_bandwidth': ('GB/s', True)}, report_metrics=('*_bandwidth',)))
 register(Benchmark('fftw', 'FFTW', 'FFT throughput per problem', _fftw.analyze, phrase=_fftw_phrase,
-                   cv_gate={'mflops_*': 0.05}, metrics={'mflops_*': ('FFTW-Mflop/s', True), 'time_*': ('s', False)}))
+                   cv_gate={'mflops_*': 0.05}, metrics={'mflops_*': ('FFTW-Mflop/s', True), 'time_*': ('s', False)},
+                   report_metrics=('mflops_*',)))
 register(Benchmark('hpl', 'HPL', 'FP64 LINPACK', _hpl.analyze, headline='gflops', phrase=_hpl_phrase,
                    peak_kind='flops', cv_gate={'gflops': 0.02}, metrics={'gflops': ('GFLOP/s', True), 'time': ('s', False)}))
 # Application suites: one job runs every thread count (metric suffix t<N> or all, _passes); opt-in.
 register(Benchmark('7zip', '7-Zip', 'LZMA compression and decompression rating', _sevenzip.analyze,
                    headline='total_mips_all', phrase=_sevenzip_phrase, cv_gate={'total_mips_*': 0.03}, role='sevenzip',
-                   metrics={'*_mips_*': ('7z-MIPS', True)}, default=False))
+                   metrics={'*_mips_*': ('7z-MIPS', True)}, default=False, report_metrics=('*_mips_*',)))
 register(Benchmark('sysbench', 'sysbench', 'CPU events, memory bandwidth and thread switching', _sysbench.analyze,
                    headline='cpu_events_per_s_all', phrase=_sysbench_phrase,
                    cv_gate={'cpu_events_per_s_*': 0.03, 'memory_*_bandwidth_*': 0.05},
-                   metrics={'*_events_per_s_*': ('events/s', True), 'memory_*_bandwidth_*': ('GiB/s', True)}, default=False))
+                   metrics={'*_events_per_s_*': ('events/s', True), 'memory_*_bandwidth_*': ('GiB/s', True)}, default=False,
+                   report_metrics=('cpu_events_per_s_*', 'memory_*_bandwidth_*')))
 register(Benchmark('stressng', 'stress-ng cpu', 'integer and floating-point bogo-ops/s (stress-ng cpu stressor)',
                    _stressng.analyze, headline='div16_ops_per_s_all', phrase=_stressng_phrase,
                    cv_gate={'*_ops_per_s_*': 0.03},
                    metrics={'*_ops_per_s_*': ('bogo-ops/s', True), '*_ops_per_cpu_s_*': ('bogo-ops/CPU-s', True)},
-                   default=False))
+                   default=False, report_metrics=('*_ops_per_s_*',)))
 register(Benchmark('openssl', 'OpenSSL speed', 'crypto throughput (AES-256-GCM, SHA-256, RSA-2048, ECDSA P-256)',
                    _openssl_speed.analyze, headline='rsa2048_sign_per_s_all', phrase=_openssl_phrase,
                    cv_gate={'*_per_s_*': 0.03},
                    metrics={'*_gb_per_s_*': ('GB/s', True), '*_sign_per_s_*': ('sign/s', True),
-                            '*_verify_per_s_*': ('verify/s', True)}, default=False))
+                            '*_verify_per_s_*': ('verify/s', True)}, default=False, report_metrics=('*_per_s_*',)))
 # Microarchitecture suite: our own pointer chase (roles/latency/files); opt-in.
 register(Benchmark('latency', 'Memory latency', 'dependent-load latency per cache level, DRAM and TLB', _latency.analyze,
                    headline='dram_latency_ns', phrase=_latency_phrase, category='memory',
                    cv_gate={'dram_latency_ns': 0.05, 'l*_latency_ns': 0.05},
-                   metrics={'*_ns': ('ns', False)}, default=False))
+                   metrics={'*_ns': ('ns', False)}, default=False, report_metrics=('l*_latency_ns', 'dram_latency*_ns'),
+                   curves={'lines': ('random_*',), 'x': 'working-set size (log scale)', 'y': 'ns per load',
+                           'marks': ('l1d', 'l2', 'l3')}))
+# Our own driver against the installed OpenBLAS (roles/gemm/files): two benchmarks, one driver and
+# one parser (_gemm); vector_ops has its own role (the registry calls one role per benchmark) that
+# builds through gemm's. Opt-in.
+register(Benchmark('gemm', 'GEMM', 'DGEMM, SGEMM and bf16 GEMM GFLOP/s (OpenBLAS), checked against a reference',
+                   _gemm.analyze, headline=_gemm.HEADLINE, phrase=_gemm_phrase, peak_kind='flops',
+                   cv_gate={'*gemm_gflops_*': 0.03}, metrics={'*gemm_gflops_*': ('GFLOP/s', True)}, default=False,
+                   report_metrics=('*gemm_gflops_*',)))
+register(Benchmark('vector_ops', 'BLAS level 1', 'DAXPY and DDOT GB/s and GFLOP/s in L1, L2 and DRAM (OpenBLAS)',
+                   _gemm.analyze_vector_ops, headline='daxpy_dram_gbs_all', phrase=_vector_ops_phrase, category='memory',
+                   cv_gate={'*_gbs_*': 0.05},
+                   metrics={'*_gbs_*': ('GB/s', True), '*_gflops_*': ('GFLOP/s', True)}, default=False,
+                   report_metrics=('*_gbs_*',)))

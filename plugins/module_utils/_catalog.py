@@ -137,3 +137,14 @@ def families(entries):
         family['types'] += 1
         family['sizes'].append(found['size'])
     return out
+
+
+def read_catalog(ec2):
+    """Current types offered in the client's region: DescribeInstanceTypes, then the region's offerings
+    (the only AWS calls here; every decision stays in the pure functions above)."""
+    raw = ec2.get_paginator('describe_instance_types').paginate(
+        Filters=[{'Name': 'current-generation', 'Values': ['true']}]).build_full_result()['InstanceTypes']
+    offerings = ec2.get_paginator('describe_instance_type_offerings').paginate(
+        LocationType='region').build_full_result()['InstanceTypeOfferings']
+    offered = set(item['InstanceType'] for item in offerings)
+    return [entry(item) for item in raw if item['InstanceType'] in offered]

@@ -156,7 +156,8 @@ def _number(value):
 
 
 def store_state(store, prefix, names, now):
-    """(stored | in_flight | over | abandoned, epoch it ended or None, the controller's record) —
+    """(stored | in_flight | over | abandoned, epoch it ended or None, the controller's record, or
+    for a job that ended with a terminal sentinel, that sentinel) —
     what a launch needs to know of a job already in the store: completed (stored), leased, launched
     or running before its deadline (in_flight), failed / timed out / past its deadline (over, with
     when: a retry waits from then), or leased / launched and never started within its grace
@@ -172,7 +173,8 @@ def store_state(store, prefix, names, now):
         except (StoreError, ValueError):
             sentinel = {}
         ended = parse_utc(sentinel.get('timestamp')) if isinstance(sentinel, dict) else None
-        return 'over', ended.timestamp() if ended else None, None
+        # The sentinel in place of a record: its reason tells a spot interruption (retried on-demand).
+        return 'over', ended.timestamp() if ended else None, sentinel if isinstance(sentinel, dict) else None
     if never_started(names, record, now):
         return 'abandoned', _number(record.get('start_by_epoch')), record
     derived, _reason = derive_state(names, record, now)

@@ -14,6 +14,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _dataset
 from ansible_collections.instancebench.aws.plugins.module_utils import _ownership
 from ansible_collections.instancebench.aws.plugins.module_utils import _plan_progress
 from ansible_collections.instancebench.aws.plugins.module_utils import _report
+from ansible_collections.instancebench.aws.plugins.module_utils import _report_data
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 
 DATASET_FILES = ('dataset.jsonl', 'dataset.csv')
@@ -37,6 +38,7 @@ def write_collection(store, run_ids, dest, now, workers=16, commit=True, process
     commit=False writes nothing. processes/store_factory: see _collect.collect_rows."""
     writer = _dataset.DatasetWriter(dest, commit)
     aggregate = _dataset.Aggregate()
+    plotted = _report_data.ReportData()
     states = {}
     by_run = {}  # {run id: {job id: {state, cost_usd}}} for a scheduled plan's progress
     # {region: [{instance_id, run_id, job_id}]} of jobs that are over (EC2 jobs only): what the
@@ -44,6 +46,7 @@ def write_collection(store, run_ids, dest, now, workers=16, commit=True, process
     finished_instances = {}
     for row in _collect.collect_rows(store, run_ids, now, workers, processes, store_factory):
         aggregate.add(row)
+        plotted.add(row)
         states[row['job_id']] = row['state']
         by_run.setdefault(row['run_id'], {})[row['job_id']] = {'state': row['state'], 'cost_usd': row.get('cost_usd')}
         if row['state'] in _collect.TERMINAL_STATES and row.get('instance_id') and row['region'] != 'local':
@@ -55,10 +58,11 @@ def write_collection(store, run_ids, dest, now, workers=16, commit=True, process
     summary, headline = aggregate.summary(), aggregate.headline_table()
     summary['plans'] = _plans_progress(store, by_run)
     changed = writer.close()['changed']
-    for name, text in (('report.md', _report.markdown(summary, headline, DATASET_FILES)),
-                       ('report.html', _report.html_page(summary, headline, DATASET_FILES))):
+    figures = plotted.finish(store)
+    for name, text in (('report.md', _report.markdown(summary, headline, DATASET_FILES, figures)),
+                       ('report.html', _report.html_page(summary, headline, DATASET_FILES, figures))):
         changed = _dataset.write_text_if_different(os.path.join(dest, name), text, commit) or changed
     return {'changed': changed, 'summary': summary, 'headline': headline, 'job_states': states,
             'finished_instances': finished_instances,
-            'table': _report.text_lines(summary, headline),
+            'table': _report.text_lines(summary, headline, figures=figures),
             'files': [os.path.join(dest, name) for name in DATASET_FILES + REPORT_FILES]}

@@ -47,11 +47,13 @@ def seconds_between(start, end):
     return (last - first).total_seconds() if first and last else None
 
 
-def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0):
+def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0, watch=None, interval_s=5.0):
     """Run `argv` with stdout+stderr going straight to `log_path`, line-buffered (so a kill loses
     nothing already printed). On timeout: SIGTERM to the process group, then SIGKILL after `grace_s`.
+    `watch`: called at the start and every `interval_s` seconds while it runs; when it returns true
+    (a spot interruption notice), the group is stopped the same way.
 
-    Returns {'rc', 'timed_out', 'duration_s', 'signal'}.
+    Returns {'rc', 'timed_out', 'interrupted', 'duration_s', 'signal'}.
     """
     started = time.monotonic()
     argv = line_buffered(argv)
@@ -62,20 +64,32 @@ def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0):
                                     preexec_fn=_die_with_parent)
         except OSError as exc:
             log.write(('instancebench: cannot start %s: %s\n' % (argv[0], exc)).encode())
-            return {'rc': 127, 'timed_out': False, 'duration_s': 0.0, 'signal': None}
-        sent = None
-        try:
-            rc = proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            sent = 'SIGTERM'
-            _signal_group(proc.pid, signal.SIGTERM)
+            return {'rc': 127, 'timed_out': False, 'interrupted': False, 'duration_s': 0.0, 'signal': None}
+        deadline = started + timeout_s
+        rc, sent, interrupted = None, None, False
+        while rc is None:
+            if watch is not None and watch():
+                interrupted = True
+                rc, sent = _stop_group(proc, grace_s)
+                break
+            left = deadline - time.monotonic()
             try:
-                rc = proc.wait(timeout=grace_s)
+                rc = proc.wait(timeout=max(0.0, min(left, interval_s) if watch is not None else left))
             except subprocess.TimeoutExpired:
-                sent = 'SIGKILL'
-                _signal_group(proc.pid, signal.SIGKILL)
-                rc = proc.wait()
-    return {'rc': rc, 'timed_out': sent is not None, 'duration_s': time.monotonic() - started, 'signal': sent}
+                if watch is None or time.monotonic() >= deadline:
+                    rc, sent = _stop_group(proc, grace_s)
+    return {'rc': rc, 'timed_out': sent is not None and not interrupted, 'interrupted': interrupted,
+            'duration_s': time.monotonic() - started, 'signal': sent}
+
+
+def _stop_group(proc, grace_s):
+    """SIGTERM to the process group, SIGKILL after `grace_s`: (rc, the last signal sent)."""
+    _signal_group(proc.pid, signal.SIGTERM)
+    try:
+        return proc.wait(timeout=grace_s), 'SIGTERM'
+    except subprocess.TimeoutExpired:
+        _signal_group(proc.pid, signal.SIGKILL)
+        return proc.wait(), 'SIGKILL'
 
 
 def line_buffered(argv):

@@ -40,23 +40,7 @@ def _new_pass(match):
 def read(text):
     """{'passes': [...], 'malformed': [...]}; each pass: pattern, pages, rc (None without an end
     marker), timer_ns, max_bytes, thp_anon_kib, points [(size, loads, seconds, ns)], ended."""
-    parsed = {'passes': [], 'malformed': []}
-    current = None
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        match = _PASS_MARK.match(line)
-        if match:
-            current = _new_pass(match)
-            parsed['passes'].append(current)
-            continue
-        match = _END_MARK.match(line)
-        if match:
-            _passes.close(current, match, lineno, line, parsed['malformed'])
-            continue
-        if current is None or current['rc'] is not None or not line or line == 'instancebench latency 1':
-            continue
-        _pass_line(current, lineno, line, parsed['malformed'])
-    return parsed
+    return _passes.walk(text, _PASS_MARK, _END_MARK, _new_pass, _pass_line, 'instancebench latency 1')
 
 
 def _pass_line(current, lineno, line, malformed):

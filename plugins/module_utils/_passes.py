@@ -45,3 +45,26 @@ def close(current, match, lineno, line, malformed):
     current['rc'] = _numbers.integer(match.group(1))
     if current['rc'] is None:
         malformed.append(_numbers.malformed(lineno, line, 'an end marker with a whole exit status'))
+
+
+def walk(text, pass_mark, end_mark, new_pass, pass_line, banner):
+    """{'passes': [...], 'malformed': [...]} of a job script's output: a pass opens at `pass_mark`
+    (new_pass(match) makes it), closes at `end_mark`; every other non-empty line of an open pass goes
+    to pass_line(current, lineno, line, malformed); the program's `banner` line is skipped."""
+    parsed = {'passes': [], 'malformed': []}
+    current = None
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        match = pass_mark.match(line)
+        if match:
+            current = new_pass(match)
+            parsed['passes'].append(current)
+            continue
+        match = end_mark.match(line)
+        if match:
+            close(current, match, lineno, line, parsed['malformed'])
+            continue
+        if current is None or current['rc'] is not None or not line or line == banner:
+            continue
+        pass_line(current, lineno, line, parsed['malformed'])
+    return parsed

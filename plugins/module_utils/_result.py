@@ -49,12 +49,16 @@ def combine(repetitions):
     passed = bool(checks) and not any(_numbers.invalidates(check) for check in checks)
     entries = []
     if passed:
-        names = list(repetitions[0][0].keys())
+        # A metric some repetitions do not derive (latency's TLB penalty exists only when huge pages
+        # read faster) is summarized over the repetitions that have it: n says how many.
+        names = []
+        for rep in repetitions:
+            names.extend(name for name in rep[0] if name not in names)
         for name in names:
-            values = [rep[0][name][0] for rep in repetitions]
+            having = [rep[0][name] for rep in repetitions if name in rep[0]]
+            values = [value for value, _unit, _higher in having]
             stats = summarize(values)
-            entry = {'name': name, 'unit': repetitions[0][0][name][1],
-                     'higher_is_better': repetitions[0][0][name][2],
+            entry = {'name': name, 'unit': having[0][1], 'higher_is_better': having[0][2],
                      'value': stats['median'], 'values': values}
             entry.update((key, stats[key]) for key in ('n', 'median', 'min', 'max', 'stdev', 'cv'))
             entry['ci_low'], entry['ci_high'], entry['ci_level'] = median_ci(values)

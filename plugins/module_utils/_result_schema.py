@@ -174,6 +174,17 @@ RESULT_SCHEMA = {
                     },
                 },
                 'binary_sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'},
+                # Where the binary came from: built here, or the build cache (which key, which job built it).
+                'binary_cache': {
+                    'type': 'object',
+                    'required': ['from_cache'],
+                    'properties': {
+                        'from_cache': {'type': 'boolean'},
+                        'key': {'type': ['string', 'null'], 'pattern': '^[0-9a-f]{64}$'},
+                        'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'},
+                        'built_by': {'type': 'object'},
+                    },
+                },
             },
         },
         'parameters': {

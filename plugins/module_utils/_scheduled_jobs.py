@@ -14,6 +14,7 @@ import time
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
+from ansible_collections.instancebench.aws.plugins.module_utils import _states
 
 _NAME = re.compile(r'^[a-z0-9][a-z0-9-]{0,60}\Z')
 _VARIANT = re.compile(r'^[a-z0-9][a-z0-9-]{0,39}\Z')
@@ -105,8 +106,9 @@ def _check_job(where, job, instance_types, benchmarks, markets):
     return problems
 
 
-# A plan without a schedule retries only what its controller abandoned (launched, never started):
-# a job that failed on its own stays failed, as before; one whose controller died comes back at once.
+# A plan without a schedule retries only what its controller abandoned (launched, never started)
+# and what EC2 interrupted (spot): a job that failed on its own stays failed, as before; one whose
+# controller died or whose spot instance was taken back comes back at once.
 UNSCHEDULED_RETRIES = {'retry_limit': 2, 'retry_backoff_minutes': 0, 'retry_states': ('abandoned',)}
 SCHEDULED_RETRY_STATES = ('over', 'abandoned')
 
@@ -119,17 +121,39 @@ def retry_policy(schedule):
             'retry_states': SCHEDULED_RETRY_STATES}
 
 
+def spot_interrupted(entry):
+    """Whether a store state (_collect.store_state: state, ended, record) is a job that failed
+    because EC2 interrupted its spot instance: its failed sentinel's reason says so."""
+    entry = tuple(entry)
+    record = entry[2] if len(entry) > 2 else None
+    return entry[0] == 'over' and isinstance(record, dict) and record.get('reason') == _states.SPOT_INTERRUPTION
+
+
+def on_demand_only(options):
+    """A job's launch options for its retry after a spot interruption: on-demand, in the same zones
+    and order (on spot, the retry could be taken back as well). The shape _plan.launch_options gives."""
+    zones = []
+    for option in options:
+        if option['availability_zone'] not in zones:
+            zones.append(option['availability_zone'])
+    return [{'market': 'on-demand', 'availability_zone': zone} for zone in zones]
+
+
 def resolve_attempts(jobs, states, now, policy, run_id):
     """Each job as its current attempt. states: {job id: (store state, ended epoch, ...)}; policy:
-    retry_policy(). A job whose latest attempt ended in one of `retry_states` comes back as attempt
-    n+1 (its own job id) once `retry_backoff_minutes` have passed since it ended (store_state
-    `waiting` until then), at most `retry_limit` times (then it keeps its last state)."""
+    retry_policy(). A job whose latest attempt ended in one of `retry_states`, or was interrupted
+    by EC2 (spot), comes back as attempt n+1 (its own job id) once `retry_backoff_minutes` have
+    passed since it ended (store_state `waiting` until then), at most `retry_limit` times (then it
+    keeps its last state). After a spot interruption, that attempt and every later one launch
+    on-demand only (`retry_reason` says why)."""
     out = []
     for job in jobs:
         attempt, current = 0, dict(job, attempt=0)
         while True:
-            state, ended = tuple(states.get(current['job_id'], ('none', None)))[:2]
-            if state not in policy['retry_states'] or attempt >= policy['retry_limit']:
+            entry = tuple(states.get(current['job_id'], ('none', None)))
+            state, ended = entry[:2]
+            interrupted = spot_interrupted(entry)
+            if (state not in policy['retry_states'] and not interrupted) or attempt >= policy['retry_limit']:
                 current['store_state'] = state
                 break
             retry_at = (now if ended is None else ended) + 60 * policy['retry_backoff_minutes']
@@ -137,6 +161,9 @@ def resolve_attempts(jobs, states, now, policy, run_id):
             current = dict(current, attempt=attempt, retry_of=current['job_id'],
                            job_id=_job.job_id(run_id, job['region'], job['instance_type'], job['benchmark'],
                                               job['variant'], job['replica'], attempt))
+            if interrupted:
+                current.update(launch_options=on_demand_only(current['launch_options']),
+                               retry_reason=_states.SPOT_INTERRUPTION)
             if now < retry_at and current['job_id'] not in states:
                 current['store_state'] = 'waiting'
                 current['retry_at'] = time.strftime(_STAMP, time.gmtime(retry_at))

@@ -17,6 +17,9 @@ __metaclass__ = type
 # Sentinel states in the order they happen; a later one wins.
 STORE_STATES = ('leased', 'launched', 'running', 'completed', 'failed', 'timed_out')
 TERMINAL_STATES = ('completed', 'failed', 'timed_out')
+# The reason a `failed` sentinel gives when EC2 announced the spot instance's interruption and the
+# job stopped its benchmark: the planner retries such a job on-demand (_scheduled_jobs).
+SPOT_INTERRUPTION = 'spot-interruption'
 # What a launch.yml invocation says of each job.
 LAUNCH_OUTCOMES = ('running', 'in_flight', 'done', 'deferred', 'failed', 'not_launched')
 # Outcomes that are not problems of this invocation.

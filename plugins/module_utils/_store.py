@@ -177,6 +177,18 @@ def _write_checksum(path, digest):
     _atomic_write(path + CHECKSUM_SUFFIX, ('%s  %s\n' % (digest, os.path.basename(path))).encode())
 
 
+def put_json_if_changed(store, key, document, check_mode=False):
+    """(changed, sha256): write a JSON document unless the store holds the same bytes under `key`
+    (compared by the sha256 recorded at write time); in check mode, only say whether it would."""
+    data = json_bytes(document)
+    digest = sha256_bytes(data)
+    head = store.head(key) if store.exists(key) else None
+    changed = (head or {}).get('sha256') != digest
+    if changed and not check_mode:
+        store.put(key, data)
+    return changed, digest
+
+
 class FileStore(object):
     """A directory on the host that runs the code (the job's host, or the controller)."""
 

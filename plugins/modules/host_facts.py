@@ -184,6 +184,8 @@ def main():
         'memory': _topology.meminfo(),
         'os': _topology.os_release(),
         'kernel': platform.release(),
+        # A binary built here runs where this C library (or a newer one) is: part of a build-cache key.
+        'libc': ' '.join(platform.libc_ver()).strip() or 'unknown',
         'user': {'name': pwd.getpwuid(os.getuid()).pw_name, 'uid': os.getuid()},
         'compiler': compiler,
         'cflags': flags,

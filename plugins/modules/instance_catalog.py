@@ -90,22 +90,12 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _catalog
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
 
-def _catalog_of(ec2):
-    """Current types offered in the region (DescribeInstanceTypes, then the region's offerings)."""
-    raw = ec2.get_paginator('describe_instance_types').paginate(
-        Filters=[{'Name': 'current-generation', 'Values': ['true']}]).build_full_result()['InstanceTypes']
-    offerings = ec2.get_paginator('describe_instance_type_offerings').paginate(
-        LocationType='region').build_full_result()['InstanceTypeOfferings']
-    offered = set(item['InstanceType'] for item in offerings)
-    return [_catalog.entry(item) for item in raw if item['InstanceType'] in offered]
-
-
 def main():
     module = InstancebenchAWSModule(argument_spec=dict(selection=dict(type='dict', default={})),
                                     supports_check_mode=True)
     ec2 = module.client('ec2', retry_decorator=AWSRetry.jittered_backoff())
     try:
-        entries = _catalog_of(ec2)
+        entries = _catalog.read_catalog(ec2)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         module.fail_json_aws(exc, msg='Could not read the EC2 catalog of %s' % module.region)
     selection = module.params['selection']

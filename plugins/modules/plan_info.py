@@ -40,15 +40,22 @@ options:
     required: true
   price_table:
     description:
-      - On-demand prices used when the Pricing API does not answer. Keys C(large_usd_per_hour)
-        (region, then family, then USD per hour for the C(.large) size) and C(size_factors)
-        (size name to multiple of C(.large)).
+      - On-demand prices used when the Pricing API does not answer, as in the ec2_provision role's
+        C(vars/prices.yml) (written by C(scripts/refresh_price_table.py)). Keys C(family_rate) (region, then
+        family, then C(per) (C(vcpus) or C(memory_mib)) and C(usd) per unit and hour) and C(usd_per_hour)
+        (region, then instance type, then USD per hour, for families not linear in size).
     type: dict
     default: {}
   use_pricing_api:
-    description: Ask the AWS Pricing API first (one attempt per type, short timeouts).
+    description:
+      - Ask the AWS Pricing API first for the region's whole Linux on-demand price list (paged, one attempt
+        with short timeouts), kept in O(price_cache_dir) for the rest of the UTC day.
     type: bool
     default: true
+  price_cache_dir:
+    description: Where the Pricing API's price lists are kept, one file per region and UTC day.
+    type: path
+    default: ~/.cache/instancebench/prices
   pricing_region:
     description: Region of the Pricing API endpoint.
     type: str
@@ -134,7 +141,7 @@ jobs:
       description: On-demand price, or null when unknown.
       type: float
     price_source:
-      description: C(pricing-api), C(table) or C(unknown).
+      description: C(pricing-api), C(table) (a listed price), C(table-rate) (the family's rate times the type's size) or C(unknown).
       type: str
     result_stored:
       description: This run already has a result for the job in the results bucket; launch.yml launches nothing for it.
@@ -170,6 +177,13 @@ results_write_scope:
   returned: success
   type: str
   sample: instancebench/runs/run=20261126T101500Z/*/by=${aws:userid}/*
+results_cache_prefix:
+  description:
+    - The S3 key prefix of the build-artifact cache (instancebench.aws.build_cache); an instance reads any
+      entry there and writes only in folders named after its own C(aws:userid).
+  returned: success
+  type: str
+  sample: instancebench/cache/
 abandoned:
   description:
     - Instances of this run's jobs that were launched and never started their benchmark within the
@@ -224,6 +238,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _collect
 from ansible_collections.instancebench.aws.plugins.module_utils import _plan
 from ansible_collections.instancebench.aws.plugins.module_utils import _planner
 from ansible_collections.instancebench.aws.plugins.module_utils import _scheduled_jobs
+from ansible_collections.instancebench.aws.plugins.module_utils import _build_cache
 from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
 from ansible_collections.instancebench.aws.plugins.module_utils import _region
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
@@ -275,30 +290,39 @@ def _existing_network(ec2, plan):
     return _planner.existing_network_problems(plan, subnets, groups, keys)
 
 
-def _prices(module, plan):
-    """{type: (usd_or_None, source)}: the Pricing API when it answers, else the table."""
+def _api_prices(module, region):
+    """{type: usd} of the region from the Pricing API (one paged price list, cached per UTC day), or
+    {} with a warning when it does not answer."""
+    config = botocore.config.Config(retries={'max_attempts': 1}, connect_timeout=3, read_timeout=10)
+    pricing = module.client('pricing', region=module.params['pricing_region'], config=config)
+
+    def fetch():
+        items = []
+        pages = pricing.get_paginator('get_products').paginate(ServiceCode='AmazonEC2',
+                                                               Filters=_pricing.region_filters(region))
+        for page in pages:
+            items.extend(page.get('PriceList', []))
+        return items
+    try:
+        prices, _cached = _pricing.cached_region_prices(module.params['price_cache_dir'], region,
+                                                        time.strftime('%Y-%m-%d', time.gmtime()), fetch)
+        return prices
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        module.warn('Pricing API did not answer (%s); on-demand prices come from the price table'
+                    % str(exc).splitlines()[0][:160])
+        return {}
+
+
+def _prices(module, plan, found):
+    """{type: (usd_or_None, basis)}: the Pricing API's price when it answers, else the table's."""
+    listed = _api_prices(module, plan['region']) if module.params['use_pricing_api'] else {}
     prices = {}
-    pricing = None
-    if module.params['use_pricing_api']:
-        config = botocore.config.Config(retries={'max_attempts': 1}, connect_timeout=3, read_timeout=5)
-        pricing = module.client('pricing', region=module.params['pricing_region'], config=config)
     for name in plan['instance_types']:
-        usd = None
-        if pricing is not None:
-            try:
-                answer = pricing.get_products(ServiceCode='AmazonEC2', MaxResults=10,
-                                              Filters=_pricing.pricing_filters(plan['region'], name))
-                usd = _pricing.price_from_products(answer.get('PriceList', []))
-            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-                module.warn('Pricing API did not answer (%s); on-demand prices come from the price table'
-                            % str(exc).splitlines()[0][:160])
-                pricing = None
-        if usd is not None:
-            prices[name] = (usd, 'pricing-api')
+        if name in listed:
+            prices[name] = (listed[name], 'pricing-api')
             continue
-        usd = _pricing.table_price(module.params['price_table'], plan['region'], name)
-        prices[name] = (usd, 'table' if usd is not None else 'unknown')
-        if usd is None:
+        prices[name] = _pricing.table_quote(module.params['price_table'], plan['region'], name, found.get(name))
+        if prices[name][0] is None:
             module.warn('No on-demand price known for %s in %s: its cost will be empty' % (name, plan['region']))
     return prices
 
@@ -348,6 +372,7 @@ def main():
             run_id=dict(type='str', required=True),
             price_table=dict(type='dict', default={}),
             use_pricing_api=dict(type='bool', default=True),
+            price_cache_dir=dict(type='path', default='~/.cache/instancebench/prices'),
             pricing_region=dict(type='str', default='us-east-1'),
             defer_beyond_concurrency=dict(type='bool', default=False),
             window=dict(type='str', default=''),
@@ -384,7 +409,7 @@ def main():
     else:
         network = {'subnets': subnets}
 
-    prices = _prices(module, plan)
+    prices = _prices(module, plan, found)
     try:
         states = _store_states(s3, plan, module.params['run_id'], time.time())
     except (_store.StoreError, ValueError) as exc:
@@ -395,11 +420,12 @@ def main():
         module.fail_json_aws(exc, msg='Could not read the spot price history of %s' % plan['region'])
     jobs = _planner.plan_jobs(plan, module.params['run_id'], found, in_order, prices, windows, states, time.time(),
                               module.params['defer_beyond_concurrency'], spot)
-    run_prefix = _store.S3Store(plan['results']['bucket'], plan['results']['prefix']).full_key(
-        _store.run_prefix(module.params['run_id']))
+    results = _store.S3Store(plan['results']['bucket'], plan['results']['prefix'])
+    run_prefix = results.full_key(_store.run_prefix(module.params['run_id']))
     module.exit_json(changed=False, plan=plan, jobs=jobs, zones=zones, network=network, times=_region.times(plan, time.time()),
                      abandoned=_scheduled_jobs.abandoned_instances(states, module.params['run_id']),
                      results_run_prefix=run_prefix, results_write_scope=_store.instance_write_scope(run_prefix),
+                     results_cache_prefix=results.full_key(_build_cache.PREFIX),
                      architectures=sorted(set(found[name]['architecture'] for name in plan['instance_types'])))
 
 

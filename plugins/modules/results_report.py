@@ -21,9 +21,14 @@ description:
     metadata, else the job's C(SHA256SUMS)) and against the result schema. A result that does not
     check out is reported under C(problems) and contributes no number.
   - Writes into O(dest) C(dataset.jsonl) and C(dataset.csv) (one record per job and metric, with
-    cost = runtime x price per hour), C(report.md) and C(report.html) (self-contained, inline SVG
-    plots of STREAM triad and HPL per instance type and per USD-hour). Files are replaced only
+    cost = runtime x price per hour), C(report.md) and C(report.html). Files are replaced only
     when their content changes, so a second collect of the same store changes nothing.
+  - The report has a section per registered benchmark with results, in the registry's order, with what
+    its figure means, the headline median per instance type with the confidence interval of each
+    median as an error bar, the same per USD-hour (higher-is-better figures with a price), every
+    figure the registry plots side by side (FFTW's problems, STREAM's kernels), the latency curve
+    with the cache sizes marked, and tables. The HTML is self-contained (inline SVG, no script);
+    a figure without a price says why (C(no price (not an EC2 instance)) for a local host).
   - Reads results in parallel and streams them to the dataset; raw logs are never downloaded.
 author:
   - instancebench.aws contributors (@instancebench)
@@ -81,12 +86,15 @@ summary:
   sample: {runs: [r1], jobs: 3, states: {completed: 2, timed_out: 1}, finished: 3, percent_finished: 100.0,
            cost_usd: 0.0213, jobs_with_problems: 0, problems: []}
 headline:
-  description: Median headline value (STREAM triad, HPL GFLOP/s) per benchmark and instance type, with per USD-hour.
+  description:
+    - Median headline value (STREAM triad, HPL GFLOP/s, ...) per benchmark and instance type, with the
+      confidence interval of the median, quality and per USD-hour.
   returned: always
   type: list
   elements: dict
-  sample: [{benchmark: stream, metric: triad_bandwidth, instance_type: c7a.large, uarch: znver4, n: 2,
-            median: 41.6, unit: GB/s, price_per_hour_usd: 0.10264, per_usd_hour: 405.3}]
+  sample: [{benchmark: stream, metric: triad_bandwidth, instance_type: c7a.large, variant: default, label: c7a.large,
+            uarch: znver4, n: 2, median: 41.6, ci_low: 41.2, ci_high: 42.0, ci_level: 0.5, quality: stable,
+            unit: GB/s, price_per_hour_usd: 0.10264, per_usd_hour: 405.3}]
 job_states:
   description: Job id to state.
   returned: always

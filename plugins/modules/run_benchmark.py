@@ -160,6 +160,29 @@ options:
     description: Fail the task when the job did not complete with a validated result (the result is stored either way).
     type: bool
     default: true
+  spot_watch:
+    description:
+      - Whether to watch the instance metadata for EC2 spot notices while the benchmark runs.
+        C(auto) watches when O(instance) says C(market=spot); C(always) also elsewhere (tests with a stand-in
+        O(imds_endpoint)); C(never) does not.
+      - An instance-action notice stops the benchmark (its process group gets SIGTERM, then SIGKILL after
+        O(kill_grace)); what ran is stored (raw log, the result without numbers) with a C(failed) sentinel whose
+        C(reason) is C(spot-interruption) and whose C(notice) holds the notice's action and time. A later launch
+        retries the job on-demand.
+      - A rebalance recommendation is recorded (raw log and the result's check C(spot.rebalance_recommendation),
+        a warning) and the job runs on. An endpoint that does not answer is said once in the raw log and the job
+        runs on.
+    type: str
+    choices: [auto, always, never]
+    default: auto
+  imds_endpoint:
+    description: The instance metadata service (IMDSv2) the spot watch asks.
+    type: str
+    default: http://169.254.169.254
+  spot_poll_interval:
+    description: Seconds between two looks at the spot notices while the benchmark runs.
+    type: int
+    default: 5
 notes:
   - Check mode reports whether the job would run; it runs nothing and writes nothing.
 """
@@ -217,6 +240,14 @@ result:
   description: The result document (see benchmarks/schema/result-v1.schema.json).
   returned: when the job ran or had already run
   type: dict
+spot_notices:
+  description:
+    - What the spot watch saw, in order; each with C(kind) (C(interruption), C(rebalance) or C(unreachable)),
+      C(seen_at), and C(action) and C(time) (interruption), C(notice_time) (rebalance) or C(detail).
+  returned: when the job ran with the spot watch on
+  type: list
+  elements: dict
+  sample: [{"kind": "interruption", "action": "terminate", "time": "2026-12-05T08:22:00Z", "seen_at": "2026-12-05T08:20:01Z"}]
 headline:
   description: Metric name to median value, for a quick look (empty when invalid).
   returned: always
@@ -238,6 +269,8 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _names
 from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
 from ansible_collections.instancebench.aws.plugins.module_utils import _quality
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
+from ansible_collections.instancebench.aws.plugins.module_utils import _spot_notice
+from ansible_collections.instancebench.aws.plugins.module_utils import _states
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 
 _INSTANCE_FIELDS = ('type', 'id', 'region', 'availability_zone', 'market', 'price_per_hour_usd', 'ami', 'hostname',
@@ -252,10 +285,33 @@ def _instance(params):
     return instance
 
 
-def _sentinel(store, prefix, state, reason=None):
-    """Sentinels are small JSON documents, never empty files: they say who and when."""
-    return store.put_json('%s/status-%s.json' % (prefix, state), {
-        'state': state, 'timestamp': _job.utc_now(), 'host': platform.node(), 'reason': reason})
+def _sentinel(store, prefix, state, reason=None, notice=None):
+    """Sentinels are small JSON documents, never empty files: they say who and when (and, for a
+    spot interruption, the notice's action and time)."""
+    body = {'state': state, 'timestamp': _job.utc_now(), 'host': platform.node(), 'reason': reason}
+    if notice:
+        body['notice'] = notice
+    return store.put_json('%s/status-%s.json' % (prefix, state), body)
+
+
+def _spot_watch(module, instance):
+    """The job's watch of the spot notices (None when off): a callable for run_with_timeout that
+    says whether to stop, and the SpotWatch with what it saw."""
+    params = module.params
+    if not _spot_notice.watch_enabled(params['spot_watch'], instance['market']):
+        return None, None
+    watch = _spot_notice.SpotWatch(_spot_notice.ImdsClient(params['imds_endpoint']))
+    failures = []
+
+    def interrupted():
+        try:
+            watch.poll()
+        except Exception as exc:  # a bug in the watch must not cost the benchmark; said once
+            if not failures:
+                module.warn('spot notice watch failed: %s: %s' % (type(exc).__name__, exc))
+            failures.append(exc)
+        return watch.interruption is not None
+    return interrupted, watch
 
 
 def _analyze(analyze, text, expected):
@@ -283,10 +339,12 @@ def _gate(params):
     return dict((str(k), float(v)) for k, v in gate.items())
 
 
-def _run_repetitions(module, store, prefix, log_dir, job_id):
+def _run_repetitions(module, store, prefix, log_dir, job_id, watch=(None, None)):
     """Run at least `repetitions` and at most `max_repetitions` times, stopping once the CV gate
     holds. Each run's log is stored (raw-rep<N>.log) before a further repetition starts, so a job
-    that dies later keeps every repetition already run. Returns (analysed reps, raw log bytes, state, reason, env)."""
+    that dies later keeps every repetition already run. `watch`: _spot_watch()'s pair; a spot
+    interruption notice stops the run in progress and the job.
+    Returns (analysed reps, raw log bytes, state, reason, env)."""
     params = module.params
     analyze = _result.analyzer(params['benchmark'])
     env = dict(os.environ)
@@ -297,21 +355,27 @@ def _run_repetitions(module, store, prefix, log_dir, job_id):
     reps, chunks, durations = [], [], []
     state, reason = 'completed', None
     flags = _cpu_flags()
+    stop_on_notice, spot = watch
+    logged = 0
     for index in range(1, maximum + 1):
         log_path = os.path.join(log_dir, '%s.rep%d.log' % (job_id, index))
         if os.path.exists(log_path):
             os.unlink(log_path)
         remaining = deadline - time.monotonic()
         outcome = _job.run_with_timeout(params['command'], env, params['chdir'], log_path,
-                                        max(1.0, remaining), params['kill_grace'])
+                                        max(1.0, remaining), params['kill_grace'], stop_on_notice,
+                                        params['spot_poll_interval'])
         with open(log_path, 'rb') as handle:
             text = handle.read()
+        # What the spot watch saw during this run, after its output (the analyzer reads the output only).
+        notes = ''.join(_spot_notice.log_line(event) for event in spot.events[logged:]) if spot else ''
+        logged = len(spot.events) if spot else 0
         chunks.append(('=== instancebench repetition %d (of %d to %d) rc=%s signal=%s duration_s=%.3f ===\n'
                        % (index, params['repetitions'], maximum, outcome['rc'], outcome['signal'],
-                          outcome['duration_s'])).encode() + text)
+                          outcome['duration_s'])).encode() + text + notes.encode())
         metrics, checks, observed = _analyze(analyze, text.decode('utf-8', 'replace'), params['expected'])
-        checks.append({'name': 'exit_status', 'passed': outcome['rc'] == 0 and not outcome['timed_out'],
-                       'detail': 'rc=%s signal=%s' % (outcome['rc'], outcome['signal'])})
+        checks.append({'name': 'exit_status', 'passed': outcome['rc'] == 0 and not outcome['timed_out']
+                       and not outcome['interrupted'], 'detail': 'rc=%s signal=%s' % (outcome['rc'], outcome['signal'])})
         if observed.get('openblas_core'):
             checks.append(_quality.blas_kernel_check(observed['openblas_core'], flags, platform.machine(), env))
         reps.append((metrics, checks, observed))
@@ -319,6 +383,9 @@ def _run_repetitions(module, store, prefix, log_dir, job_id):
         if outcome['timed_out']:
             state, reason = 'timed_out', 'deadline of %ss passed during repetition %d (%s sent)' % (
                 params['timeout'], index, outcome['signal'])
+            break
+        if outcome['interrupted']:
+            state, reason = 'failed', _states.SPOT_INTERRUPTION
             break
         stop, _cvs = _quality.gate_reached(reps, gate, params['repetitions'])
         # Another repetition only if it fits before the deadline (as long as the longest so far).
@@ -357,6 +424,9 @@ def main():
             power_off_command=dict(type='list', elements='str', default=[]),
             force=dict(type='bool', default=False),
             fail_on_invalid=dict(type='bool', default=True),
+            spot_watch=dict(type='str', default='auto', choices=list(_spot_notice.WATCH_MODES)),
+            imds_endpoint=dict(type='str', default=_spot_notice.DEFAULT_ENDPOINT),
+            spot_poll_interval=dict(type='int', default=5),
         ),
         supports_check_mode=True,
     )
@@ -364,7 +434,7 @@ def main():
     if _benchmarks.get(params['benchmark']) is None:
         module.fail_json(msg='benchmark %r is not registered; choose from %s (module_utils/_benchmarks.py)'
                          % (params['benchmark'], ', '.join(_benchmarks.names())))
-    for name in ('repetitions', 'timeout', 'kill_grace'):
+    for name in ('repetitions', 'timeout', 'kill_grace', 'spot_poll_interval'):
         if params[name] < 1:
             module.fail_json(msg='%s must be at least 1, got %s' % (name, params[name]))
     if params['job_id'] and not _names.is_safe_name(params['job_id']):
@@ -461,9 +531,14 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
         'job': job, 'instance': instance, 'command': params['command'], 'parameters': params['parameters']}),
         'system.json': store.put_json(prefix + '/system.json', params['system'])}
 
-    reps, raw, state, reason, environment = _run_repetitions(module, store, prefix, log_dir, job_id)
+    stop_on_notice, spot = _spot_watch(module, instance)
+    reps, raw, state, reason, environment = _run_repetitions(module, store, prefix, log_dir, job_id,
+                                                             (stop_on_notice, spot))
     raw_meta = artifacts['raw.log'] = store.put(prefix + '/raw.log', raw)
     metrics, checks, passed, observed = _result.combine(reps)
+    if spot:
+        checks.extend(_spot_notice.checks(spot.events))
+        out['spot_notices'] = spot.events   # an interruption's check fails the result (below)
     if passed:
         checks.extend(_quality.peak_checks(metrics, params['peaks']))
         passed = not any(_numbers.invalidates(c) for c in checks)
@@ -492,7 +567,9 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
     artifacts['result.json'] = store.put_json(prefix + '/result.json', doc)
     store.put(prefix + '/SHA256SUMS', ''.join('%s  %s\n' % (meta['sha256'], name)
                                               for name, meta in sorted(artifacts.items())).encode())
-    _sentinel(store, prefix, state, reason)  # last: a terminal sentinel means everything above is stored
+    notice = dict((k, spot.interruption.get(k)) for k in ('action', 'time', 'seen_at')) \
+        if spot and spot.interruption and reason == _states.SPOT_INTERRUPTION else None
+    _sentinel(store, prefix, state, reason, notice)  # last: a terminal sentinel means everything above is stored
     out.update(changed=True, state=state, result=doc, headline=_headline(doc))
     if state != 'completed' and params['fail_on_invalid']:
         return {'failed': True, 'msg': '%s job %s %s: %s (raw log kept at %s/raw.log)'

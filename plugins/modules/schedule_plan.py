@@ -25,6 +25,13 @@ description:
     most C(max_jobs_per_day) jobs a day. Jobs that do not fit are refused, naming the
     cap to raise.
   - Each job carries its estimated duration and cost (on-demand, and with the spot policy).
+  - Instead of families, a request can take a catalog C(selection) (the fields of
+    M(instancebench.aws.instance_catalog)); each region then plans its own offered, selected types,
+    vCPUs from DescribeInstanceTypes, and a type above its family's vCPU quota is left out (said, not refused).
+  - With C(coverage) (C(every_weeks), C(budget_usd_per_week)) the request plans one week of a rotation
+    that measures the whole selection at least every C(every_weeks) weeks, oldest first, within the
+    budget; the rotation state is read from the results store (see O(store)) and returned as
+    C(rotation.state) for M(instancebench.aws.rotation_record) to keep once the plans are written.
 author:
   - instancebench.aws contributors (@instancebench)
 options:
@@ -37,6 +44,8 @@ options:
         C(spot_from_size), C(vcpu_quota) (family to vCPUs), C(default_vcpu_quota), C(retry_limit)
         and C(retry_backoff_minutes) (a failed or timed-out job comes back in a later launch), and C(plan)
         (launch settings copied into every plan - results, networking, os, tags, ...).
+      - Or, instead of C(families)/C(instance_types), C(selection) (a catalog selection) and, for a
+        budget-capped rotation, C(coverage) (C(every_weeks), C(budget_usd_per_week)).
     type: dict
     required: true
   data:
@@ -47,6 +56,11 @@ options:
     description: On-demand prices as in the ec2_provision role's C(vars/prices.yml); types it lacks get no cost.
     type: dict
     default: {}
+  store:
+    description:
+      - Results store holding the rotation state of a C(coverage) request (C(s3://bucket/prefix) or a
+        directory). Default - the request's C(plan.results) bucket and prefix.
+    type: str
   use_service_quotas:
     description: Read the Running On-Demand Standard instances vCPU quota (L-1216C47A) per region and cap the family quotas with it.
     type: bool
@@ -91,6 +105,23 @@ quotas:
   description: The vCPU quota used per region and family, and where it came from.
   returned: success
   type: dict
+left_out:
+  description: What a catalog selection or the rotation left for later, per reason (C(quota), C(budget), C(not due yet), ...).
+  returned: success
+  type: list
+  sample: [{region: us-east-1, instance_type: m7i.48xlarge, reason: "quota: 192 vCPUs, the m7i quota is 64"}]
+left_out_lines:
+  description: The same, grouped by reason with a few examples, and the rotation's week in one line (for the terminal).
+  returned: success
+  type: list
+  elements: str
+rotation:
+  description:
+    - For a C(coverage) request - C(key) (where the state lives in the store), C(state) (the state after
+      this week's plan) and C(figures) (candidates, chosen, share per week, estimated cost, full cycle cost,
+      weeks needed at this budget, and a C(warning) when the budget cannot cover the selection in time).
+  returned: when the request has coverage
+  type: dict
 """
 
 try:
@@ -98,8 +129,11 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports the missing library
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
 from ansible_collections.instancebench.aws.plugins.module_utils import _batch_planner
+from ansible_collections.instancebench.aws.plugins.module_utils import _catalog
+from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
+from ansible_collections.instancebench.aws.plugins.module_utils import _rotation
+from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
 STANDARD_QUOTA_CODE = 'L-1216C47A'  # Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances, vCPUs
@@ -156,9 +190,9 @@ def _apply_quotas(module, checked, data):
             sources.setdefault(region, {})[family] = {'vcpus': value, 'source': source}
             quotas[family] = min(quotas.get(family, value), value)
     checked['vcpu_quota'] = quotas
-    too_small = ['%s (%d vCPUs) exceeds the %s quota of %d vCPUs' % (name, data['size_vcpus'][size], family,
-                                                                     quotas[family])
-                 for name, family, size in checked['types'] if data['size_vcpus'][size] > quotas[family]]
+    too_small = [(name, '%s (%d vCPUs) exceeds the %s quota of %d vCPUs' % (
+        name, _batch_planner.vcpus_of(checked, data, name, size), family, quotas[family]))
+        for name, family, size in checked['types'] if _batch_planner.vcpus_of(checked, data, name, size) > quotas[family]]
     return sources, too_small
 
 
@@ -188,12 +222,70 @@ def _plans(request, checked, data, windows, summary):
     return plans
 
 
+def _fail(module, problems):
+    module.fail_json(msg='The schedule request has %d problem(s); nothing was planned:\n- %s'
+                     % (len(problems), '\n- '.join(problems)), problems=problems)
+
+
+def _selected(module, checked, data):
+    """A catalog selection made per region: (request with its types, left_out, problems)."""
+    selected, left, problems = {}, [], []
+    for region in checked['regions']:
+        try:
+            entries = _catalog.read_catalog(module.client('ec2', region=region))
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            module.fail_json_aws(exc, msg='Could not read the EC2 catalog of %s' % region)
+        problems.extend('%s (%s)' % (p, region) for p in _catalog.check_selection(checked['selection'], entries))
+        selected[region], _counts = _catalog.select(checked['selection'] or {}, entries)
+    quotas, more = _batch_planner.family_quotas(module.params['request'], data,
+                                                set(e['family'] for chosen in selected.values() for e in chosen))
+    problems.extend(more)
+    if problems:
+        return None, [], problems
+    for region, chosen in selected.items():
+        fits = [e for e in chosen if e['vcpus'] <= quotas[e['family']]]
+        left.extend({'region': region, 'instance_type': e['instance_type'],
+                     'reason': 'quota: %d vCPUs, the %s quota is %d' % (e['vcpus'], e['family'], quotas[e['family']])}
+                    for e in chosen if e['vcpus'] > quotas[e['family']])
+        selected[region] = fits
+    request = _batch_planner.with_catalog_types(dict(checked, vcpu_quota=quotas), selected)
+    request['hardware'] = dict((e['instance_type'], e) for chosen in selected.values() for e in chosen)
+    return request, left, _batch_planner.too_many_jobs(request)
+
+
+def _store_url(module, request):
+    if module.params['store']:
+        return module.params['store']
+    results = (request.get('plan') or {}).get('results') or {}
+    if not results.get('bucket'):
+        _fail(module, ['coverage: the rotation state lives in the results store: give plan.results {bucket, prefix} '
+                       '(or the store option)'])
+    return 's3://%s/%s' % (results['bucket'], results.get('prefix', ''))
+
+
+def _rotate(module, checked, data, prices):
+    """This week's share of the rotation: the request narrowed to it, what was left, and the rotation."""
+    key = _rotation.STATE_KEY % checked['name']
+    url = _store_url(module, module.params['request'])
+    try:
+        store = module.results_store(url)
+        state = store.get_json(key) if store.exists(key) else _rotation.empty_state(checked['name'])
+    except (_store.StoreError, ValueError) as exc:
+        module.fail_json(msg='cannot read the rotation state %s in %s: %s' % (key, url, exc))
+    narrowed, left, figures, new_state = _batch_planner.rotation_week(checked, data, prices, state)
+    if figures.get('warning'):
+        module.warn('coverage: ' + figures['warning'])
+    rotation = {'key': key, 'store': url, 'figures': figures, 'state': new_state}
+    return narrowed, left, rotation
+
+
 def main():
     module = InstancebenchAWSModule(
         argument_spec=dict(
             request=dict(type='dict', required=True),
             data=dict(type='dict', required=True),
             price_table=dict(type='dict', default={}),
+            store=dict(type='str'),
             use_service_quotas=dict(type='bool', default=True),
         ),
         supports_check_mode=True,
@@ -201,29 +293,50 @@ def main():
     request, data = module.params['request'], module.params['data']
     checked, problems = _batch_planner.check_request(request, data)
     if problems:
-        module.fail_json(msg='The schedule request has %d problem(s); nothing was planned:\n- %s'
-                         % (len(problems), '\n- '.join(problems)), problems=problems)
-    names = sorted(name for name, _family, _size in checked['types'])
-    try:
-        offered = dict((region, _offered(module, region, names)) for region in checked['regions'])
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        module.fail_json_aws(exc, msg='Could not read the instance type offerings')
-    problems = _offering_problems(checked, offered)
-    sources, too_small = _apply_quotas(module, checked, data)
-    problems.extend(_batch_planner.problem('vcpu_quota', message) for message in too_small)
+        _fail(module, problems)
+    left = []
+    if checked['selection'] is not None:
+        checked, left, problems = _selected(module, checked, data)
+    else:
+        names = sorted(name for name, _family, _size in checked['types'])
+        try:
+            offered = dict((region, _offered(module, region, names)) for region in checked['regions'])
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            module.fail_json_aws(exc, msg='Could not read the instance type offerings')
+        problems = _offering_problems(checked, offered)
     if problems:
-        module.fail_json(msg='The schedule request has %d problem(s); nothing was planned:\n- %s'
-                         % (len(problems), '\n- '.join(problems)), problems=problems)
-    prices = dict(((region, name), _pricing.table_price(module.params['price_table'], region, name))
-                  for region in checked['regions'] for name in names)
+        _fail(module, problems)
+    sources, too_small = _apply_quotas(module, checked, data)
+    if checked['selection'] is None:
+        problems.extend(_batch_planner.problem('vcpu_quota', message) for _name, message in too_small)
+    else:   # the account's quota is below a selected type: left, like the request's own quota
+        dropped = set(name for name, _message in too_small)
+        left.extend({'region': region, 'instance_type': name, 'reason': 'quota: ' + message}
+                    for name, message in too_small for region in checked['regions'] if name in checked['region_types'][region])
+        checked['region_types'] = dict((r, [n for n in names if n not in dropped]) for r, names in checked['region_types'].items())
+    if problems:
+        _fail(module, problems)
+    hardware = checked.get('hardware', {})
+    prices = dict(((region, name), _pricing.table_price(
+        module.params['price_table'], region, name,
+        hardware.get(name) or {'vcpus': _batch_planner.vcpus_of(checked, data, name, size)}))
+        for region in checked['regions'] for name, _family, size in checked['types'])
+    rotation = None
+    if checked['coverage']:
+        checked, more, rotation = _rotate(module, checked, data, prices)
+        left.extend(more)
     jobs = _batch_planner.expand(checked, data, prices)
     try:
         windows = _batch_planner.plan_schedule(checked, jobs)
     except _batch_planner.Refusal as refusal:
         module.fail_json(msg='The jobs do not fit: %s' % refusal)
     summary = _batch_planner.summarize(windows, checked)
-    module.exit_json(changed=False, plans=_plans(request, checked, data, windows, summary), summary=summary,
-                     quotas=sources)
+    result = dict(changed=False, plans=_plans(request, checked, data, windows, summary), summary=summary,
+                  quotas=sources, left_out=left,
+                  left_out_lines=_rotation.summary_lines(rotation['figures'] if rotation else None, left))
+    if rotation:
+        result['rotation'] = rotation
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

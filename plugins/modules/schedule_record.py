@@ -82,15 +82,10 @@ def main():
     if not _names.is_safe_name(params['run_id']):
         module.fail_json(msg='run_id %r: use 1-64 letters, digits, ".", "_" and "-"' % params['run_id'])
     document = dict(params['schedule'], run_id=params['run_id'], max_concurrency=params['max_concurrency'])
-    data = _store.json_bytes(document)
-    digest = _store.sha256_bytes(data)
     key = _store.schedule_key(params['run_id'])
     try:
-        store = module.results_store(params['store'])
-        head = store.head(key) if store.exists(key) else None
-        changed = (head or {}).get('sha256') != digest
-        if changed and not module.check_mode:
-            store.put(key, data)
+        changed, digest = _store.put_json_if_changed(module.results_store(params['store']), key, document,
+                                                     module.check_mode)
     except _store.StoreError as exc:
         module.fail_json(msg='cannot record the schedule of run %s in %s: %s' % (params['run_id'], params['store'], exc))
     module.exit_json(changed=changed, key=key, sha256=digest)

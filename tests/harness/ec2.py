@@ -41,8 +41,8 @@ def family_overrides(expected=None):
     return {FAMILY: expected or host_cpu.family_entry()}
 
 
-def client(server, service):
-    return boto3.client(service, endpoint_url=server.url, region_name=REGION,
+def client(server, service, region=REGION):
+    return boto3.client(service, endpoint_url=server.url, region_name=region,
                         aws_access_key_id=CREDENTIALS['AWS_ACCESS_KEY_ID'],
                         aws_secret_access_key=CREDENTIALS['AWS_SECRET_ACCESS_KEY'])
 
@@ -98,8 +98,9 @@ def launch_vars(run_id, the_plan, hosts, mirror, work_dir, **more):
     return extra
 
 
-def instances(server, run_id, states=('pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped')):
-    ec2 = client(server, 'ec2')
+def instances(server, run_id, states=('pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'),
+              region=REGION):
+    ec2 = client(server, 'ec2', region)
     found = ec2.describe_instances(Filters=[{'Name': 'tag:instancebench:run-id', 'Values': [run_id]},
                                             {'Name': 'instance-state-name', 'Values': list(states)}])
     return [i for r in found['Reservations'] for i in r['Instances']]

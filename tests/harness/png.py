@@ -85,3 +85,38 @@ def bars(path, rgb):
         current = {'x': start, 'w': length, 'y_start': y, 'y_end': y}
         out.append(current)
     return [(b['x'], b['w'], b['y_end'] - b['y_start'] + 1) for b in out if b['y_end'] > b['y_start']]
+
+
+def pixels_of(image, rgb):
+    """[(x, y)] of the pixels of exactly `rgb` in a read_png image: flat SVG fills, and the middle of
+    strokes 2 px wide, render exact (found with bytes.find: a tall page is millions of pixels)."""
+    _width, _height, rows = image
+    wanted, found = bytes(rgb), []
+    for y, (row, channels) in enumerate(rows):
+        data = bytes(row)
+        at = data.find(wanted)
+        while at >= 0:
+            if at % channels == 0:
+                found.append((at // channels, y))
+            at = data.find(wanted, at + 1)
+    return found
+
+
+def blobs(points):
+    """Bounding boxes (x0, y0, x1, y1), inclusive, of the 8-connected groups of points, top to bottom."""
+    remaining = set(points)
+    boxes = []
+    while remaining:
+        stack = [remaining.pop()]
+        x0, y0 = x1, y1 = stack[0]
+        while stack:
+            x, y = stack.pop()
+            x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    near = (x + dx, y + dy)
+                    if near in remaining:
+                        remaining.discard(near)
+                        stack.append(near)
+        boxes.append((x0, y0, x1, y1))
+    return sorted(boxes, key=lambda box: (box[1], box[0]))

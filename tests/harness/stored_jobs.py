@@ -5,6 +5,7 @@ result documents made by our analyzers from captured outputs of real runs (tests
 
 import datetime
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils import _result
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from harness.fixtures import read_fixture
@@ -31,15 +32,20 @@ def _iso(epoch):
     return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
 
 
-def result_document(run_id, job_id, instance, output=STREAM_OK, repetitions=2, duration_s=600.0):
-    benchmark, fixture, expected = output
-    text = read_fixture(benchmark, fixture)
+def result_document(run_id, job_id, instance, output=STREAM_OK, repetitions=2, duration_s=600.0, outputs=None,
+                    system=None, with_observed=False):
+    """outputs: one (benchmark, fixture, expected) per repetition (captured runs that differ: a real
+    spread), instead of `output` `repetitions` times; system: instead of SYSTEM; with_observed: the
+    build keeps what the analyzer observed (the latency curves), as run_benchmark stores it."""
+    outputs = outputs or [output] * repetitions
+    benchmark, repetitions = outputs[0][0], len(outputs)
+    text = _raw_log(outputs)
     reps = []
-    for _repetition in range(repetitions):
-        analysed = _result.analyzer(benchmark)(text, expected)
+    for _benchmark, fixture, expected in outputs:
+        analysed = _result.analyzer(benchmark)(read_fixture(_folder(benchmark), fixture), expected)
         analysed[1].append({'name': 'exit_status', 'passed': True, 'detail': 'rc=0 signal=None'})
         reps.append(tuple(analysed))
-    metrics, checks, passed, _observed = _result.combine(reps)
+    metrics, checks, passed, observed = _result.combine(reps)
     state = 'completed' if passed else 'failed'
     started = datetime.datetime(2026, 11, 26, 10, 5, tzinfo=datetime.timezone.utc).timestamp()
     job = {'run_id': run_id, 'job_id': job_id, 'benchmark': benchmark, 'variant': 'default', 'state': state,
@@ -47,25 +53,42 @@ def result_document(run_id, job_id, instance, output=STREAM_OK, repetitions=2, d
            'finished_at': _iso(started + duration_s), 'duration_s': duration_s}
     artifacts = {'raw_log': {'key': 'raw.log', 'sha256': _store.sha256_bytes(text.encode()), 'bytes': len(text)}}
     parameters = {'threads': 2, 'repetitions': repetitions, 'timeout_s': 3600}
-    return _result.document(job, instance, SYSTEM, BUILD, parameters, metrics, checks, passed, artifacts)
+    build = dict(BUILD, observed=observed) if with_observed and observed else BUILD
+    return _result.document(job, instance, system or SYSTEM, build, parameters, metrics, checks, passed, artifacts)
+
+
+def _raw_log(outputs):
+    """The raw log of one output, or of each repetition's one after the other."""
+    distinct = []
+    for output in outputs:
+        if output not in distinct:
+            distinct.append(output)
+    return ''.join(read_fixture(_folder(kind), fixture) for kind, fixture, _expected in distinct)
+
+
+def _folder(benchmark):
+    """The fixtures folder of a benchmark: its role's name ('7zip' is captured under sevenzip/)."""
+    found = _benchmarks.get(benchmark)
+    return found.role if found is not None else benchmark
 
 
 def store_job(store, run_id, job_id, instance_type, price=None, states=('launched', 'running', 'completed'),
               output=STREAM_OK, deadline_epoch=None, region='us-east-1', result=True, instance_id=None,
-              start_by_epoch=None):
+              start_by_epoch=None, market='on-demand', **document):
     """Write one job; returns its prefix (the controller's records; host_objects(prefix) holds
-    what the host wrote). `states`: sentinels to write, in order."""
-    benchmark = output[0]
+    what the host wrote). `states`: sentinels to write, in order; `market`: the instance's;
+    `document`: result_document's outputs, system, with_observed."""
+    benchmark = (document.get('outputs') or [output])[0][0]
     prefix = _store.job_prefix(run_id, region, instance_type, benchmark, job_id)
     host = host_objects(prefix)
     instance = {'type': instance_type, 'id': instance_id or 'i-%s' % job_id[-8:], 'region': region, 'availability_zone': region + 'a',
-                'market': 'on-demand', 'price_per_hour_usd': price, 'ami': 'ami-1', 'hostname': 'ip-10-0-0-1',
+                'market': market, 'price_per_hour_usd': price, 'ami': 'ami-1', 'hostname': 'ip-10-0-0-1',
                 'launched_at': LAUNCHED_AT}
     for state in states:
         if state == 'launched':
             store.put_json(prefix + '/status-launched.json', {
                 'state': 'launched', 'run_id': run_id, 'job_id': job_id, 'instance_id': instance['id'],
-                'market': 'on-demand', 'price_per_hour_usd': price, 'started_at': LAUNCHED_AT, 'writer': WRITER,
+                'market': market, 'price_per_hour_usd': price, 'started_at': LAUNCHED_AT, 'writer': WRITER,
                 'deadline': _iso(deadline_epoch or 0), 'deadline_epoch': deadline_epoch or 4102444800,
                 'start_by': _iso(start_by_epoch or 0), 'start_by_epoch': start_by_epoch or 4102444800})
             continue
@@ -75,8 +98,8 @@ def store_job(store, run_id, job_id, instance_type, price=None, states=('launche
                 'start_by': _iso(start_by_epoch or 0), 'start_by_epoch': start_by_epoch or 4102444800})
             continue
         if state in ('completed', 'failed') and result:
-            doc = result_document(run_id, job_id, instance, output)
-            sums = {'raw.log': store.put(host + '/raw.log', read_fixture(benchmark, output[1]).encode()),
+            doc = result_document(run_id, job_id, instance, output, **document)
+            sums = {'raw.log': store.put(host + '/raw.log', _raw_log(document.get('outputs') or [output]).encode()),
                     'result.json': store.put_json(host + '/result.json', doc)}
             store.put(host + '/SHA256SUMS', ''.join('%s  %s\n' % (meta['sha256'], name)
                                                     for name, meta in sorted(sums.items())).encode())

@@ -11,7 +11,7 @@ import subprocess
 
 import jinja2
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _store
+from ansible_collections.instancebench.aws.plugins.module_utils import _build_cache, _store
 from harness.ansible_runner import REPO, ansible_env, module_argv
 from harness.moto import CREDENTIALS
 from harness.s3_policy_proxy import S3PolicyProxy, allowed
@@ -35,7 +35,8 @@ def _generated_policy(bucket, run_id):
         text = jinja2.Template(handle.read()).render(
             __ec2_provision_plan={'results': {'bucket': bucket, 'prefix': 'ib'}, 'sources_mirror': None},
             __ec2_provision_checked={'results_run_prefix': run_prefix,
-                                     'results_write_scope': _store.instance_write_scope(run_prefix)})
+                                     'results_write_scope': _store.instance_write_scope(run_prefix),
+                                     'results_cache_prefix': _store.S3Store(bucket, 'ib').full_key(_build_cache.PREFIX)})
     return json.loads(text)
 
 
@@ -114,3 +115,45 @@ def test_the_policy_scopes_each_instance_to_its_own_folder():
     assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {'s3:prefix': listing}, userid=OTHER)
     assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {'s3:prefix': 'ib/runs/'}, userid=MINE)
     assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {}, userid=MINE), 'no prefix, no listing'
+
+
+def _cache(tmp_path, home, proxy, bucket, state, writer=MINE):
+    binary = tmp_path / 'bin' / 'stream'
+    if state == 'stored':
+        binary.parent.mkdir(exist_ok=True)
+        binary.write_bytes(b'not really a binary, but bytes with a sha256')
+    params = dict(state=state, store='s3://%s/ib' % bucket, benchmark='stream', host=SYSTEM,
+                  source_sha256='a' * 64, flags=['-O3'], path=str(binary) if state == 'stored' else str(tmp_path / 'got'),
+                  writer=writer, built_by={'run_id': 'policy', 'job_id': 'j1'})
+    env = dict(ansible_env(home), **CREDENTIALS)
+    env['AWS_ENDPOINT_URL'] = proxy.url
+    proc = subprocess.run(module_argv('instancebench.aws.build_cache', params), env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, check=False)
+    return proc
+
+
+def test_the_build_cache_is_read_by_any_instance_and_written_only_under_its_own_name(tmp_path, ansible_home, seaweed):
+    """One instance keeps a binary in the cache, another reads it, through the generated policy;
+    writing under another instance's name is refused."""
+    bucket = seaweed.create_bucket('policy-cache')
+    policy = _generated_policy(bucket, 'policy')
+    mine = S3PolicyProxy(seaweed.url, policy, userid=MINE).start()
+    try:
+        stored = _cache(tmp_path, ansible_home, mine, bucket, 'stored')
+        assert stored.returncode == 0, stored.stdout[-3000:]
+        assert [c for c in mine.calls if c.get('status') == 403] == [], mine.calls
+        forged = _cache(tmp_path, ansible_home, mine, bucket, 'stored', writer=OTHER)
+    finally:
+        mine.stop()
+    assert forged.returncode != 0 and 'Traceback' not in forged.stdout
+    assert [c['action'] for c in mine.calls if c.get('status') == 403] == ['s3:PutObject']
+    other = S3PolicyProxy(seaweed.url, policy, userid=OTHER).start()
+    try:
+        fetched = _cache(tmp_path, ansible_home, other, bucket, 'fetched', writer=OTHER)
+    finally:
+        other.stop()
+    assert fetched.returncode == 0, fetched.stdout[-3000:]
+    assert '"hit": true' in fetched.stdout and (tmp_path / 'got').read_bytes().startswith(b'not really')
+    assert [c for c in other.calls if c.get('status') == 403] == [], other.calls
+    keys = [k for k in seaweed.keys(bucket) if k.startswith('ib/cache/')]
+    assert all('/by=%s/' % MINE in k for k in keys) and len(keys) == 2, keys

@@ -163,3 +163,37 @@ def test_windows_run_one_by_one_nothing_twice_and_the_failed_job_is_retried_then
         item['Key'] for item in client.list_objects_v2(Bucket=bucket)['Contents']
         if item['Key'].endswith('/status-failed.json')][0])['Body'].read())
     assert record['by'] == 'controller' and '%s should be' % ec2.BIGGER_TYPE in record['reason'], record
+
+
+def test_a_two_region_schedule_is_launched_one_plan_per_region(
+        tmp_path, ansible_home, moto, seaweed, s3_instance_host, mirror):
+    """One request, two regions: schedule.yml writes a plan per region; each is launched on its own
+    (its region's network, instance and run id) and both jobs land under their region's key."""
+    bucket = seaweed.create_bucket('schedule-regions')
+    today = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')
+    plan_settings = ec2.plan(s3_instance_host, results={'bucket': bucket, 'prefix': 'ib'})
+    regions = ['us-east-1', 'us-west-2']
+    request = {'name': 'sched-2r', 'regions': regions, 'instance_types': [ec2.INSTANCE_TYPE],
+               'benchmarks': {'stream': ['one-thread']}, 'days': 1, 'start_date': today,
+               'windows': [{'name': 'allday', 'start': '00:00', 'hours': 24, 'focus': ['stream']}],
+               'max_jobs_per_day': 5, 'max_concurrency': 2,
+               'plan': dict((k, plan_settings[k]) for k in ('results', 'networking', 'tags'))}
+    env = dict(moto.env(), AWS_ENDPOINT_URL_S3=seaweed.url)
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {})
+    planned = run_playbook('schedule.yml', inventory, ansible_home, {'instancebench_schedule': request,
+                                                                     'instancebench_plan_dir': str(tmp_path / 'plans')},
+                           env=env)
+    assert planned.returncode == 0, planned.stdout[-3000:]
+    for region in regions:
+        plan = yaml.safe_load((tmp_path / 'plans' / ('sched-2r-%s.yml' % region)).read_text())['instancebench_plan']
+        assert plan['region'] == region
+        extra = ec2.launch_vars('sched-2r-%s' % region, plan, [s3_instance_host], mirror, tmp_path / 'work',
+                                instancebench_wait=False, instancebench_window='due',
+                                instancebench_manifest_dir=str(tmp_path / 'manifests'))
+        launch = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
+        assert launch.returncode == 0, launch.stdout[-5000:]
+        launched = ec2.instances(moto, 'sched-2r-%s' % region, region=region)
+        assert len(launched) == 1 and launched[0]['Placement']['AvailabilityZone'].startswith(region)
+    wait_for(lambda: sum(k.endswith('/status-completed.json') for k in seaweed.keys(bucket)) == 2, 600, 'both jobs')
+    results = sorted(k for k in seaweed.keys(bucket) if k.endswith('/result.json'))
+    assert [('/region=%s/' % region) in key for key, region in zip(results, regions)] == [True, True], results

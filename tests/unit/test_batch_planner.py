@@ -206,7 +206,7 @@ def test_service_quotas_cap_the_configured_family_quotas():
     sources, too_small = schedule_plan._apply_quotas(_Quotas(12), checked, DATA)
     assert checked['vcpu_quota'] == {'m7i': 12, 'c7g': 8}, 'the account quota caps, a lower configured one stays'
     assert sources['us-east-1']['m7i'] == {'vcpus': 12, 'source': 'service-quotas L-1216C47A'}
-    assert too_small == ['m7i.4xlarge (16 vCPUs) exceeds the m7i quota of 12 vCPUs']
+    assert too_small == [('m7i.4xlarge', 'm7i.4xlarge (16 vCPUs) exceeds the m7i quota of 12 vCPUs')]
 
 
 def test_a_retry_has_its_own_id_apart_from_every_replica():

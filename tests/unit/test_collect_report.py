@@ -116,7 +116,8 @@ def test_report_plots_every_instance_type_and_per_dollar(tmp_path):
     store_job(store, 'r1', 'b', 'c7i.large', price=0.08925)
     outcome = _collect_into(store, tmp_path / 'report')
     page = (tmp_path / 'report' / 'report.html').read_text()
-    assert page.count('<svg') == 2 and page.count('class="bar"') == 4
+    # The triad per type and per USD-hour (blue bars), and STREAM's four kernels side by side.
+    assert page.count('<svg') == 3 and page.count('class="bar"') == 4 and page.count('class="series0"') == 5
     assert 'c7a.large' in page and 'c7i.large' in page and 'per USD/hour' in page
     assert '<script' not in page and 'http' not in page.replace('http://www.w3.org/2000/svg', ''), 'self-contained'
     markdown = (tmp_path / 'report' / 'report.md').read_text()

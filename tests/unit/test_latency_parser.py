@@ -80,3 +80,16 @@ def test_noise_in_l1_is_not_a_dip_and_a_cache_that_is_not_there_is_a_warning():
                            'size_bytes=16777216 loads=262144 seconds=0.034877 ns_per_load=190.043', 1)
     failed = _failed(_latency.analyze(slow_l3, EXPECTED)[1])
     assert failed['dram_above_cache']['severity'] == 'warning' and 'did not fit' in failed['dram_above_cache']['detail']
+
+
+def test_repetitions_where_only_some_derive_the_tlb_penalty_are_combined():
+    """The TLB penalty exists only when huge pages read faster: a job whose repetitions disagree on it
+    publishes it over the repetitions that have it (n says how many), instead of failing the job."""
+    from ansible_collections.instancebench.aws.plugins.module_utils import _result
+    expected = dict(EXPECTED, passes=[['random', '4k'], ['random', 'thp']])
+    reps = [_latency.analyze(_text(name), expected) for name in
+            ('znver4-4k-to-1g-random-4k-thp-1.txt', 'znver4-4k-to-1g-random-4k-thp-2.txt')]
+    having = [name for name in ('tlb_penalty_ns',) for rep in reps if name in rep[0]]
+    assert len(having) == 1, 'the two captures disagree on whether huge pages helped (the case this guards)'
+    metrics = dict((m['name'], m) for m in _result.combine(reps)[0])
+    assert metrics['tlb_penalty_ns']['n'] == 1 and metrics['dram_latency_ns']['n'] == 2

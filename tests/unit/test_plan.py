@@ -12,7 +12,7 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _job, _plan, _pricing
+from ansible_collections.instancebench.aws.plugins.module_utils import _job, _plan
 
 GOOD = {
     'region': 'us-east-1',
@@ -188,20 +188,6 @@ def test_identical_instances_get_their_own_jobs_and_the_modules_replica_ids():
 def test_subnets_are_carved_per_zone_without_overlap():
     cidrs = _plan.subnet_cidrs('10.77.0.0/16', ['a', 'b', 'c'])
     assert cidrs == {'a': '10.77.0.0/20', 'b': '10.77.16.0/20', 'c': '10.77.32.0/20'}
-
-
-def test_price_table_scales_the_large_price_by_size():
-    table = {'large_usd_per_hour': {'us-east-1': {'c7a': 0.10264}}, 'size_factors': {'large': 1, '4xlarge': 8}}
-    assert _pricing.table_price(table, 'us-east-1', 'c7a.4xlarge') == pytest.approx(0.82112)
-    assert _pricing.table_price(table, 'eu-west-1', 'c7a.large') is None
-    assert _pricing.table_price(table, 'us-east-1', 'c7a.metal') is None
-
-
-def test_pricing_api_answer_is_parsed():
-    product = ('{"terms": {"OnDemand": {"X.Y": {"priceDimensions": {"X.Y.Z": '
-               '{"unit": "Hrs", "pricePerUnit": {"USD": "0.1026400000"}}}}}}}')
-    assert _pricing.price_from_products([product]) == pytest.approx(0.10264)
-    assert _pricing.price_from_products([]) is None
 
 
 def test_the_documented_example_plan_is_valid():

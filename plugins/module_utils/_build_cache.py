@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, instancebench.aws contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: the build-artifact cache — a benchmark binary built once per key and fetched, verified,
+by every later host whose key is the same, instead of compiling (FFTW takes minutes on 2 vCPUs).
+
+The key is everything the binary depends on: benchmark, source sha256, compiler banner, flags, the
+build's other inputs (configure options, our kernels' sha256, the BLAS it links), microarchitecture,
+architecture, OS and C library. Entries live in the results store:
+
+    cache/benchmark=<b>/key=<sha256 of the key parts>/by=<writer>/binary
+    cache/benchmark=<b>/key=<...>/by=<writer>/manifest.json   (written last: the entry is complete)
+
+`by=<writer>`: a host writes only under its own name (the instance policy says so), and a reader
+takes an entry whose manifest names exactly its key parts and whose binary has the manifest's sha256.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import json
+import re
+
+PREFIX = 'cache/'
+# An instance writes as its aws:userid, "<role id>:<instance id>"; a host outside EC2 as `host`.
+WRITER = re.compile(r'^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}\Z')
+
+
+def key_parts(benchmark, host, source_sha256, flags, inputs):
+    """What the binary depends on, from the host's facts and the build's own inputs."""
+    os_release = host.get('os') or {}
+    return {
+        'benchmark': benchmark,
+        'source_sha256': source_sha256,
+        'compiler': (host.get('compiler') or {}).get('banner'),
+        'flags': list(flags),
+        'inputs': dict(inputs or {}),
+        'uarch': (host.get('uarch') or {}).get('name'),
+        'arch': host.get('arch'),
+        'os': '%s %s' % (os_release.get('id', '?'), os_release.get('version_id', '?')),
+        'libc': host.get('libc') or 'unknown',
+    }
+
+
+def cache_key(parts):
+    """sha256 of the canonical JSON of the key parts: one changed flag, another key."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, separators=(',', ':')).encode('utf-8')).hexdigest()
+
+
+def entry_prefix(benchmark, key):
+    return '%sbenchmark=%s/key=%s/' % (PREFIX, benchmark, key)
+
+
+def writer_keys(benchmark, key, writer):
+    base = '%sby=%s/' % (entry_prefix(benchmark, key), writer)
+    return base + 'binary', base + 'manifest.json'
+
+
+def complete_writers(listing, benchmark, key):
+    """Writers with a complete entry (binary and manifest), in name order, from a store listing."""
+    prefix = entry_prefix(benchmark, key) + 'by='
+    found = {}
+    for name in listing:
+        if name.startswith(prefix):
+            writer, _slash, leaf = name[len(prefix):].partition('/')
+            found.setdefault(writer, set()).add(leaf)
+    return sorted(writer for writer, leaves in found.items() if {'binary', 'manifest.json'} <= leaves)
+
+
+def manifest(parts, sha256, size, built_by):
+    return {'key': cache_key(parts), 'key_parts': parts, 'sha256': sha256, 'bytes': size, 'built_by': built_by}
+
+
+def entry_problem(document, parts, data=None):
+    """Why a stored entry cannot serve these key parts (None when it can): a manifest for other parts
+    (never shared across keys), or a binary whose sha256 is not the manifest's."""
+    if not isinstance(document, dict) or document.get('key_parts') != parts:
+        return 'its manifest names other key parts'
+    if data is not None and hashlib.sha256(data).hexdigest() != document.get('sha256'):
+        return 'the binary\'s sha256 is not the manifest\'s %s' % document.get('sha256')
+    return None
+
+
+def record(fetched):
+    """What the result says of the binary's origin, from build_cache's `fetched` answer (or a skipped
+    task: the binary was already on the host)."""
+    if not isinstance(fetched, dict) or fetched.get('skipped') or 'hit' not in fetched:
+        return {'from_cache': False}
+    out = {'from_cache': bool(fetched['hit']), 'key': fetched.get('key')}
+    if fetched['hit']:
+        out.update(sha256=fetched.get('sha256'), built_by=fetched.get('built_by'))
+    if fetched.get('rejected'):
+        out['rejected'] = fetched['rejected']
+    return out
