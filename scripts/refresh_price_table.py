@@ -129,6 +129,8 @@ def region_table(region, listed, trusted, types, supplement, sources):
         if entry['source'] not in sources:
             raise SystemExit('%s %s: source %r is not in the supplement\'s sources' % (region, family, entry['source']))
         name = '%s.%s' % (family, entry['size'])
+        if name not in types:
+            raise SystemExit('%s %s: %s is not in the catalog; give a size the family has' % (region, family, name))
         per = 'memory_mib' if types[name]['burstable'] else 'vcpus'
         rate = round(entry['usd'] / types[name][per], 9)
         if family in rates and abs(rates[family]['usd'] - rate) > 1e-4 * rate:   # lists round to 4-6 digits
@@ -155,7 +157,8 @@ def build(wheel, karpenter_go):
         table['family_rate'][region], table['usd_per_hour'][region] = region_table(
             region, listed, trusted.get(region, {}), types, supplement, table['sources'])
         for name in (table['unpriced'].get(region) or {}):   # a price found since: the entry is stale
-            if name in table['family_rate'][region] or name in table['usd_per_hour'][region]:
+            exact = table['usd_per_hour'][region]
+            if name in table['family_rate'][region] or name in exact or any(t.startswith(name + '.') for t in exact):
                 raise SystemExit('unpriced.%s.%s has a price now: remove it from %s' % (region, name, SUPPLEMENT))
     return table
 

@@ -257,8 +257,8 @@ def _check_windows(windows, benchmarks, problems):
 
 
 def family_quotas(request, data, families):
-    """({family: vCPU quota}, problems) for a selection's families: vcpu_quota's, else default_vcpu_quota's.
-    A type above its family's quota is left out by the caller, not refused: a catalog has such types."""
+    """({family: vCPU quota}, problems): vcpu_quota's, else default_vcpu_quota's. A catalog selection's
+    type above its family's quota is left out by the caller, not refused: a catalog has such types."""
     quotas, problems = request.get('vcpu_quota', {}) or {}, []
     if not isinstance(quotas, dict):
         return {}, [problem('vcpu_quota', 'must map a family to its vCPU quota, got %r' % (quotas,))]
@@ -273,21 +273,14 @@ def family_quotas(request, data, families):
 
 
 def _check_quotas(request, data, types, problems):
-    quotas = request.get('vcpu_quota', {}) or {}
-    if not isinstance(quotas, dict):
-        problems.append(problem('vcpu_quota', 'must map a family to its vCPU quota, got %r' % (quotas,)))
-        quotas = {}
-    out = {}
-    default = request.get('default_vcpu_quota', data.get('default_vcpu_quota'))
+    """Each family's quota (family_quotas); a size the quota cannot hold once is refused, named."""
+    out, more = family_quotas(request, data, set(family for _name, family, _size in types))
+    problems.extend(more)
     for _name, family, size in types:
-        quota = quotas.get(family, default)
-        if not _is_int(quota) or quota < 1:
-            problems.append(problem('vcpu_quota.%s' % family, 'must be a whole number of vCPUs, got %r' % (quota,)))
-            continue
-        out[family] = quota
-        if data['size_vcpus'][size] > quota:   # a selection's types are checked by quota_family_problems
+        if family in out and data['size_vcpus'][size] > out[family]:
             problems.append(problem('vcpu_quota.%s' % family, 'quota %d vCPUs is smaller than one %s.%s (%d vCPUs): '
-                                    'raise the quota or drop the size' % (quota, family, size, data['size_vcpus'][size])))
+                                    'raise the quota or drop the size' % (out[family], family, size,
+                                                                          data['size_vcpus'][size])))
     return out
 
 

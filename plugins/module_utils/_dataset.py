@@ -115,6 +115,11 @@ def _same(first, second, chunk=1 << 20):
                 return True
 
 
+def label(instance_type, variant):
+    """How a table or plot names a cell: the instance type, with its variant when not the default one."""
+    return instance_type if (variant or 'default') == 'default' else '%s (%s)' % (instance_type, variant)
+
+
 def _spread(cell):
     """The interval shown beside a type's median: one job's own interval over its repetitions;
     over several jobs, the median's interval over the jobs' values."""
@@ -191,8 +196,7 @@ class Aggregate(object):
             price = sorted(cell['prices'])[len(cell['prices']) // 2] if cell['prices'] else None
             low, high, level = _spread(cell)
             out.append({'benchmark': benchmark, 'metric': _benchmarks.headline_metrics()[benchmark], 'instance_type': instance_type,
-                        'variant': variant, 'label': instance_type if variant == 'default' else '%s (%s)' % (
-                            instance_type, variant),
+                        'variant': variant, 'label': label(instance_type, variant),
                         'uarch': cell['uarch'], 'n': len(cell['values']), 'median': stats['median'],
                         'ci_low': low, 'ci_high': high, 'ci_level': level, 'quality': _quality_of(cell['qualities']),
                         'unit': cell['unit'], 'price_per_hour_usd': price,

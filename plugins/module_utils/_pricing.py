@@ -16,6 +16,7 @@ __metaclass__ = type
 import json
 import os
 import re
+import tempfile
 
 _SIZE = re.compile(r'^(?:(\d+)?x)?large\Z')
 # Burstable sizes below large scale by memory, halving each step; medium is half of large everywhere.
@@ -90,9 +91,10 @@ def cache_path(cache_dir, region, day):
     return os.path.join(os.path.expanduser(cache_dir), 'ec2-on-demand-%s-%s.json' % (region, day))
 
 
-def cached_region_prices(cache_dir, region, day, fetch):
+def cached_region_prices(cache_dir, region, day, fetch, write=True):
     """({type: usd}, came_from_cache). `fetch()` returns the GetProducts pages' PriceList items; its
-    answer is cached only when it priced something (an empty answer is an outage, not a price list)."""
+    answer is cached only when it priced something (an empty answer is an outage, not a price list)
+    and `write` (false in check mode). Concurrent planners each write a temp file of their own."""
     path = cache_path(cache_dir, region, day)
     try:
         with open(path) as handle:
@@ -100,11 +102,11 @@ def cached_region_prices(cache_dir, region, day, fetch):
     except (IOError, OSError, ValueError, KeyError):
         pass
     prices = prices_from_products(fetch())
-    if prices:
+    if prices and write:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        partial = path + '.part'
-        with open(partial, 'w') as handle:
+        handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.part-')
+        with os.fdopen(handle, 'w') as out:
             json.dump({'region': region, 'day': day, 'source': 'AWS Pricing API GetProducts',
-                       'usd_per_hour': prices}, handle, sort_keys=True)
+                       'usd_per_hour': prices}, out, sort_keys=True)
         os.replace(partial, path)
     return prices, False

@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import fnmatch
 import json
+import math
 import posixpath
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
@@ -30,8 +31,7 @@ CURVE_TYPES = 4
 
 def label(row):
     """Instance type, with the variant when it is not the default one (as the headline table)."""
-    variant = row.get('variant') or 'default'
-    return row['instance_type'] if variant == 'default' else '%s (%s)' % (row['instance_type'], variant)
+    return _dataset.label(row['instance_type'], row.get('variant'))
 
 
 def result_key(row):
@@ -99,9 +99,16 @@ class ReportData(object):
                 continue
             entry['types'] += 1
             curves = ((doc.get('build') or {}).get('observed') or {}).get('curves') or {}
+            if not isinstance(curves, dict):
+                entry['problems'].append('%s: its curves are not a mapping of name to points' % name)
+                continue
             for curve in sorted(curves):
                 if any(fnmatch.fnmatchcase(curve, pattern) for pattern in spec.get('lines', ())):
-                    entry['lines'].append((name, curve, [list(p) for p in curves[curve] if len(p) == 2]))
+                    points, bad = _points(curves[curve])
+                    if bad:   # the result came from the instance: bad data is said, never a crash
+                        entry['problems'].append('%s %s: %d point(s) that are not two positive finite numbers left out'
+                                                 % (name, curve, bad))
+                    entry['lines'].append((name, curve, points))
             caches = (doc.get('system') or {}).get('caches') or {}
             for level in spec.get('marks', ()):
                 size = caches.get(level)
@@ -130,3 +137,14 @@ def _read_checked(store, key, sha256):
     except ValueError as exc:
         return None, '%s is not JSON: %s' % (key, exc)
     return (doc, None) if isinstance(doc, dict) else (None, '%s is not a JSON object' % key)
+
+
+def _points(raw):
+    """([[x, y], ...] of two finite numbers with x > 0 and y >= 0, how many others were left out)."""
+    if not isinstance(raw, list):
+        return [], 1
+    good = [[float(p[0]), float(p[1])] for p in raw
+            if isinstance(p, (list, tuple)) and len(p) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in p)
+            and p[0] > 0 and p[1] >= 0]
+    return good, len(raw) - len(good)

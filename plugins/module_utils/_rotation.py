@@ -10,7 +10,7 @@ A schedule request with
 
 plans one week (its `days` are at most 7). The order is oldest measurement first (never planned
 before anything planned; then the earliest `planned` date; then name, so plans are reproducible);
-planning the same week again picks what it picked before.
+planning the same week again decides from the state as it was before that week, so it picks the same.
 This week takes its share of the selection (all of it over `every_weeks` weeks) plus everything
 overdue, while the budget lasts; what it leaves says why (budget, not due yet, no price). The state
 (when each type was last planned, and the weeks so far) lives in the results store at STATE_KEY so
@@ -72,14 +72,12 @@ def pick(candidates, costs, state, week_start, coverage):
     Returns (chosen [(region, type)] in rotation order, left [{region, instance_type, reason}],
     figures {...} for the summary)."""
     weeks, budget = coverage['every_weeks'], coverage['budget_usd_per_week']
-    planned = dict((key, value.get('planned')) for key, value in state.get('types', {}).items())
+    planned = _before_week(state, week_start)
 
     def order(candidate):
-        # This week's own earlier plan first (planning a week again picks the same), then never
-        # planned, then the oldest.
-        when = planned.get(_key(*candidate))
-        age = _weeks_since(when, week_start)
-        return (0 if when == week_start else 1 if age is None else 2, -(age or 0), candidate[1], candidate[0])
+        # Never planned first, then the oldest; then by name, so the plan is reproducible.
+        age = _weeks_since(planned.get(_key(*candidate)), week_start)
+        return (0 if age is None else 1, -(age or 0), candidate[1], candidate[0])
     ordered = sorted(candidates, key=order)
     share = int(math.ceil(len(candidates) / float(weeks))) if candidates else 0
     chosen, left, spent = [], [], 0.0
@@ -128,12 +126,26 @@ def _reasons(left):
     return out
 
 
+def _before_week(state, week_start):
+    """{type key: date last planned before `week_start`'s own plan, or None}: planning a week again
+    decides from the state as it was before that week (its earlier plan rewound), so it picks the same."""
+    out = {}
+    for key, value in state.get('types', {}).items():
+        out[key] = value.get('previous') if value.get('planned') == week_start else value.get('planned')
+    return out
+
+
 def next_state(state, chosen, week_start, figures):
-    """The state after this week's plan: chosen types planned on `week_start`; the week recorded once
-    (planning the same week again replaces its entry, so a re-run changes nothing)."""
-    types = dict((key, dict(value)) for key, value in state.get('types', {}).items())
+    """The state after this week's plan: chosen types planned on `week_start` (each keeping the date
+    before it, `previous`); the week recorded once (planning the same week again replaces its plan,
+    so a re-run with the same inputs changes nothing)."""
+    before = _before_week(state, week_start)
+    types = dict((key, {'planned': when}) for key, when in before.items() if when)
     for region, name in chosen:
-        types[_key(region, name)] = {'planned': week_start}
+        entry = {'planned': week_start}
+        if before.get(_key(region, name)):
+            entry['previous'] = before[_key(region, name)]
+        types[_key(region, name)] = entry
     week = {'start_date': week_start, 'chosen': len(chosen), 'estimated_cost_usd': figures['estimated_cost_usd']}
     weeks = [entry for entry in state.get('weeks', []) if entry.get('start_date') != week_start] + [week]
     return {'schedule': state.get('schedule'), 'types': types, 'weeks': sorted(weeks, key=lambda w: w['start_date'])}

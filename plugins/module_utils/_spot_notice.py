@@ -118,15 +118,25 @@ class SpotWatch(object):
         self._rebalance_seen = False
         self._unreachable = False
 
+    def _read(self, path, wanted):
+        """(document or None, the Unreachable error or None): each notice read on its own, so one
+        that fails never hides the other (an interruption is acted on in this poll, not the next)."""
+        if not wanted:
+            return None, None
+        try:
+            return self.client.get(path), None
+        except Unreachable as exc:
+            return None, exc
+
     def poll(self):
         new = []
-        try:
-            action = self.client.get(INSTANCE_ACTION_PATH) if self.interruption is None else None
-            rebalance = None if self._rebalance_seen else self.client.get(REBALANCE_PATH)
-        except Unreachable as exc:
+        action, failed_action = self._read(INSTANCE_ACTION_PATH, self.interruption is None)
+        rebalance, failed_rebalance = self._read(REBALANCE_PATH, not self._rebalance_seen)
+        error = failed_action or failed_rebalance
+        if error is not None and action is None and rebalance is None:
             if not self._unreachable:
                 new.append({'kind': UNREACHABLE, 'seen_at': self._stamp(),
-                            'detail': 'no spot notices can be read (%s); the job runs on' % exc})
+                            'detail': 'no spot notices can be read (%s); the job runs on' % error})
             self._unreachable = True
             return self._keep(new)
         self._unreachable = False

@@ -21,56 +21,63 @@ description:
     shared across keys). Without one, C(hit) is false and the caller builds.
   - C(state=stored) keeps the binary at O(path) under this host's writer name, the binary first and the
     manifest last (a reader never takes a half-written entry); an entry already there with the same
-    sha256 is left alone.
-  - Runs on the benchmark host with the host's own store credentials, like run_benchmark.
+    sha256 is left alone. With O(staged) (an EC2 instance) it goes to C(cache-staging/) instead, which
+    readers never use.
+  - C(state=promoted) runs on the controller with its own credentials (collect.yml) - it moves each staged
+    entry to C(cache/) when the job that built it was launched by the controller for that writer and
+    completed with a valid result naming the same binary sha256; other entries are named and left.
+  - C(fetched) and C(stored) run on the benchmark host with the host's own store credentials, like run_benchmark.
 author:
   - instancebench.aws contributors (@instancebench)
 options:
   state:
-    description: C(fetched) (download a cached binary when there is one) or C(stored) (keep a built one).
+    description:
+      - C(fetched) (download a cached binary when there is one), C(stored) (keep a built one) or
+        C(promoted) (the controller moves checked staged entries into the cache).
     type: str
-    choices: [fetched, stored]
+    choices: [fetched, stored, promoted]
     required: true
   store:
     description: Results store URL (C(s3://bucket/prefix) or an absolute directory).
     type: str
     required: true
   benchmark:
-    description: The benchmark the binary belongs to.
+    description: The benchmark the binary belongs to (required unless C(promoted)).
     type: str
-    required: true
   host:
-    description: The host's facts (C(ansible_facts.instancebench_host) from instancebench.aws.host_facts).
+    description: The host's facts (C(ansible_facts.instancebench_host) from instancebench.aws.host_facts; required unless C(promoted)).
     type: dict
-    required: true
   source_sha256:
-    description: sha256 of the benchmark's source.
+    description: sha256 of the benchmark's source (required unless C(promoted)).
     type: str
-    required: true
   flags:
-    description: Compiler flags of the build.
+    description: Compiler flags of the build (required unless C(promoted)).
     type: list
     elements: str
-    required: true
   inputs:
     description: The build's other inputs (configure options, our kernels' sha256, the BLAS it links, ...).
     type: dict
     default: {}
   path:
-    description: Where the binary is (C(stored)) or goes (C(fetched)) on the host.
+    description: Where the binary is (C(stored)) or goes (C(fetched)) on the host (required unless C(promoted)).
     type: path
-    required: true
   writer:
     description: This host's writer name (C(by=<writer>)); an instance's is its C(aws:userid), as in the job folder.
     type: str
     default: host
   built_by:
-    description: Which job built the binary (C(run_id), C(job_id)), kept in the manifest (C(stored)).
+    description:
+      - Which job built the binary (C(run_id), C(job_id), C(region), C(instance_type)), kept in the manifest
+        (C(stored)); a staged entry is promoted only when they name a job that checks out.
     type: dict
     default: {}
+  staged:
+    description: With C(stored), write to C(cache-staging/) (an EC2 instance - the controller promotes it) rather than C(cache/).
+    type: bool
+    default: false
 notes:
   - Supports check mode - C(fetched) says whether a cached binary exists and downloads nothing,
-    C(stored) writes nothing.
+    C(stored) and C(promoted) write nothing.
 """
 
 EXAMPLES = r"""
@@ -94,11 +101,11 @@ hit:
   type: bool
 key:
   description: sha256 of the key parts.
-  returned: always
+  returned: state=fetched or state=stored
   type: str
 key_parts:
   description: What the key is made of.
-  returned: always
+  returned: state=fetched or state=stored
   type: dict
 sha256:
   description: sha256 of the binary (fetched and verified, or stored).
@@ -111,6 +118,16 @@ built_by:
 rejected:
   description: Entries of this key that could not serve it, each with why (another key's manifest, a sha256 mismatch).
   returned: state=fetched
+  type: list
+  elements: str
+promoted:
+  description: Staged entries moved to the cache (C(benchmark), C(key), C(writer), C(job_id)).
+  returned: state=promoted
+  type: list
+  elements: dict
+refused:
+  description: Staged entries left where they are, each with why (no launched record for that writer, no valid result, another binary).
+  returned: state=promoted
   type: list
   elements: str
 """
@@ -134,12 +151,15 @@ def _fetch(module, store, parts, key):
         return dict(hit=False, changed=False, rejected=rejected)
     for writer in _build_cache.complete_writers(listing, params['benchmark'], key):
         binary_key, manifest_key = _build_cache.writer_keys(params['benchmark'], key, writer)
-        document = store.get_json(manifest_key)
-        problem = _build_cache.entry_problem(document, parts)
-        if problem is None and module.check_mode:
-            return dict(hit=True, changed=True, sha256=document['sha256'], built_by=document.get('built_by'),
-                        rejected=rejected)
-        data = store.get(binary_key) if problem is None else None
+        try:   # one unreadable entry is refused, never the end of the job: the next one, or a build
+            document = store.get_json(manifest_key)
+            problem = _build_cache.entry_problem(document, parts)
+            if problem is None and module.check_mode:
+                return dict(hit=True, changed=True, sha256=document['sha256'], built_by=document.get('built_by'),
+                            rejected=rejected)
+            data = store.get(binary_key) if problem is None else None
+        except (_store.StoreError, ValueError) as exc:
+            problem, data = 'unreadable: %s' % exc, None
         problem = problem or _build_cache.entry_problem(document, parts, data)
         if problem:
             rejected.append('by=%s: %s' % (writer, problem))
@@ -161,7 +181,8 @@ def _keep(module, store, parts, key):
         data = handle.read()
     document = _build_cache.manifest(parts, _store.sha256_bytes(data), len(data),
                                      dict(params['built_by'], writer=params['writer']))
-    binary_key, manifest_key = _build_cache.writer_keys(params['benchmark'], key, params['writer'])
+    root = _build_cache.STAGING if params['staged'] else _build_cache.PREFIX
+    binary_key, manifest_key = _build_cache.writer_keys(params['benchmark'], key, params['writer'], root)
     if store.exists(manifest_key) and _build_cache.entry_problem(store.get_json(manifest_key), parts) is None \
             and store.get_json(manifest_key).get('sha256') == document['sha256']:
         return dict(changed=False, sha256=document['sha256'])
@@ -171,23 +192,66 @@ def _keep(module, store, parts, key):
     return dict(changed=True, sha256=document['sha256'])
 
 
+def _promote(module, store):
+    """Staged entries whose job checks out, copied into the cache (binary first, manifest last)."""
+    promoted, refused = [], []
+    for benchmark, key, writer in _build_cache.staged_entries(store.list(_build_cache.STAGING)):
+        binary_key, manifest_key = _build_cache.writer_keys(benchmark, key, writer, _build_cache.STAGING)
+        target_binary, target_manifest = _build_cache.writer_keys(benchmark, key, writer)
+        try:
+            if store.exists(target_manifest):
+                continue
+            document = store.get_json(manifest_key)
+            built_by = document.get('built_by') or {}
+            launched = result = None
+            if all(built_by.get(f) for f in ('run_id', 'job_id', 'region', 'instance_type')):
+                job = _store.job_prefix(built_by['run_id'], built_by['region'], built_by['instance_type'], benchmark,
+                                        built_by['job_id'])
+                launched_key = job + '/status-launched.json'
+                result_key = _store.writer_prefix(job, writer) + '/result.json'
+                launched = store.get_json(launched_key) if store.exists(launched_key) else None
+                result = store.get_json(result_key) if store.exists(result_key) else None
+            problem = _build_cache.promotion_problem(document, writer, launched, result)
+            data = store.get(binary_key) if problem is None else None
+            problem = problem or _build_cache.entry_problem(document, document.get('key_parts'), data)
+        except (_store.StoreError, ValueError, AttributeError) as exc:
+            problem = 'unreadable: %s' % exc
+        if problem:
+            refused.append('%s key=%s by=%s: %s' % (benchmark, key[:12], writer, problem))
+            continue
+        if not module.check_mode:
+            store.put(target_binary, data)
+            store.put(target_manifest, _store.json_bytes(document))
+        promoted.append({'benchmark': benchmark, 'key': key, 'writer': writer, 'job_id': document['built_by']['job_id']})
+    return dict(changed=bool(promoted), promoted=promoted, refused=refused)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            state=dict(type='str', choices=['fetched', 'stored'], required=True),
+            state=dict(type='str', choices=['fetched', 'stored', 'promoted'], required=True),
             store=dict(type='str', required=True),
-            benchmark=dict(type='str', required=True),
-            host=dict(type='dict', required=True),
-            source_sha256=dict(type='str', required=True),
-            flags=dict(type='list', elements='str', required=True),
+            benchmark=dict(type='str'),
+            host=dict(type='dict'),
+            source_sha256=dict(type='str'),
+            flags=dict(type='list', elements='str'),
             inputs=dict(type='dict', default={}),
-            path=dict(type='path', required=True),
+            path=dict(type='path'),
             writer=dict(type='str', default='host'),
             built_by=dict(type='dict', default={}),
+            staged=dict(type='bool', default=False),
         ),
+        required_if=[('state', state, ('benchmark', 'host', 'source_sha256', 'flags', 'path'))
+                     for state in ('fetched', 'stored')],
         supports_check_mode=True,
     )
     params = module.params
+    if params['state'] == 'promoted':
+        try:
+            result = _promote(module, _store.open_store(params['store']))
+        except _store.StoreError as exc:
+            module.fail_json(msg='build cache promotion in %s: %s' % (params['store'], exc))
+        module.exit_json(**result)
     if not _names.is_safe_name(params['benchmark']):
         module.fail_json(msg='benchmark %r: use 1-64 letters, digits, ".", "_" and "-"' % params['benchmark'])
     if not _build_cache.WRITER.match(params['writer']):

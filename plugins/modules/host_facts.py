@@ -96,6 +96,7 @@ ansible_facts:
         cflags_catalog: ["-march=znver4"]
 """
 
+import hashlib
 import os
 import platform
 import pwd
@@ -173,10 +174,13 @@ def main():
     warnings = uarch_warnings + warnings
     for warning in warnings:
         module.warn(warning)
-    identity.pop('flags', None)   # hundreds of tokens; the uarch name says what matters
+    # Hundreds of tokens: the uarch name says what matters to a reader; their sha256 says exactly which
+    # features this host shows (a hypervisor can hide some), part of a build-cache key.
+    cpu_flags_sha256 = hashlib.sha256(' '.join(sorted(identity.pop('flags', None) or [])).encode()).hexdigest()
     facts = {
         'arch': identity['arch'],
         'cpu': identity,
+        'cpu_flags_sha256': cpu_flags_sha256,
         'uarch': uarch,
         'topology': topology,
         'caches': caches,

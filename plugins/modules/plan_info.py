@@ -180,10 +180,17 @@ results_write_scope:
 results_cache_prefix:
   description:
     - The S3 key prefix of the build-artifact cache (instancebench.aws.build_cache); an instance reads any
-      entry there and writes only in folders named after its own C(aws:userid).
+      entry there and writes none.
   returned: success
   type: str
   sample: instancebench/cache/
+results_cache_staging_prefix:
+  description:
+    - Where an instance stages the binaries it built (only in folders named after its own C(aws:userid)); the
+      controller promotes them to the cache once their job checked out.
+  returned: success
+  type: str
+  sample: instancebench/cache-staging/
 abandoned:
   description:
     - Instances of this run's jobs that were launched and never started their benchmark within the
@@ -305,7 +312,8 @@ def _api_prices(module, region):
         return items
     try:
         prices, _cached = _pricing.cached_region_prices(module.params['price_cache_dir'], region,
-                                                        time.strftime('%Y-%m-%d', time.gmtime()), fetch)
+                                                        time.strftime('%Y-%m-%d', time.gmtime()), fetch,
+                                                        write=not module.check_mode)
         return prices
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         module.warn('Pricing API did not answer (%s); on-demand prices come from the price table'
@@ -426,6 +434,7 @@ def main():
                      abandoned=_scheduled_jobs.abandoned_instances(states, module.params['run_id']),
                      results_run_prefix=run_prefix, results_write_scope=_store.instance_write_scope(run_prefix),
                      results_cache_prefix=results.full_key(_build_cache.PREFIX),
+                     results_cache_staging_prefix=results.full_key(_build_cache.STAGING),
                      architectures=sorted(set(found[name]['architecture'] for name in plan['instance_types'])))
 
 

@@ -105,6 +105,15 @@ quotas:
   description: The vCPU quota used per region and family, and where it came from.
   returned: success
   type: dict
+name:
+  description: The schedule's name (the plan files are C(<name>-<region>.yml)).
+  returned: success
+  type: str
+regions_without_jobs:
+  description: Regions of the request with no job this time (no plan file; an earlier one is stale).
+  returned: success
+  type: list
+  elements: str
 left_out:
   description: What a catalog selection or the rotation left for later, per reason (C(quota), C(budget), C(not due yet), ...).
   returned: success
@@ -132,12 +141,22 @@ except ImportError:
 from ansible_collections.instancebench.aws.plugins.module_utils import _batch_planner
 from ansible_collections.instancebench.aws.plugins.module_utils import _catalog
 from ansible_collections.instancebench.aws.plugins.module_utils import _pricing
+from ansible_collections.instancebench.aws.plugins.module_utils import _region
 from ansible_collections.instancebench.aws.plugins.module_utils import _rotation
 from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from ansible_collections.instancebench.aws.plugins.module_utils._aws import InstancebenchAWSModule
 
 STANDARD_QUOTA_CODE = 'L-1216C47A'  # Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances, vCPUs
 _STANDARD_CLASSES = tuple('acdhimrtz')
+
+
+def _hardware(module, region, types):
+    """{type: the catalog's facts (vCPUs, memory, ...)}: a burstable family is priced by memory."""
+    found = {}
+    paginator = module.client('ec2', region=region).get_paginator('describe_instance_types')
+    for page in paginator.paginate(Filters=[{'Name': 'instance-type', 'Values': types}]):
+        found.update((item['InstanceType'], _region.hardware(item)) for item in page.get('InstanceTypes', []))
+    return found
 
 
 def _offered(module, region, types):
@@ -301,6 +320,7 @@ def main():
         names = sorted(name for name, _family, _size in checked['types'])
         try:
             offered = dict((region, _offered(module, region, names)) for region in checked['regions'])
+            checked['hardware'] = _hardware(module, checked['regions'][0], names)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             module.fail_json_aws(exc, msg='Could not read the instance type offerings')
         problems = _offering_problems(checked, offered)
@@ -331,7 +351,9 @@ def main():
     except _batch_planner.Refusal as refusal:
         module.fail_json(msg='The jobs do not fit: %s' % refusal)
     summary = _batch_planner.summarize(windows, checked)
-    result = dict(changed=False, plans=_plans(request, checked, data, windows, summary), summary=summary,
+    plans = _plans(request, checked, data, windows, summary)
+    result = dict(changed=False, plans=plans, summary=summary, name=checked['name'],
+                  regions_without_jobs=[region for region in checked['regions'] if region not in plans],
                   quotas=sources, left_out=left,
                   left_out_lines=_rotation.summary_lines(rotation['figures'] if rotation else None, left))
     if rotation:

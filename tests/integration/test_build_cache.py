@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The build-artifact cache over SSH: a second host (a fresh work directory, nothing built) with the
 same key builds nothing, takes the binary from the store and verifies its sha256; a changed flag is
-another key and builds anew; a tampered cache entry is refused and the host builds."""
+another key and builds anew; a corrupted cache entry is refused and the host builds. (What an EC2
+instance may write, and the controller's promotion, are in test_s3_policy.py.)"""
 
 import glob
 import json
@@ -66,7 +67,7 @@ def test_a_second_host_with_the_same_key_takes_the_binary_and_a_changed_flag_bui
     assert len(_entries(tmp_path)) == 2
 
 
-def test_a_tampered_cache_entry_is_refused_and_the_host_builds(tmp_path, ssh_host, mirror, ansible_home):
+def test_a_corrupted_cache_entry_is_refused_and_the_host_builds(tmp_path, ssh_host, mirror, ansible_home):
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
     assert run_playbook('launch.yml', inventory, ansible_home,
                         _vars(tmp_path, mirror, 'tamper-1', 'host-a')).returncode == 0

@@ -5,6 +5,7 @@
 SeaweedFS, which enforces no IAM itself). A policy that would fail on AWS fails here, and one
 instance cannot write another job's results."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -36,7 +37,9 @@ def _generated_policy(bucket, run_id):
             __ec2_provision_plan={'results': {'bucket': bucket, 'prefix': 'ib'}, 'sources_mirror': None},
             __ec2_provision_checked={'results_run_prefix': run_prefix,
                                      'results_write_scope': _store.instance_write_scope(run_prefix),
-                                     'results_cache_prefix': _store.S3Store(bucket, 'ib').full_key(_build_cache.PREFIX)})
+                                     'results_cache_prefix': _store.S3Store(bucket, 'ib').full_key(_build_cache.PREFIX),
+                                     'results_cache_staging_prefix':
+                                         _store.S3Store(bucket, 'ib').full_key(_build_cache.STAGING)})
     return json.loads(text)
 
 
@@ -117,43 +120,59 @@ def test_the_policy_scopes_each_instance_to_its_own_folder():
     assert not allowed(policy, 's3:ListBucket', 'arn:aws:s3:::b', {}, userid=MINE), 'no prefix, no listing'
 
 
-def _cache(tmp_path, home, proxy, bucket, state, writer=MINE):
+JOB = {'run_id': 'policy', 'job_id': 'stream-j1', 'region': 'us-east-1', 'instance_type': 'c7a.large'}
+BINARY = b'not really a binary, but bytes with a sha256'
+
+
+def _cache(tmp_path, home, url, state, writer=MINE, **more):
     binary = tmp_path / 'bin' / 'stream'
-    if state == 'stored':
+    params = dict(state=state, store='s3://%s/ib' % url[1])
+    if state != 'promoted':
         binary.parent.mkdir(exist_ok=True)
-        binary.write_bytes(b'not really a binary, but bytes with a sha256')
-    params = dict(state=state, store='s3://%s/ib' % bucket, benchmark='stream', host=SYSTEM,
-                  source_sha256='a' * 64, flags=['-O3'], path=str(binary) if state == 'stored' else str(tmp_path / 'got'),
-                  writer=writer, built_by={'run_id': 'policy', 'job_id': 'j1'})
+        binary.write_bytes(BINARY)
+        params.update(benchmark='stream', host=SYSTEM, source_sha256='a' * 64, flags=['-O3'], writer=writer,
+                      path=str(binary) if state == 'stored' else str(tmp_path / 'got'), built_by=JOB)
+    params.update(more)
     env = dict(ansible_env(home), **CREDENTIALS)
-    env['AWS_ENDPOINT_URL'] = proxy.url
-    proc = subprocess.run(module_argv('instancebench.aws.build_cache', params), env=env, stdout=subprocess.PIPE,
+    env['AWS_ENDPOINT_URL'] = url[0]
+    return subprocess.run(module_argv('instancebench.aws.build_cache', params), env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, check=False)
-    return proc
 
 
-def test_the_build_cache_is_read_by_any_instance_and_written_only_under_its_own_name(tmp_path, ansible_home, seaweed):
-    """One instance keeps a binary in the cache, another reads it, through the generated policy;
-    writing under another instance's name is refused."""
+def test_an_instance_stages_its_build_and_the_controller_promotes_it_only_once_its_job_checked_out(
+        tmp_path, ansible_home, seaweed):
+    """Through the generated policy: an instance may stage a binary under its own name, never write the
+    cache itself; the controller promotes the entry only when the job's launched record names that
+    writer and its result is valid with the same binary; then another instance fetches it."""
     bucket = seaweed.create_bucket('policy-cache')
     policy = _generated_policy(bucket, 'policy')
     mine = S3PolicyProxy(seaweed.url, policy, userid=MINE).start()
     try:
-        stored = _cache(tmp_path, ansible_home, mine, bucket, 'stored')
-        assert stored.returncode == 0, stored.stdout[-3000:]
-        assert [c for c in mine.calls if c.get('status') == 403] == [], mine.calls
-        forged = _cache(tmp_path, ansible_home, mine, bucket, 'stored', writer=OTHER)
+        direct = _cache(tmp_path, ansible_home, (mine.url, bucket), 'stored')
+        assert direct.returncode != 0 and 'Traceback' not in direct.stdout, 'an instance cannot write the cache'
+        staged = _cache(tmp_path, ansible_home, (mine.url, bucket), 'stored', staged=True)
+        assert staged.returncode == 0, staged.stdout[-3000:]
+        forged = _cache(tmp_path, ansible_home, (mine.url, bucket), 'stored', staged=True, writer=OTHER)
+        assert forged.returncode != 0, 'nor stage under another instance\'s name'
     finally:
         mine.stop()
-    assert forged.returncode != 0 and 'Traceback' not in forged.stdout
-    assert [c['action'] for c in mine.calls if c.get('status') == 403] == ['s3:PutObject']
+    controller = (seaweed.url, bucket)
+    refused = _cache(tmp_path, ansible_home, controller, 'promoted')
+    assert refused.returncode == 0 and '"promoted": []' in refused.stdout
+    assert 'no launched record for job stream-j1' in refused.stdout, refused.stdout[-2000:]
+    client, job = seaweed.client(), 'ib/' + _store.job_prefix('policy', 'us-east-1', 'c7a.large', 'stream', 'stream-j1')
+    client.put_object(Bucket=bucket, Key=job + '/status-launched.json', Body=json.dumps({'writer': MINE}).encode())
+    result = {'validation': {'passed': True}, 'build': {'binary_sha256': hashlib.sha256(BINARY).hexdigest()}}
+    client.put_object(Bucket=bucket, Key=job + '/by=%s/result.json' % MINE, Body=json.dumps(result).encode())
+    promoted = _cache(tmp_path, ansible_home, controller, 'promoted')
+    assert promoted.returncode == 0 and '"job_id": "stream-j1"' in promoted.stdout, promoted.stdout[-2000:]
     other = S3PolicyProxy(seaweed.url, policy, userid=OTHER).start()
     try:
-        fetched = _cache(tmp_path, ansible_home, other, bucket, 'fetched', writer=OTHER)
+        fetched = _cache(tmp_path, ansible_home, (other.url, bucket), 'fetched', writer=OTHER)
     finally:
         other.stop()
-    assert fetched.returncode == 0, fetched.stdout[-3000:]
-    assert '"hit": true' in fetched.stdout and (tmp_path / 'got').read_bytes().startswith(b'not really')
+    assert fetched.returncode == 0 and '"hit": true' in fetched.stdout, fetched.stdout[-3000:]
+    assert (tmp_path / 'got').read_bytes() == BINARY
     assert [c for c in other.calls if c.get('status') == 403] == [], other.calls
-    keys = [k for k in seaweed.keys(bucket) if k.startswith('ib/cache/')]
-    assert all('/by=%s/' % MINE in k for k in keys) and len(keys) == 2, keys
+    folders = sorted(k.split('/')[1] for k in seaweed.keys(bucket) if '/cache' in k)
+    assert folders == ['cache', 'cache', 'cache-staging', 'cache-staging']

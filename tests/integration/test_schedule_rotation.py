@@ -85,3 +85,23 @@ def test_selection_and_coverage_mistakes_are_refused_by_field(tmp_path, ansible_
     assert "selection.families[0]: 'm7j' is not in this region's catalog (closest: m7i" in proc.stdout, proc.stdout[-3000:]
     assert 'selection.max_vcpu: not a selection field' in proc.stdout
     assert not (tmp_path / 'plans').exists() and not (tmp_path / 'store').exists()
+
+
+def test_a_burstable_family_is_priced_by_memory_from_the_catalog(tmp_path, ansible_home, moto):
+    """t3 in us-west-2 has a per-MiB rate in the table, no listed price: the planner asks the catalog
+    for the type's memory rather than leaving it unpriced (and so never measured)."""
+    request = dict(REQUEST, regions=['us-west-2'], families={'t3': ['large']}, selection=None)
+    request.pop('selection')
+    proc = _schedule(tmp_path, ansible_home, moto, request, str(tmp_path / 'store'))
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert 'coverage: 1 of 1 types this week' in proc.stdout and 'no price known' not in proc.stdout, proc.stdout[-3000:]
+
+
+def test_a_region_with_no_job_this_week_keeps_no_plan_file_from_an_earlier_week(tmp_path, ansible_home, moto):
+    (tmp_path / 'plans').mkdir()
+    stale = tmp_path / 'plans' / 'catalog-rotation-us-east-1.yml'
+    stale.write_text('# last week\n')
+    request = dict(REQUEST, coverage={'every_weeks': 2, 'budget_usd_per_week': 0.0001})   # nothing fits
+    proc = _schedule(tmp_path, ansible_home, moto, request, str(tmp_path / 'store'))
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert 'left for later, budget' in proc.stdout and not stale.exists()

@@ -88,6 +88,12 @@ def test_a_region_price_list_is_read_and_cached_for_the_day(tmp_path):
     assert len(calls) == 2
 
 
+def test_check_mode_reads_the_price_list_but_keeps_no_file(tmp_path):
+    prices, cached = _pricing.cached_region_prices(str(tmp_path), 'us-east-1', '2026-12-05',
+                                                   lambda: [_product('c7a.large', '0.10264')], write=False)
+    assert prices == {'c7a.large': pytest.approx(0.10264)} and not cached and os.listdir(str(tmp_path)) == []
+
+
 def test_an_empty_answer_is_not_cached(tmp_path):
     prices, _cached = _pricing.cached_region_prices(str(tmp_path), 'us-west-2', '2026-12-05', lambda: [])
     assert prices == {} and os.listdir(str(tmp_path)) == []

@@ -119,3 +119,20 @@ def test_a_curve_is_read_again_only_as_checked(tmp_path):
     store.put_json(host_objects(prefix) + '/result.json', doc)
     curves = data.curves(store)['latency']
     assert curves['lines'] == [] and 'changed since the collect checked it' in curves['problems'][0]
+
+
+def test_curve_points_that_are_not_numbers_are_left_out_and_said(tmp_path):
+    """A result is written by the instance: a curve point that is not two numbers never breaks the report."""
+    store = _store.open_store(str(tmp_path / 'store'))
+    system = dict(SYSTEM, caches=CACHES)
+    prefix = store_job(store, 'r1', 'lat', 'c7a.large', outputs=LATENCY_RUNS, system=system, with_observed=True)
+    key = host_objects(prefix) + '/result.json'
+    doc = store.get_json(key)
+    doc['build']['observed']['curves']['random_4k'] += [[None, 3], 'x', [4096, float('nan')], [-1, 2]]
+    store.put_json(key, doc)
+    data = _report_data.ReportData()
+    for row in _collect.collect_rows(store, ['r1'], 0, workers=1):
+        data.add(row)
+    curves = data.curves(store)['latency']
+    assert len(curves['lines']) == 2 and all(p[0] > 0 for _n, _c, points in curves['lines'] for p in points)
+    assert any('4 point(s) that are not two positive finite numbers left out' in p for p in curves['problems'])

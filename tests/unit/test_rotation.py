@@ -69,12 +69,17 @@ def test_overdue_types_come_back_beyond_the_share_and_unpriced_types_are_left():
 
 def test_planning_the_same_week_again_picks_the_same_types_and_state():
     costs = dict((pair, 10.0) for pair in TYPES)
-    empty = _rotation.empty_state('catalog')
-    chosen, _left, figures = _rotation.pick(TYPES, costs, empty, '2026-12-07', COVERAGE)
-    state = _rotation.next_state(empty, chosen, '2026-12-07', figures)
-    again, _left, figures = _rotation.pick(TYPES, costs, state, '2026-12-07', COVERAGE)
-    assert again == chosen
-    assert _rotation.next_state(state, again, '2026-12-07', figures) == state
+    state, history = _run_weeks(4, costs)       # week 4 takes overdue types beyond its share
+    week4 = _week('2026-12-07', 3)
+    again, _left, figures = _rotation.pick(TYPES, costs, state, week4, COVERAGE)
+    assert again == history[3][0]
+    assert _rotation.next_state(state, again, week4, figures) == state
+    # beyond the share too: two weeks' types overdue at once, planned again the same
+    state = {'types': dict(('%s/%s' % pair, {'planned': '2026-10-05'}) for pair in TYPES), 'weeks': []}
+    first, _left, figures = _rotation.pick(TYPES, costs, state, week4, COVERAGE)
+    state = _rotation.next_state(state, first, week4, figures)
+    second, _left, figures = _rotation.pick(TYPES, costs, state, week4, COVERAGE)
+    assert len(first) == 6 and second == first and _rotation.next_state(state, second, week4, figures) == state
 
 
 def test_coverage_is_checked_naming_each_field():

@@ -65,6 +65,17 @@ def test_an_unreachable_endpoint_is_said_once_and_is_not_a_notice():
     assert watch.poll() == [] and watch.interruption is None
 
 
+def test_an_interruption_is_acted_on_even_when_the_rebalance_read_fails():
+    class Client(object):
+        def get(self, path):
+            if path == _spot_notice.REBALANCE_PATH:
+                raise _spot_notice.Unreachable('timed out')
+            return '{"action": "terminate", "time": "2026-12-05T09:00:00Z"}'
+    watch = _spot_notice.SpotWatch(Client())
+    [event] = watch.poll()
+    assert event['kind'] == 'interruption' and event['action'] == 'terminate' and watch.interruption
+
+
 def test_a_notice_body_that_is_not_json_still_stops_the_job():
     notice = _spot_notice.parse_instance_action('<html>oops</html>')
     assert notice == {'action': 'unknown', 'time': None, 'text': '<html>oops</html>'}
