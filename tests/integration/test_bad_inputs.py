@@ -110,3 +110,13 @@ def test_a_timeout_too_short_for_a_run_without_a_plan_names_the_timeout_not_the_
     after = proc.stdout.split('TASK [Fail this host', 1)[1]
     assert 'stream_timeout is 5 s' not in after, after[:2000]
     assert "bench1 stopped at 'Check that the deadline leaves time to run' (its message is above)" in proc.stdout
+
+
+def test_wrong_settings_get_one_line_each_and_no_argument_spec_dump(tmp_path, launch):
+    """A wrong type and a value out of range: each named with its value, the rule and the fix, once,
+    before the role starts; never Ansible's argument-spec dump or a list of every constraint."""
+    proc = launch(stream_threads='abc', stream_repetitions=0)
+    _failed_with(proc, 'stream_repetitions=0 breaks "at least 1": use 1 or more; stream_threads=abc is not a whole number')
+    assert 'argument_spec_data' not in proc.stdout and 'stream_ntimes' not in proc.stdout, proc.stdout[-3000:]
+    assert "stopped at 'Check the settings given for stream' (its message is above)" in proc.stdout
+    _nothing_built(tmp_path)
