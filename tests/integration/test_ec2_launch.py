@@ -111,7 +111,17 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
         # Without it S3 answers a HEAD of a missing key with 403, and the job cannot tell "not there yet".
         {'Sid': 'TellMissingFromForbidden', 'Effect': 'Allow', 'Action': ['s3:ListBucket'],
          'Resource': 'arn:aws:s3:::bench-results',
-         'Condition': {'StringLike': {'s3:prefix': ['ib/runs/run=ec2-e2e/*/by=${aws:userid}/*']}}}]
+         'Condition': {'StringLike': {'s3:prefix': ['ib/runs/run=ec2-e2e/*/by=${aws:userid}/*', 'ib/cache/*',
+                                                    'ib/cache-staging/*/by=${aws:userid}/*']}}},
+        # The build cache: every promoted entry is read; an instance stages only its own builds.
+        {'Sid': 'ReadBuildCache', 'Effect': 'Allow', 'Action': ['s3:GetObject'],
+         'Resource': 'arn:aws:s3:::bench-results/ib/cache/*'},
+        {'Sid': 'StageOwnBuildCacheEntries', 'Effect': 'Allow', 'Action': ['s3:PutObject', 's3:GetObject'],
+         'Resource': 'arn:aws:s3:::bench-results/ib/cache-staging/*/by=${aws:userid}/*'}]
+    staged = [k['Key'] for k in ec2.client(moto, 's3').list_objects_v2(Bucket='bench-results', Prefix='ib/cache')
+              .get('Contents', [])]
+    assert staged and all(k.startswith('ib/cache-staging/benchmark=stream/') for k in staged), \
+        'the instance staged its STREAM binary, never wrote the cache itself: %s' % staged
     role_id = iam.get_role(RoleName='instancebench-ec2-e2e')['Role']['RoleId']
     profile = iam.get_instance_profile(InstanceProfileName='instancebench-ec2-e2e')['InstanceProfile']
     assert [role['RoleName'] for role in profile['Roles']] == ['instancebench-ec2-e2e']
