@@ -32,3 +32,8 @@ def stored_result(store_dir, run_id):
     docs = stored_results(store_dir, run_id)
     assert len(docs) == 1, 'expected one result for run %s, found %d' % (run_id, len(docs))
     return docs[0]
+
+
+def results_by_benchmark(store_dir, run_id):
+    """{benchmark: its one result} of `run_id` (a job per benchmark), schema-validated."""
+    return dict((doc['job']['benchmark'], doc) for doc in stored_results(store_dir, run_id))

@@ -7,23 +7,14 @@ its reason (whichever this host's CPU and OpenBLAS allow), the OpenBLAS kernel a
 variables recorded, a re-run changes nothing, and collect's summary names both."""
 
 import glob
-import json
 import os
 
 from harness.ansible_runner import run_playbook, write_inventory
+from harness.results import results_by_benchmark
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 
 EVERY = ['gemm', 'vector_ops']
-
-
-def _results(store, run_id):
-    docs = {}
-    for path in glob.glob(os.path.join(str(store), 'runs', 'run=%s' % run_id, '**', 'result.json'), recursive=True):
-        with open(path) as handle:
-            doc = json.load(handle)
-        docs[doc['job']['benchmark']] = doc
-    return docs
 
 
 def test_gemm_and_vector_ops_check_run_validate_and_rerun_idempotently(tmp_path, ssh_host, ansible_home):
@@ -44,7 +35,7 @@ def test_gemm_and_vector_ops_check_run_validate_and_rerun_idempotently(tmp_path,
 
     first = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert first.returncode == 0, first.stdout[-4000:]
-    docs = _results(store, 'gemm-1')
+    docs = results_by_benchmark(store, 'gemm-1')
     assert sorted(docs) == EVERY
     for name, doc in docs.items():
         assert doc['validation']['passed'] is True, (name, [c for c in doc['validation']['checks'] if not c['passed']])

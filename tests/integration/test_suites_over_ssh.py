@@ -8,24 +8,14 @@ figures in the units the registry declares, a re-run changes nothing, and collec
 each suite's figure."""
 
 import glob
-import json
-import os
 
 from harness.ansible_runner import run_playbook, write_inventory
+from harness.results import results_by_benchmark
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 
 SUITES = ['7zip', 'sysbench', 'stressng', 'openssl']
 EVERY = SUITES + ['latency']
-
-
-def _results(store, run_id):
-    docs = {}
-    for path in glob.glob(os.path.join(str(store), 'runs', 'run=%s' % run_id, '**', 'result.json'), recursive=True):
-        with open(path) as handle:
-            doc = json.load(handle)
-        docs[doc['job']['benchmark']] = doc
-    return docs
 
 
 def test_the_suites_check_run_validate_and_rerun_idempotently(tmp_path, ssh_host, mirror, ansible_home):
@@ -51,7 +41,7 @@ def test_the_suites_check_run_validate_and_rerun_idempotently(tmp_path, ssh_host
     first = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert first.returncode == 0, first.stdout[-4000:]
 
-    docs = _results(store, 'suites-1')
+    docs = results_by_benchmark(store, 'suites-1')
     assert sorted(docs) == sorted(EVERY)
     for name, doc in docs.items():
         assert doc['validation']['passed'] is True, (name, [c for c in doc['validation']['checks'] if not c['passed']])
