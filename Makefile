@@ -93,7 +93,7 @@ sanity: venv
 
 # Every test: unit, integration over a real sshd host, Molecule, ansible-lint, ansible-test sanity.
 test: venv link mirror system-deps test-deps
-	PYTHONPATH=.cache/collections $(BIN)/pytest tests
+	PYTHONPATH=.cache/collections $(BIN)/pytest --durations=40 tests
 
 clean:
 	rm -rf .cache results tests/output

@@ -21,13 +21,35 @@ def launch(store_dir, run_id, extra):
     subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
                     os.path.join(REPO, 'playbooks', 'launch.yml'), '-e', json.dumps(variables)],
                    cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+    docs = stored_results(store_dir, run_id)
+    if not docs:
+        sys.exit('launch.yml stored no result for run %s in %s' % (run_id, store_dir))
+    return docs
+
+
+def launch_one(store_dir, run_id, extra):
+    """launch() for a run of one job (one benchmark, one variant): its result document."""
+    docs = launch(store_dir, run_id, extra)
+    if len(docs) != 1:
+        sys.exit('run %s in %s stored %d results, expected one: give each launch a run id of its own'
+                 % (run_id, store_dir, len(docs)))
+    return docs[0]
+
+
+def stored_results(store_dir, run_id):
+    """The result documents of `run_id` in a file store, each with `_job` (the job.json its host wrote
+    beside it), found through the store's own key layout (_store.parse_job_key, split_writer)."""
     store = _store.FileStore(store_dir)
     docs = []
     for key in store.list(_store.run_prefix(run_id)):
-        if key.endswith('/result.json'):
+        parsed = _store.parse_job_key(key)
+        if parsed is None:
+            continue
+        prefix, name, _parts = parsed
+        writer, leaf = _store.split_writer(name)
+        if leaf == 'result.json':
+            folder = '%s/%s%s/' % (prefix, _store.WRITER_FOLDER, writer) if writer else prefix + '/'
             doc = store.get_json(key)
-            doc['_job'] = store.get_json(key[:-len('result.json')] + 'job.json')
+            doc['_job'] = store.get_json(folder + 'job.json')
             docs.append(doc)
-    if not docs:
-        sys.exit('launch.yml stored no result for run %s in %s' % (run_id, store_dir))
     return docs

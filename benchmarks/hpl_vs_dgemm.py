@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
 
 def run_hpl(store, n, nb):
     run_id = 'hpl-compare-' + datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
-    [doc] = _local_launch.launch(store, run_id, {'instancebench_benchmarks': ['hpl'], 'hpl_n': n, 'hpl_nb': nb})
+    doc = _local_launch.launch_one(store, run_id, {'instancebench_benchmarks': ['hpl'], 'hpl_n': n, 'hpl_nb': nb})
     return doc
 
 

@@ -37,8 +37,8 @@ VARIANTS = [
 
 
 def launch(store, run_id, tuned):
-    [doc] = _local_launch.launch(store, run_id, {'stream_repetitions': 1, 'stream_max_repetitions': 1,
-                                                 'stream_tuned': tuned, 'instancebench_benchmarks': ['stream']})
+    doc = _local_launch.launch_one(store, run_id, {'stream_repetitions': 1, 'stream_max_repetitions': 1,
+                                                   'stream_tuned': tuned, 'instancebench_benchmarks': ['stream']})
     doc['_command'] = doc['_job']['command']
     return doc
 

@@ -13,9 +13,11 @@ version_added: "0.1.0"
 author:
   - instancebench.aws contributors (@instancebench)
 description:
-  - Ranks and threads from O(ranks_per) (one rank per physical core, per last-level cache or per socket).
-  - N from O(memory_fraction) of the available memory (8 N^2 bytes), rounded down to a multiple of O(nb),
-    unless O(n) is given; P x Q the most square grid with P <= Q unless O(p) and O(q) are given.
+  - Ranks and threads from O(ranks_per) (one rank per physical core, per last-level cache or per socket; or
+    C(single), one rank of one thread).
+  - N from O(memory_fraction) of the available memory (8 N^2 bytes; for C(single), of its share per physical
+    core), rounded down to a multiple of O(nb), unless O(n) is given; P x Q the most square grid with P <= Q
+    unless O(p) and O(q) are given.
   - Fails naming the variable to change when N does not fit or P x Q is not the number of ranks.
 positional: nb, memory_fraction, ranks_per, n, p, q
 options:
@@ -32,7 +34,7 @@ options:
     type: float
     required: true
   ranks_per:
-    description: C(core), C(l3) or C(socket).
+    description: C(core), C(l3), C(socket) or C(single).
     type: str
     required: true
   n:
@@ -77,7 +79,8 @@ def hpl_plan(host, nb, memory_fraction, ranks_per, n=0, p=0, q=0):
         raise ValueError('hpl_memory_fraction must be above 0 and at most 0.95, got %s' % memory_fraction)
     ranks, threads = _hpl.layout(host['topology'], host.get('caches', {}), ranks_per)
     rows, cols = _hpl.process_grid(ranks, int(p or 0), int(q or 0))
-    size = _hpl.problem_size(host['memory']['available_bytes'], fraction, nb, ranks, int(n or 0))
+    size = _hpl.problem_size(_hpl.matrix_memory(host['memory']['available_bytes'], host['topology'], ranks_per),
+                             fraction, nb, ranks, int(n or 0))
     return {'n': size, 'nb': nb, 'p': rows, 'q': cols, 'ranks': ranks, 'threads': threads}
 
 

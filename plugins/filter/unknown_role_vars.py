@@ -16,6 +16,8 @@ description:
   - Takes the names of the variables set for the host that start with the role's prefix and the
     options of the role's argument_specs, and returns one message per name the role does not know,
     naming the closest known one when there is one.
+  - Names of another benchmark role whose name extends this one's (C(stream_numa_*) beside C(stream_*))
+    belong to that role and are not reported.
 positional: role, options
 options:
   _input:
@@ -47,11 +49,16 @@ _value:
   elements: str
 """
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
 from ansible_collections.instancebench.aws.plugins.module_utils._typos import unknown_settings
 
 
 def unknown_role_vars(names, role, options):
-    return unknown_settings(names, list(options or {}), role + '_', '%s role' % role)
+    # stream_numa_threads is the stream_numa role's, not a typo of the stream role's.
+    others = tuple('%s_' % found.role for found in map(_benchmarks.get, _benchmarks.names())
+                   if found.role != role and found.role.startswith(role + '_'))
+    mine = [name for name in names if not (others and name.startswith(others))]
+    return unknown_settings(mine, list(options or {}), role + '_', '%s role' % role)
 
 
 class FilterModule(object):

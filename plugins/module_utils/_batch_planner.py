@@ -183,7 +183,8 @@ def _check_types(request, data, problems):
 
 
 def _check_variants(request, data, problems):
-    """{benchmark: [variant names]} — every variant of the registry's default benchmarks, or the subset asked for."""
+    """{benchmark: [variant names]} — every variant of the registry's default benchmarks, or the subset asked for.
+    A variant marked `opt_in` (an extra job per type, e.g. HPL on one core) runs only when named."""
     asked = request.get('benchmarks', sorted(name for name in data['variants'] if name in _benchmarks.defaults()))
     if not isinstance(asked, (list, dict)) or not asked:
         problems.append(problem('benchmarks', 'must list benchmarks (or map them to variants), got %r' % (asked,)))
@@ -206,7 +207,7 @@ def _check_variants(request, data, problems):
             problems.append(problem('benchmarks.%s' % benchmark, 'unknown benchmark; choose from %s'
                                     % ', '.join(sorted(data['variants']))))
             continue
-        names = asked[benchmark] or sorted(known)
+        names = asked[benchmark] or sorted(name for name, spec in known.items() if not spec.get('opt_in'))
         unknown = [name for name in names if name not in known]
         if unknown:
             problems.append(problem('benchmarks.%s' % benchmark, 'unknown variant(s) %s; defined: %s'

@@ -19,6 +19,9 @@ import fnmatch
 from ansible_collections.instancebench.aws.plugins.module_utils import _fftw, _hpl, _latency, _openssl_speed, _stream
 from ansible_collections.instancebench.aws.plugins.module_utils import _sevenzip, _stressng, _sysbench
 from ansible_collections.instancebench.aws.plugins.module_utils import _gemm
+from ansible_collections.instancebench.aws.plugins.module_utils import _compile
+from ansible_collections.instancebench.aws.plugins.module_utils import _stream_cache
+from ansible_collections.instancebench.aws.plugins.module_utils import _stream_numa
 
 
 class Benchmark(object):
@@ -36,7 +39,8 @@ class Benchmark(object):
     report_metrics: metric patterns the report's section plots side by side for each instance type
     (grouped bars, one plot per unit; FFTW's per-problem rates, STREAM's four kernels); curves: for
     a result whose build.observed carries curves ({name: [[x, y], ...]}), which to plot and how:
-    {lines: (patterns,), x: axis label, y: axis label, marks: host cache levels to mark}."""
+    {lines: (patterns,), x: axis label, y: axis label, marks: host cache levels to mark, and optionally
+    dashed: the suffix of the curves drawn dashed (default '_thp'), caption: the plot's caption}."""
 
     def __init__(self, name, title, what, analyze, headline=None, phrase=None, peak_kind=None, category='cpu',
                  cv_gate=None, role=None, metrics=None, default=True, report_metrics=(), curves=None):
@@ -199,6 +203,16 @@ def _latency_phrase(metrics):
     return ', '.join(parts) or None
 
 
+def _stream_numa_phrase(metrics):
+    local = metrics.get('triad_bandwidth_n0_m0')
+    remote = [m for m in metrics.values() if m['name'].startswith('triad_bandwidth_n0_m') and m is not local]
+    if not local:
+        return None
+    return 'local triad %.1f GB/s' % local['value'] + (
+        ', remote %.1f GB/s (node 0 cores, worst memory node)' % min(m['value'] for m in remote) if remote
+        else ' (one NUMA node)')
+
+
 def _sevenzip_phrase(metrics):
     every, single = metrics.get('total_mips_all'), metrics.get('total_mips_t1')
     parts = (['total %.0f 7z-MIPS (all threads)' % every['value']] if every else []) + \
@@ -223,6 +237,11 @@ def _openssl_phrase(metrics):
     return 'RSA-2048 %.0f sign/s on all vCPUs' % rate['value'] if rate else None
 
 
+def _compile_phrase(metrics):
+    rate, seconds = metrics.get('builds_per_hour'), metrics.get('build_seconds')
+    return '%.1f kernel builds/h (%.0f s each)' % (rate['value'], seconds['value']) if rate and seconds else None
+
+
 def _gemm_phrase(metrics):
     parts = ['%s %.1f' % (label, metrics[name]['value']) for name, label in (
         ('dgemm_gflops_all', 'DGEMM'), ('sgemm_gflops_all', 'SGEMM'), ('sbgemm_gflops_all', 'bf16')) if name in metrics]
@@ -233,6 +252,13 @@ def _vector_ops_phrase(metrics):
     parts = ['%s %.1f GB/s' % (label, metrics[name]['value']) for name, label in (
         ('daxpy_l1_gbs_t1', 'DAXPY L1'), ('daxpy_dram_gbs_all', 'DRAM (all vCPUs)')) if name in metrics]
     return ', '.join(parts) or None
+
+
+def _stream_cache_phrase(metrics):
+    parts = ['%s %.1f' % (label, metrics['triad_%s_gbs_all' % level]['value'])
+             for level, label in (('l1', 'L1'), ('l2', 'L2'), ('l3', 'L3'), ('dram', 'DRAM'))
+             if 'triad_%s_gbs_all' % level in metrics]
+    return 'triad %s GB/s on all vCPUs' % ', '.join(parts) if parts else None
 
 
 register(Benchmark('stream', 'STREAM triad', 'memory bandwidth', _stream.analyze, headline='triad_bandwidth',
@@ -262,6 +288,11 @@ register(Benchmark('openssl', 'OpenSSL speed', 'crypto throughput (AES-256-GCM, 
                    cv_gate={'*_per_s_*': 0.03},
                    metrics={'*_gb_per_s_*': ('GB/s', True), '*_sign_per_s_*': ('sign/s', True),
                             '*_verify_per_s_*': ('verify/s', True)}, default=False, report_metrics=('*_per_s_*',)))
+register(Benchmark('compile', 'Linux kernel build', 'builds per hour of a pinned Linux kernel (make -j<vCPUs>)',
+                   _compile.analyze, headline='builds_per_hour', phrase=_compile_phrase,
+                   cv_gate={'builds_per_hour': 0.03},
+                   metrics={'builds_per_hour': ('builds/h', True), 'build_seconds': ('s', False)}, default=False,
+                   report_metrics=('builds_per_hour',)))
 # Microarchitecture suite: our own pointer chase (roles/latency/files); opt-in.
 register(Benchmark('latency', 'Memory latency', 'dependent-load latency per cache level, DRAM and TLB', _latency.analyze,
                    headline='dram_latency_ns', phrase=_latency_phrase, category='memory',
@@ -281,3 +312,20 @@ register(Benchmark('vector_ops', 'BLAS level 1', 'DAXPY and DDOT GB/s and GFLOP/
                    cv_gate={'*_gbs_*': 0.05},
                    metrics={'*_gbs_*': ('GB/s', True), '*_gflops_*': ('GFLOP/s', True)}, default=False,
                    report_metrics=('*_gbs_*',)))
+# STREAM bound by numactl to each NUMA node's cores, memory on each node (roles/stream_numa builds
+# through the stream role); metrics per pair, n<cpu node>_m<memory node>. Opt-in.
+register(Benchmark('stream_numa', 'STREAM per NUMA node', 'local and remote memory bandwidth (numactl)',
+                   _stream_numa.analyze, headline='triad_bandwidth_n0_m0', phrase=_stream_numa_phrase, category='memory',
+                   cv_gate={'triad_bandwidth_n*_m*': 0.05}, metrics={'*_bandwidth_n*_m*': ('GB/s', True)}, default=False,
+                   report_metrics=('triad_bandwidth_n*_m*',)))
+# Our own OpenMP program (roles/stream_cache/files): bandwidth per cache level. Ranked on L2 triad on
+# every vCPU: every CPU has an L2 (not every one an L3), and DRAM is STREAM's own figure. Opt-in.
+register(Benchmark('stream_cache', 'Cache bandwidth', 'read, write, copy and triad GB/s in L1, L2, L3 and DRAM',
+                   _stream_cache.analyze, headline='triad_l2_gbs_all', phrase=_stream_cache_phrase, category='memory',
+                   cv_gate={'*_gbs_*': 0.05}, metrics={'*_gbs_*': ('GB/s', True)}, default=False,
+                   report_metrics=('*_gbs_*',),
+                   curves={'lines': ('triad_*',), 'x': "a thread's three arrays (log scale)", 'y': 'triad GB/s',
+                           'marks': ('l1d', 'l2', 'l3'), 'dashed': '_all',
+                           'caption': 'One line per instance type and thread count (dashed: every vCPU), from the '
+                                      'first repetition of its first job; the dotted verticals are the cache sizes '
+                                      'its host reported (one instance of each).'}))

@@ -167,10 +167,15 @@ def process_grid(ranks, p=0, q=0):
     return best, ranks // best
 
 
+RANKS_PER = ('core', 'l3', 'socket', 'single')
+
+
 def layout(topology, caches, ranks_per):
     """(ranks, threads per rank) for `core` (one rank per physical core), `l3` (one rank per
-    last-level cache, threads inside) or `socket`."""
+    last-level cache, threads inside), `socket`, or `single` (one rank, one thread: one core)."""
     cores = int(topology['physical_cores'])
+    if ranks_per == 'single':
+        return 1, 1
     if ranks_per == 'core':
         groups = cores
     elif ranks_per == 'socket':
@@ -178,9 +183,17 @@ def layout(topology, caches, ranks_per):
     elif ranks_per == 'l3':
         groups = int(caches.get('l3', {}).get('instances') or topology['sockets'])
     else:
-        raise ValueError("hpl_ranks_per must be core, l3 or socket, got %r" % ranks_per)
+        raise ValueError("hpl_ranks_per must be %s, got %r" % (', '.join(RANKS_PER), ranks_per))
     groups = max(1, min(groups, cores))
     return groups, max(1, cores // groups)
+
+
+def matrix_memory(available_bytes, topology, ranks_per):
+    """Bytes HPL's N is sized from: the host's available memory, or for `single` (one core of
+    the host) that memory's share per physical core, as if every core ran its own copy."""
+    if ranks_per == 'single':
+        return int(available_bytes) // max(1, int(topology['physical_cores']))
+    return int(available_bytes)
 
 
 def peak_gflops(cores, clock_ghz, flops_per_cycle):

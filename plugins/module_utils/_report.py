@@ -241,7 +241,7 @@ def _curve_plot(benchmark, name, curves):
         if label not in types:
             types.append(label)
         lines.append(('%s, %s' % (label, curve.replace('_', ' ')), points, types.index(label),
-                      'page-thp' if curve.endswith('_thp') else ''))
+                      'page-thp' if curve.endswith(spec.get('dashed', '_thp')) else ''))
     sizes = {}
     for size, level, label in curves['marks']:
         sizes.setdefault(level, {}).setdefault(size, []).append(label)
@@ -252,8 +252,9 @@ def _curve_plot(benchmark, name, curves):
             marks.append((size, text if len(by_size) == 1 else '%s (%s)' % (text, ', '.join(labels))))
     plot = _svg_plots.line_plot('%s: %s against %s' % (name, spec['y'], spec['x']), lines, marks, spec['x'],
                                 spec['y'], hidden=curves['hidden'])
-    caption = ('One line per instance type and kind of pages (dashed: huge pages), from the first repetition of '
-               'its first job; the dotted verticals are the cache sizes its host reported.')
+    caption = spec.get('caption') or ('One line per instance type and kind of pages (dashed: huge pages), from the '
+                                      'first repetition of its first job; the dotted verticals are the cache sizes '
+                                      'its host reported.')
     notes = ''.join('<p class="problems">%s</p>' % html.escape(p) for p in curves['problems'])
     return '<figure class="curve">%s<figcaption>%s</figcaption></figure>%s' % (plot, caption, notes)
 

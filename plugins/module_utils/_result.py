@@ -90,9 +90,10 @@ def compliance(checks):
 
 
 def document(job, instance, system, build, parameters, metrics, checks, passed, artifacts, efficiency=None,
-             quality=None, environment=None):
-    """The result document; a result that broke a run rule keeps its numbers, marked non-compliant."""
-    return {
+             quality=None, environment=None, counters=None):
+    """The result document; a result that broke a run rule keeps its numbers, marked non-compliant.
+    `counters` (perf stat's, only when asked for) is left out when None, so a run without it is unchanged."""
+    doc = {
         'schema_version': SCHEMA_VERSION,
         'job': job,
         'instance': instance,
@@ -107,6 +108,9 @@ def document(job, instance, system, build, parameters, metrics, checks, passed, 
         'compliance': compliance(checks),
         'environment': environment if environment is not None else {},
     }
+    if counters is not None:
+        doc['counters'] = counters
+    return doc
 
 
 def validate(doc):

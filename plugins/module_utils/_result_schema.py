@@ -77,6 +77,36 @@ _QUALITY = {
     },
 }
 
+_COUNTS = {
+    'type': 'object',
+    'additionalProperties': False,
+    'description': "One repetition's perf stat counts, or the reason it has none.",
+    'properties': {
+        'instructions': {'type': 'integer', 'minimum': 0},
+        'cycles': {'type': 'integer', 'minimum': 1},
+        'ipc': {'type': 'number', 'minimum': 0, 'description': 'Instructions per cycle.'},
+        'cache_misses': _NULLABLE_INT,
+        'running_percent': {'type': 'number', 'minimum': 0,
+                            'description': 'Lowest share of the run an event was counted for (below 100: multiplexed, '
+                                           'perf scaled the count).'},
+        'reason': {'type': 'string'},
+    },
+}
+
+_COUNTERS = {
+    'type': 'object',
+    'required': ['available', 'reason', 'per_repetition', 'ipc'],
+    'additionalProperties': False,
+    'description': ('Hardware counters (run_benchmark counters=true): perf stat around each repetition where the host '
+                    'has a CPU PMU; elsewhere available=false, the reason, and no numbers. Absent when not asked for.'),
+    'properties': {
+        'available': {'type': 'boolean'},
+        'reason': _NULLABLE_STR,
+        'per_repetition': {'type': 'array', 'items': _COUNTS},
+        'ipc': dict(_NULLABLE_NUM, description='Median instructions per cycle over the counted repetitions.'),
+    },
+}
+
 _ARTIFACT = {
     'type': 'object',
     'required': ['key', 'sha256', 'bytes'],
@@ -226,6 +256,7 @@ RESULT_SCHEMA = {
             'type': 'object',
             'description': 'Variables that steer the libraries (OPENBLAS_*, OMP_*, MKL_*, BLIS_*, ...) as the run saw them.',
         },
+        'counters': _COUNTERS,
     },
     # An invalid result must never carry a number a reader could mistake for a measurement.
     'if': {'properties': {'validation': {'properties': {'passed': {'const': False}}}}},

@@ -183,6 +183,17 @@ options:
     description: Seconds between two looks at the spot notices while the benchmark runs.
     type: int
     default: 5
+  counters:
+    description:
+      - Run each repetition under C(perf stat) (instructions, cycles, cache misses, counted into a CSV file
+        beside the repetition's log, not into its output) and record the counts and the median IPC under the
+        result's C(counters).
+      - Only where counting works (a CPU PMU in C(/sys/bus/event_source/devices), the C(perf) binary,
+        C(perf_event_paranoid), and a trial count of C(true)); elsewhere (many VMs) the repetitions run as
+        without it and C(counters) says why, with no numbers.
+      - Off (the default), the command runs exactly as given and the result has no C(counters).
+    type: bool
+    default: false
 notes:
   - Check mode reports whether the job would run; it runs nothing and writes nothing.
 """
@@ -257,12 +268,15 @@ headline:
 
 import os
 import platform
+import shutil
+import tempfile
 import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
+from ansible_collections.instancebench.aws.plugins.module_utils import _counters
 from ansible_collections.instancebench.aws.plugins.module_utils import _cpu
 from ansible_collections.instancebench.aws.plugins.module_utils import _job
 from ansible_collections.instancebench.aws.plugins.module_utils import _names
@@ -339,11 +353,29 @@ def _gate(params):
     return dict((str(k), float(v)) for k, v in gate.items())
 
 
-def _run_repetitions(module, store, prefix, log_dir, job_id, watch=(None, None)):
+def _counting(module):
+    """(perf path or None, available, reason) for O(counters); perf only where a trial count worked."""
+    perf = shutil.which('perf')
+    usable, reason = _counters.availability('/', perf, os.geteuid() == 0)
+    if not usable:
+        return None, False, reason
+    handle, probe = tempfile.mkstemp(prefix='instancebench-perf-', suffix='.csv')
+    os.close(handle)
+    try:
+        module.run_command(_counters.command_prefix(perf, probe) + ['true'])
+        with open(probe) as csv:
+            usable, reason = _counters.probe_verdict(reason, csv.read())
+    finally:
+        os.unlink(probe)
+    return (perf if usable else None), usable, reason
+
+
+def _run_repetitions(module, store, prefix, log_dir, job_id, watch=(None, None), counted=None):
     """Run at least `repetitions` and at most `max_repetitions` times, stopping once the CV gate
     holds. Each run's log is stored (raw-rep<N>.log) before a further repetition starts, so a job
     that dies later keeps every repetition already run. `watch`: _spot_watch()'s pair; a spot
-    interruption notice stops the run in progress and the job.
+    interruption notice stops the run in progress and the job. `counted`: (perf path, list) to run each
+    repetition under perf stat and append its counts to the list.
     Returns (analysed reps, raw log bytes, state, reason, env)."""
     params = module.params
     analyze = _result.analyzer(params['benchmark'])
@@ -361,12 +393,20 @@ def _run_repetitions(module, store, prefix, log_dir, job_id, watch=(None, None))
         log_path = os.path.join(log_dir, '%s.rep%d.log' % (job_id, index))
         if os.path.exists(log_path):
             os.unlink(log_path)
+        command = params['command']
+        if counted:
+            counts_path = log_path[:-len('.log')] + '.perf.csv'
+            if os.path.exists(counts_path):
+                os.unlink(counts_path)   # an earlier run's counts must not stand in for a perf that never started
+            command = _counters.command_prefix(counted[0], counts_path) + list(command)
         remaining = deadline - time.monotonic()
-        outcome = _job.run_with_timeout(params['command'], env, params['chdir'], log_path,
+        outcome = _job.run_with_timeout(command, env, params['chdir'], log_path,
                                         max(1.0, remaining), params['kill_grace'], stop_on_notice,
                                         params['spot_poll_interval'])
         with open(log_path, 'rb') as handle:
             text = handle.read()
+        if counted:
+            counted[1].append(_counters.repetition(_read_text(counts_path)))
         # What the spot watch saw during this run, after its output (the analyzer reads the output only).
         notes = ''.join(_spot_notice.log_line(event) for event in spot.events[logged:]) if spot else ''
         logged = len(spot.events) if spot else 0
@@ -395,6 +435,15 @@ def _run_repetitions(module, store, prefix, log_dir, job_id, watch=(None, None))
         # that dies later keeps it. raw.log, written at the end, holds every run's log.
         store.put('%s/raw-rep%d.log' % (prefix, index), chunks[-1])
     return reps, b''.join(chunks), state, reason, _quality.library_environment(env)
+
+
+def _read_text(path):
+    """A file's text, empty when the run did not write it (perf never started)."""
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except (IOError, OSError):
+        return ''
 
 
 def main():
@@ -427,6 +476,7 @@ def main():
             spot_watch=dict(type='str', default='auto', choices=list(_spot_notice.WATCH_MODES)),
             imds_endpoint=dict(type='str', default=_spot_notice.DEFAULT_ENDPOINT),
             spot_poll_interval=dict(type='int', default=5),
+            counters=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -532,8 +582,10 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
         'system.json': store.put_json(prefix + '/system.json', params['system'])}
 
     stop_on_notice, spot = _spot_watch(module, instance)
+    perf, counting, why = _counting(module) if params['counters'] else (None, False, None)
+    counted = (perf, []) if perf else None
     reps, raw, state, reason, environment = _run_repetitions(module, store, prefix, log_dir, job_id,
-                                                             (stop_on_notice, spot))
+                                                             (stop_on_notice, spot), counted)
     raw_meta = artifacts['raw.log'] = store.put(prefix + '/raw.log', raw)
     metrics, checks, passed, observed = _result.combine(reps)
     if spot:
@@ -556,7 +608,8 @@ def _run_and_store(module, store, prefix, job_id, instance, out):
     valid = passed and state == 'completed'
     doc = _result.document(job, instance, params['system'], build, parameters, metrics, checks, valid,
                            {'raw_log': raw_meta}, _result.efficiency(metrics, params['peaks']) if valid else None,
-                           quality, environment)
+                           quality, environment,
+                           _counters.summary(counting, why, counted[1] if counted else []) if params['counters'] else None)
     problems = _result.validate(doc)
     if problems:
         # A document that breaks the schema is a bug in the caller or in us: keep the raw log,

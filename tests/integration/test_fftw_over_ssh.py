@@ -6,14 +6,20 @@ Builds land in the shared .cache/work (keyed by source, compiler and flags), so 
 scenario and later runs reuse this build instead of spending another 2-3 minutes.
 """
 
+import glob
 import os
+import shutil
 
 from harness.ansible_runner import REPO, run_playbook, write_inventory
 from harness.results import stored_result
 
 SHARED_WORK = os.path.join(REPO, '.cache', 'work')
+# A time limit of this test's own gives it a wisdom directory of its own (`patient-limit119`),
+# emptied first: the first repetition must plan, whatever earlier runs of the shared build kept.
+PLAN_LIMIT = 119
 SMALL = {'instancebench_benchmarks': ['fftw'], 'fftw_problems': ['icf1024', 'icf32x32', 'icf16x16x16', 'orf4096'],
-         'fftw_out_of_cache': False, 'fftw_repetitions': 2, 'fftw_max_repetitions': 2}
+         'fftw_out_of_cache': False, 'fftw_repetitions': 2, 'fftw_max_repetitions': 2,
+         'fftw_planner': 'patient', 'fftw_plan_time_limit': PLAN_LIMIT}
 
 
 def _vars(tmp_path, mirror, run_id, **more):
@@ -26,6 +32,9 @@ def _vars(tmp_path, mirror, run_id, **more):
 def test_fftw_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_home):
     inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
     extra = _vars(tmp_path, mirror, 'fftw-itest')
+
+    for stale in glob.glob(os.path.join(SHARED_WORK, 'build', 'fftw-*', 'wisdom', '*', 'patient-limit%d' % PLAN_LIMIT)):
+        shutil.rmtree(stale)
 
     check = run_playbook('launch.yml', inventory, ansible_home, extra, check=True)
     assert check.returncode == 0, check.stdout
@@ -43,11 +52,37 @@ def test_fftw_over_ssh_check_real_rerun(tmp_path, ssh_host, mirror, ansible_home
     assert all(m['n'] == 2 and m['value'] > 0 for m in doc['metrics'])
     if doc['system']['arch'] == 'x86_64':
         assert '--enable-avx2' in doc['build']['configure'] and '--enable-openmp' in doc['build']['configure']
-    assert os.path.exists(doc['parameters']['wisdom']), 'wisdom must be saved'
+    assert doc['parameters']['planner'] == 'patient' and doc['parameters']['plan_time_limit_s'] == PLAN_LIMIT
+    # Planned once, in the first repetition's planning step, apart from the timed runs; kept as wisdom
+    # beside the build; the second repetition planned from it.
+    plans = doc['build']['observed']['plans']
+    assert sorted(plans) == sorted('%s_t%d' % (p, t) for p in SMALL['fftw_problems'] for t in sorted({1, cores}))
+    for key, plan in plans.items():
+        assert plan['from_wisdom'] is False and plan['planning_s'] > 0 and plan['limit_reached'] is False, (key, plan)
+        assert plan['time_limit_s'] == PLAN_LIMIT
+    planned = dict((c['name'], c['detail']) for c in doc['validation']['checks'] if c['name'].endswith('.planned'))
+    assert len(planned) == 2 * len(plans)
+    for key in plans:
+        assert 'made afresh' in planned['rep1.%s.planned' % key], planned
+        assert planned['rep2.%s.planned' % key].startswith('patient plan read from wisdom'), planned
+        problem, threads = key.rsplit('_t', 1)
+        assert os.path.getsize(os.path.join(doc['parameters']['wisdom'], '%s-t%s' % (problem, threads), 'wis.dat')) > 0
 
     second = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert second.returncode == 0, second.stdout
     assert second.recap['bench1']['changed'] == 0, second.stdout
+
+    # Another host with the same key (a work directory of its own, the same store) takes the bench
+    # binary and the wisdom from the build cache: it compiles nothing and plans nothing.
+    other = _vars(tmp_path, mirror, 'fftw-itest-other', instancebench_work_dir=str(tmp_path / 'other-work'))
+    third = run_playbook('launch.yml', inventory, ansible_home, other, timeout=900)
+    assert third.returncode == 0, third.stdout
+    again = stored_result(tmp_path / 'store', 'fftw-itest-other')
+    assert again['validation']['passed'] is True
+    assert again['build']['binary_cache']['from_cache'] is True and again['build']['wisdom_cache']['from_cache'] is True
+    assert sorted(again['build']['observed']['plans']) == sorted(plans)
+    assert all(plan['from_wisdom'] for plan in again['build']['observed']['plans'].values()), again['build']['observed']
+    assert doc['build']['wisdom_cache'] == {'from_cache': False, 'key': again['build']['wisdom_cache']['key']}
 
 
 def test_fftw_bad_problem_is_refused_before_building(tmp_path, ssh_host, mirror, ansible_home):

@@ -109,7 +109,8 @@ def test_seed_scenario_fits_and_rotates(tmp_path):
     prices = dict((('us-east-1', '%s.%s' % (f, s)), 0.1 * DATA['size_vcpus'][s] / 2) for f in ('m7i', 'c7g', 'r7a')
                   for s in SIZES[:4])
     checked, jobs, windows = _plan(request, prices)
-    assert len(jobs) == 3 * 4 * 5  # 2 STREAM + 2 HPL + 1 FFTW variants
+    assert len(jobs) == 3 * 4 * 5  # 2 STREAM + 2 HPL + 1 FFTW variants (HPL single is opt-in)
+    assert 'single' not in set(j['variant'] for j in jobs)
     summary = _batch_planner.summarize(windows, checked)
     assert summary['jobs'] == 60 and summary['windows'] == 21 and summary['estimated_cost_usd'] < summary['estimated_cost_on_demand_usd']
     large = [j for w in windows for j in w['jobs'] if j['size'] == 'large']
@@ -118,6 +119,15 @@ def test_seed_scenario_fits_and_rotates(tmp_path):
     afternoons = [w for w in windows if w['window'] == 'afternoon' and len(w['jobs']) > 1]
     firsts = [w['jobs'][0]['benchmark'] for w in afternoons]
     assert len(set(firsts)) > 1 or len(afternoons) < 2, 'rotation: not always the same benchmark first'
+
+
+def test_an_opt_in_variant_runs_only_when_named():
+    request = {'regions': ['us-east-1'], 'families': {'m7i': SIZES[:1]}, 'days': 7, 'max_jobs_per_day': 30,
+               'max_concurrency': 5, 'start_date': '2026-12-01', 'benchmarks': {'hpl': ['single', 'openblas']}}
+    _checked, jobs, _windows = _plan(request, {('us-east-1', 'm7i.large'): 0.1})
+    assert sorted(j['variant'] for j in jobs) == ['openblas', 'single']
+    _checked, jobs, _windows = _plan(dict(request, benchmarks=['hpl']), {('us-east-1', 'm7i.large'): 0.1})
+    assert sorted(j['variant'] for j in jobs) == ['blis', 'openblas']
 
 
 @pytest.mark.parametrize('change, field, fix', [
@@ -133,7 +143,7 @@ def test_seed_scenario_fits_and_rotates(tmp_path):
     ({'vcpu_quota': {'m7i': 4}}, 'vcpu_quota.m7i', 'smaller than one m7i.2xlarge (8 vCPUs)'),
     ({'families': {'m7i': ['huge']}}, 'families.m7i', "size 'huge' is unknown"),
     ({'families': {}}, 'families', 'required'),
-    ({'benchmarks': {'hpl': ['mkl']}}, 'benchmarks.hpl', 'unknown variant(s) mkl; defined: blis, openblas'),
+    ({'benchmarks': {'hpl': ['essl']}}, 'benchmarks.hpl', 'unknown variant(s) essl; defined: armpl, blis, mkl, openblas, single'),
     ({'regions': []}, 'regions', 'required'),
     ({'start_date': '1 Dec'}, 'start_date', 'YYYY-MM-DD'),
 ])

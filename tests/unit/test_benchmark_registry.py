@@ -11,7 +11,8 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _store
 from harness.stored_jobs import BUILD, SYSTEM
 
 TOY_OUTPUT = 'toy: 41.5 widgets/s\n'
-SHIPPED = ['stream', 'fftw', 'hpl', '7zip', 'sysbench', 'stressng', 'openssl', 'latency', 'gemm', 'vector_ops']
+SHIPPED = ['stream', 'fftw', 'hpl', '7zip', 'sysbench', 'stressng', 'openssl', 'compile', 'latency', 'gemm', 'vector_ops',
+           'stream_numa', 'stream_cache']
 ALL = ', '.join(SHIPPED)
 
 
@@ -87,7 +88,9 @@ def test_every_shipped_benchmark_has_an_analyzer_a_title_and_a_phrase():
     assert _benchmarks.headline_metrics() == {'stream': 'triad_bandwidth', 'hpl': 'gflops', '7zip': 'total_mips_all',
                                               'sysbench': 'cpu_events_per_s_all', 'stressng': 'div16_ops_per_s_all',
                                               'openssl': 'rsa2048_sign_per_s_all', 'latency': 'dram_latency_ns',
-                                              'gemm': 'dgemm_gflops_all', 'vector_ops': 'daxpy_dram_gbs_all'}
+                                              'gemm': 'dgemm_gflops_all', 'vector_ops': 'daxpy_dram_gbs_all',
+                                              'compile': 'builds_per_hour', 'stream_numa': 'triad_bandwidth_n0_m0',
+                                              'stream_cache': 'triad_l2_gbs_all'}
 
 
 def test_a_selection_is_a_list_or_a_comma_separated_string_of_registered_names():

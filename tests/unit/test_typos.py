@@ -33,3 +33,13 @@ def test_every_benchmark_roles_own_settings_pass():
 def test_other_prefixes_and_private_names_are_not_this_roles_business():
     assert unknown_settings(['hpl_n', '_stream_cv_gate', '__stream_job', 'streamer'], ['stream_ntimes'], 'stream_',
                             'stream role') == []
+
+
+def test_another_benchmark_roles_settings_are_not_typos_of_the_shorter_role():
+    from ansible_collections.instancebench.aws.plugins.filter.unknown_role_vars import unknown_role_vars
+    given = ['stream_numa_repetitions', 'stream_cache_repetitions', 'stream_repetitons']
+    assert unknown_role_vars(given, 'stream', dict.fromkeys(_options('stream'))) == [
+        'stream_repetitons: not a variable of the stream role; did you mean stream_repetitions?']
+    # The longer role still names its own typos.
+    assert unknown_role_vars(['stream_numa_repetitons'], 'stream_numa', dict.fromkeys(_options('stream_numa'))) == [
+        'stream_numa_repetitons: not a variable of the stream_numa role; did you mean stream_numa_repetitions?']
