@@ -288,7 +288,9 @@ register(Benchmark('openssl', 'OpenSSL speed', 'crypto throughput (AES-256-GCM, 
                    cv_gate={'*_per_s_*': 0.03},
                    metrics={'*_gb_per_s_*': ('GB/s', True), '*_sign_per_s_*': ('sign/s', True),
                             '*_verify_per_s_*': ('verify/s', True)}, default=False, report_metrics=('*_per_s_*',)))
-register(Benchmark('compile', 'Linux kernel build', 'builds per hour of a pinned Linux kernel (make -j<vCPUs>)',
+register(Benchmark('compile', 'Linux kernel build',
+                   "builds per hour of a pinned Linux kernel (make -j<vCPUs>; the architecture's own defconfig: compare "
+                   "within one architecture)",
                    _compile.analyze, headline='builds_per_hour', phrase=_compile_phrase,
                    cv_gate={'builds_per_hour': 0.03},
                    metrics={'builds_per_hour': ('builds/h', True), 'build_seconds': ('s', False)}, default=False,

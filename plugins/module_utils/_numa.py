@@ -20,7 +20,7 @@ import re
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream
 from ansible_collections.instancebench.aws.plugins.module_utils._topology import parse_cpu_list
 
-_NODE_MEMINFO = re.compile(r'^Node \d+ (\w+):\s+(\d+)\s*kB')
+_NODE_MEMINFO = re.compile(r'^Node \d+ ([\w()]+):\s+(\d+)\s*kB')
 
 
 def _read(path):
@@ -57,7 +57,10 @@ def read_nodes(root='/'):
                 memory[match.group(1)] = int(match.group(2)) * 1024
         distances = [int(d) for d in (_read(os.path.join(path, 'distance')) or '').split()]
         nodes.append({'node': number, 'cpus': cpus, 'cores': _physical_cores(root, cpus),
-                      'mem_total_bytes': memory.get('MemTotal', 0), 'mem_free_bytes': memory.get('MemFree', 0),
+                      'mem_total_bytes': memory.get('MemTotal', 0),
+                      # Free plus the page cache the kernel drops first (as MemAvailable counts it, which the
+                      # stream role sizes from): a kernel tree read by an earlier job does not shrink the arrays.
+                      'mem_free_bytes': memory.get('MemFree', 0) + memory.get('Inactive(file)', 0),
                       'distances': distances})
     return sorted(nodes, key=lambda found: found['node'])
 

@@ -37,6 +37,8 @@ TIMER_MARGIN = 10000               # each timed batch lasts at least this many t
 # L1 reads at least this share of DRAM's rate (one thread and all): below it the numbers are not
 # those of the levels they are named after (the noise of a shared host is far smaller than this).
 L1_OVER_DRAM = 0.9
+# A level may read this much below the farther one before it is reported (a warning).
+LEVEL_ORDER_SLACK = 0.1
 
 _PASS_MARK = re.compile(r'^=== instancebench stream_cache pass label=(\S+) threads=(\S+)\s*$')
 _END_MARK = _passes.end_marker('stream_cache')
@@ -191,8 +193,11 @@ def _rule_checks(expected):
         for level, n in sizes:
             need = ARRAYS * WORD * int(n)
             if level == 'dram':
-                passed, rule = llc and WORD * int(n) * int(threads) >= DRAM_RULE * llc, \
-                    'each array over %s threads at least %d x the last-level cache (%d bytes)' % (threads, DRAM_RULE, llc)
+                # No last-level cache known: the planner's floor is the rule (not a size it chose itself and then refused).
+                least = dram_array_bytes(llc)
+                passed, rule = WORD * int(n) * int(threads) >= least, \
+                    'each array over %s threads at least %d bytes (%d x the last-level cache of %d bytes, at least %d)' \
+                    % (threads, least, DRAM_RULE, llc, DRAM_FLOOR_BYTES)
                 need = WORD * int(n) * int(threads)
                 what = 'each array takes %d bytes over all threads' % need
             else:
@@ -203,6 +208,24 @@ def _rule_checks(expected):
                 what = 'the three arrays take %d bytes per thread' % need
             checks.append(_check('run_rule.%s_%s_size' % (level, label), bool(passed), '%s; the rule: %s' % (what, rule),
                                  severity='rule'))
+    return checks
+
+
+def _order_checks(metrics, label, levels_run):
+    """A warning per kernel whose bandwidth rises from a level to the one below it by more than
+    LEVEL_ORDER_SLACK: a nearer cache slower than a farther one is noise (or a level measured in the
+    wrong place), not the hardware; the figures are kept, the reader is told."""
+    checks = []
+    for kernel in KERNELS:
+        rates = [(level, metrics.get('%s_%s_gbs_%s' % (kernel, level, label))) for level in levels_run]
+        rates = [(level, found[0]) for level, found in rates if found]
+        bad = ['%s %.1f < %s %.1f' % (near.upper(), near_rate, far.upper(), far_rate)
+               for (near, near_rate), (far, far_rate) in zip(rates, rates[1:])
+               if near_rate < (1 - LEVEL_ORDER_SLACK) * far_rate]
+        checks.append(_check('levels_ordered.%s_%s' % (kernel, label), not bad,
+                             '%s GB/s falls from each level to the next (within %d %%)' % (kernel, 100 * LEVEL_ORDER_SLACK)
+                             if not bad else '%s GB/s: %s — a nearer level slower than a farther one (noise or '
+                             'misplaced arrays)' % (kernel, '; '.join(bad)), severity='warning'))
     return checks
 
 
@@ -240,6 +263,7 @@ def analyze(text, expected):
                 metrics['%s_%s_gbs_%s' % (kernel, level, label)] = (round(rate, 3), 'GB/s', True)
                 point = [ARRAYS * WORD * result['elements'], round(rate, 3)]
                 curves.setdefault('%s_%s' % (kernel, label), []).append(point)
+        checks.extend(_order_checks(metrics, label, [level for level, _n in sizes]))
         for kernel in KERNELS:
             l1, dram = metrics.get('%s_l1_gbs_%s' % (kernel, label)), metrics.get('%s_dram_gbs_%s' % (kernel, label))
             if l1 and dram:

@@ -7,8 +7,10 @@ DRAM) at 1 thread and every logical CPU, each batch checked against the timer an
 verified; a re-run changes nothing, and collect's summary names the figures."""
 
 import glob
+import hashlib
+import os
 
-from harness.ansible_runner import run_playbook, write_inventory
+from harness.ansible_runner import REPO, run_playbook, write_inventory
 from harness.results import results_by_benchmark
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks, _stream_cache
@@ -59,6 +61,10 @@ def test_stream_cache_check_run_validate_and_rerun_idempotently(tmp_path, ssh_ho
     assert threads['passed'] and 'ran %d threads' % system['topology']['logical_cpus'] in threads['detail']
     build = doc['build']
     assert build['flags'][:2] == ['-O3', '-fopenmp'] and build['binary_sha256'], build
+    with open(os.path.join(REPO, 'roles', 'stream_cache', 'files', 'stream_cache_job.sh'), 'rb') as handle:
+        assert build['job_script_sha256'] == hashlib.sha256(handle.read()).hexdigest()
+    # The thread binding the figures depend on is in the result, not only in the job script.
+    assert (doc['environment']['OMP_PLACES'], doc['environment']['OMP_PROC_BIND']) == ('threads', 'spread')
     assert set(build['observed']['curves']) == set('%s_%s' % (k, label) for k in _stream_cache.KERNELS
                                                    for label in ('t1', 'all'))
 

@@ -68,6 +68,9 @@ def test_the_peak_a_single_core_run_is_held_to_is_one_cores():
     assert single and len(single) == len(whole)
     for one, every in zip(single, whole):
         assert one['value'] == pytest.approx(every['value'] / 48) and one['assumption'].startswith('1 cores x ')
+    # One core alone may turbo above the all-core clock AWS states: its peak is no ceiling there.
+    assert [bool(p.get('ceiling')) for p in single] == [False] * len(single)
+    assert any(p.get('ceiling') for p in whole), 'the whole host is held to the family clock'
 
 
 def test_the_role_offers_exactly_the_layouts_the_rule_knows():

@@ -131,6 +131,24 @@ def test_a_batch_too_short_for_the_timer_a_coarse_timer_and_l1_below_dram_are_ca
     assert 'number_format' in _mutated('seconds=0.113934', 'seconds=0.11.3934')
 
 
+def test_a_nearer_level_slower_than_a_farther_one_is_reported_and_kept():
+    # L1 triad at one thread made three times slower: below L2, still far above DRAM.
+    failed = _mutated('elements=672 reps=1007048 seconds=0.113934', 'elements=672 reps=1007048 seconds=0.341802')
+    assert list(failed) == ['levels_ordered.triad_t1'], failed
+    assert failed['levels_ordered.triad_t1']['severity'] == 'warning'
+    assert failed['levels_ordered.triad_t1']['detail'].startswith('triad GB/s: L1 47.5 < L2 ')
+
+
+def test_without_a_known_last_level_cache_the_planners_dram_floor_is_the_rule():
+    (_label, threads, sizes), = _stream_cache.passes({}, 0, 2, [1], 24e9, 0.5)
+    assert [level for level, _n in sizes] == ['dram']
+    checks = _stream_cache._rule_checks({'passes': [['t1', threads, sizes]], 'caches': {}, 'llc_bytes': 0})
+    assert [c['passed'] for c in checks] == [True], checks
+    half = [['dram', dict(sizes)['dram'] // 2]]
+    assert [c['passed'] for c in _stream_cache._rule_checks({'passes': [['t1', 1, half]], 'caches': {},
+                                                             'llc_bytes': 0})] == [False]
+
+
 def test_sizes_against_a_host_with_other_caches_break_the_run_rule_not_the_result():
     smaller = dict(CACHES, l2={'size_bytes': 262144, 'instances': 2, 'total_bytes': 524288})
     checks = _stream_cache.analyze(_text(), dict(EXPECTED, caches=smaller, llc_bytes=4 * LLC))[1]

@@ -43,6 +43,8 @@ def test_the_real_one_node_tree_plans_one_local_pair_on_every_core():
     assert [n['node'] for n in nodes] == [0]
     assert nodes[0]['cpus'] == [0, 1] and nodes[0]['cores'] == 2 and nodes[0]['distances'] == [10]
     assert nodes[0]['mem_total_bytes'] == 24683792 * 1024, 'Node 0 MemTotal from its meminfo, kB'
+    # Free memory counts the page cache the kernel drops first (MemFree + Inactive(file)), as MemAvailable does.
+    assert nodes[0]['mem_free_bytes'] == (18973344 + 2163544) * 1024
     plan = _numa.plan(nodes, 32 * 2 ** 20, 0.6, 10000000)
     assert plan['single_node'] is True and plan['nodes'] == 1
     assert [(p['name'], p['threads'], p['local']) for p in plan['pairs']] == [('n0_m0', 2, True)]
