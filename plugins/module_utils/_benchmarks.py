@@ -22,6 +22,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _gemm
 from ansible_collections.instancebench.aws.plugins.module_utils import _compile
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream_cache
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream_numa
+from ansible_collections.instancebench.aws.plugins.module_utils import _stream_isa
 
 
 class Benchmark(object):
@@ -254,6 +255,14 @@ def _vector_ops_phrase(metrics):
     return ', '.join(parts) or None
 
 
+def _stream_isa_phrase(metrics):
+    # Short (collect's table cuts long phrases): the native build; every level's uplift is in the report's bars.
+    native, uplift = metrics.get('triad_bandwidth_native'), metrics.get('triad_uplift_native')
+    if not native:
+        return None
+    return 'native triad %.1f GB/s' % native['value'] + (', %.2fx the baseline' % uplift['value'] if uplift else '')
+
+
 def _stream_cache_phrase(metrics):
     parts = ['%s %.1f' % (label, metrics['triad_%s_gbs_all' % level]['value'])
              for level, label in (('l1', 'L1'), ('l2', 'L2'), ('l3', 'L3'), ('dram', 'DRAM'))
@@ -331,3 +340,11 @@ register(Benchmark('stream_cache', 'Cache bandwidth', 'read, write, copy and tri
                            'caption': 'One line per instance type and thread count (dashed: every vCPU), from the '
                                       'first repetition of its first job; the dotted verticals are the cache sizes '
                                       'its host reported (one instance of each).'}))
+# STREAM built once per ISA baseline level this CPU supports (roles/stream_isa builds through the
+# stream role) and for the microarchitecture (`native`); GB/s per level and each level's triad over
+# the baseline level's (`triad_uplift_<level>`, unit x). Ranked on the native build's triad. Opt-in.
+register(Benchmark('stream_isa', 'STREAM per ISA level', 'memory bandwidth per ISA baseline level and its uplift',
+                   _stream_isa.analyze, headline='triad_bandwidth_native', phrase=_stream_isa_phrase, category='memory',
+                   cv_gate={'triad_bandwidth_*': 0.05},
+                   metrics={'*_bandwidth_*': ('GB/s', True), 'triad_uplift_*': (_stream_isa.UPLIFT_UNIT, True)},
+                   default=False, report_metrics=('triad_uplift_*',)))

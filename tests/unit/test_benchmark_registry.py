@@ -12,7 +12,7 @@ from harness.stored_jobs import BUILD, SYSTEM
 
 TOY_OUTPUT = 'toy: 41.5 widgets/s\n'
 SHIPPED = ['stream', 'fftw', 'hpl', '7zip', 'sysbench', 'stressng', 'openssl', 'compile', 'latency', 'gemm', 'vector_ops',
-           'stream_numa', 'stream_cache']
+           'stream_numa', 'stream_cache', 'stream_isa']
 ALL = ', '.join(SHIPPED)
 
 
@@ -90,7 +90,7 @@ def test_every_shipped_benchmark_has_an_analyzer_a_title_and_a_phrase():
                                               'openssl': 'rsa2048_sign_per_s_all', 'latency': 'dram_latency_ns',
                                               'gemm': 'dgemm_gflops_all', 'vector_ops': 'daxpy_dram_gbs_all',
                                               'compile': 'builds_per_hour', 'stream_numa': 'triad_bandwidth_n0_m0',
-                                              'stream_cache': 'triad_l2_gbs_all'}
+                                              'stream_cache': 'triad_l2_gbs_all', 'stream_isa': 'triad_bandwidth_native'}
 
 
 def test_a_selection_is_a_list_or_a_comma_separated_string_of_registered_names():
