@@ -7,8 +7,10 @@ a fresh object directory; the result validated with builds per hour from the job
 a vmlinux present, and a re-run changes nothing."""
 
 import glob
+import hashlib
+import os
 
-from harness.ansible_runner import run_playbook, write_inventory
+from harness.ansible_runner import REPO, run_playbook, write_inventory
 from harness.results import results_by_benchmark
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
@@ -46,13 +48,19 @@ def test_a_kernel_build_checks_runs_validates_and_reruns_idempotently(tmp_path, 
     for rate, seconds in zip(by_name['builds_per_hour']['values'], by_name['build_seconds']['values']):
         assert abs(rate * seconds - 3600.0) < 1e-6 * 3600
     checks = dict((c['name'], c) for c in doc['validation']['checks'])
-    assert checks['rep1.vmlinux_present']['passed'] if 'rep1.vmlinux_present' in checks else \
-        any(name.endswith('vmlinux_present') and c['passed'] for name, c in checks.items())
-    assert any(name.endswith('kernel_version') and c['passed'] for name, c in checks.items()), sorted(checks)
+    for check in ('vmlinux_present', 'build_succeeded', 'kernel_version'):
+        found = [c for name, c in checks.items() if name.endswith('.' + check)]
+        assert len(found) == 2 and all(c['passed'] for c in found), (check, sorted(checks))
     build = doc['build']
     assert build['source']['sha256'] == LINUX_SHA256 and build['source']['version'] == '6.1.176'
     assert build['config'] == 'tinyconfig' and build['make_jobs'] == doc['system']['topology']['logical_cpus']
     assert doc['parameters']['jobs'] == doc['system']['topology']['logical_cpus']
+    with open(os.path.join(REPO, 'roles', 'compile', 'files', 'compile_job.sh'), 'rb') as handle:
+        assert build['job_script_sha256'] == hashlib.sha256(handle.read()).hexdigest()
+    # The tree is marked whole after its unpack (a cut unpack is redone, not built from).
+    marker, = glob.glob(str(work / 'build' / 'linux-*' / 'unpacked'))
+    with open(marker) as handle:
+        assert handle.read().strip() == LINUX_SHA256
     # Object directories do not outlive their build: only the tree stays.
     assert not glob.glob(str(work / 'build' / 'linux-*' / 'obj'))
 

@@ -8,6 +8,7 @@ figures in the units the registry declares, a re-run changes nothing, and collec
 each suite's figure."""
 
 import glob
+import re
 
 from harness.ansible_runner import run_playbook, write_inventory
 from harness.results import results_by_benchmark
@@ -73,6 +74,9 @@ def test_the_suites_check_run_validate_and_rerun_idempotently(tmp_path, ssh_host
     assert set(latency['build']['observed']['curves']) == {'random_4k', 'random_thp', 'sequential_4k'}
     assert [c for c in latency['validation']['checks'] if c['name'].endswith('run_rule.dram_size')][0]['passed'] is False, \
         '64 MiB is below the DRAM rule: kept and marked'
+
+    # The role's own line shows each section's figure, not a 0 for a name it failed to build.
+    assert re.search(r'cpu_all\s+[1-9][0-9.]*\s+events/s', first.stdout), first.stdout[-3000:]
 
     again = run_playbook('launch.yml', inventory, ansible_home, extra)
     assert again.returncode == 0, again.stdout[-3000:]
