@@ -36,9 +36,11 @@ test-deps:
 # Benchmark this machine with STREAM, FFTW and HPL and print the results (results/ holds the documents).
 # RUN_ID=<id> resumes that run (`make demo RUN_ID=20261201T224331Z`): a job whose result is stored is
 # not run again ("stored result reused"), and collect reports that run alone.
+# BENCHMARKS=<names> runs those instead of the default ones (`make demo BENCHMARKS=latency,stream_cache`).
 RUN_ID ?=
+BENCHMARKS ?=
 demo: venv link mirror system-deps
-	$(BIN)/ansible-playbook playbooks/launch.yml $(if $(RUN_ID),-e instancebench_run_id='$(RUN_ID)')
+	$(BIN)/ansible-playbook playbooks/launch.yml $(if $(RUN_ID),-e instancebench_run_id='$(RUN_ID)') $(if $(BENCHMARKS),-e instancebench_benchmarks='$(BENCHMARKS)')
 	$(BIN)/ansible-playbook playbooks/collect.yml $(if $(RUN_ID),-e instancebench_run_id='$(RUN_ID)')
 	$(BIN)/ansible-playbook playbooks/publish.yml
 

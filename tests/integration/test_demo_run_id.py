@@ -16,7 +16,8 @@ def _demo_commands(*args):
     """The playbook lines `make -n demo` would run (prints, runs nothing)."""
     out = subprocess.run(['make', '--no-print-directory', '-n', 'demo'] + list(args), cwd=REPO, capture_output=True,
                          text=True, timeout=120, check=True).stdout
-    return [line for line in out.splitlines() if 'ansible-playbook' in line]
+    # Words joined by one space: an option make leaves out leaves only spacing behind.
+    return [' '.join(line.split()) for line in out.splitlines() if 'ansible-playbook' in line]
 
 
 def test_make_demo_passes_run_id_to_launch_and_collect():
@@ -26,6 +27,13 @@ def test_make_demo_passes_run_id_to_launch_and_collect():
         ".venv/bin/ansible-playbook playbooks/collect.yml -e instancebench_run_id='20261201T224331Z'"]
     # Without RUN_ID: a new run id each time, and collect reports every run.
     assert all('instancebench_run_id' not in line for line in _demo_commands())
+
+
+def test_make_demo_runs_the_benchmarks_named():
+    suite = _demo_commands('BENCHMARKS=latency,stream_cache')
+    assert [line for line in suite if 'launch.yml' in line] == [
+        ".venv/bin/ansible-playbook playbooks/launch.yml -e instancebench_benchmarks='latency,stream_cache'"]
+    assert all('instancebench_benchmarks' not in line for line in _demo_commands())
 
 
 def test_same_run_id_on_the_embedded_inventory_reuses_the_stored_result(tmp_path, mirror, ansible_home):
