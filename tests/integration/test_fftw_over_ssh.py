@@ -94,3 +94,16 @@ def test_fftw_bad_problem_is_refused_before_building(tmp_path, ssh_host, mirror,
         proc = run_playbook('launch.yml', inventory, ansible_home, extra)
         assert proc.returncode != 0 and phrase in proc.stdout, proc.stdout[-3000:]
         assert not os.path.exists(tmp_path / 'work' / 'build')
+
+
+def test_check_mode_with_the_source_fetched_for_another_build_writes_nothing(tmp_path, ssh_host, mirror, ansible_home):
+    # The shared work dir holds the verified tarball (the test above fetched it); another configure line
+    # keys a build directory that does not exist: check mode says what it would do and creates nothing.
+    inventory = write_inventory(str(tmp_path / 'hosts.yml'), {'bench1': ssh_host.inventory_vars()})
+    assert glob.glob(os.path.join(SHARED_WORK, 'sources', 'fftw', 'fftw-*.tar.gz')), 'the test above fetched the tarball'
+    before = set(glob.glob(os.path.join(SHARED_WORK, 'build', 'fftw-*')))
+    extra = _vars(tmp_path, mirror, 'fftw-check-other-key', fftw_extra_configure_args=['--enable-debug'])
+    check = run_playbook('launch.yml', inventory, ansible_home, extra, check=True)
+    assert check.returncode == 0, check.stdout[-4000:]
+    assert set(glob.glob(os.path.join(SHARED_WORK, 'build', 'fftw-*'))) == before, 'check mode made no build directory'
+    assert not os.path.exists(tmp_path / 'store' / 'runs')
