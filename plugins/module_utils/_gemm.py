@@ -19,6 +19,7 @@ import re
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
 from ansible_collections.instancebench.aws.plugins.module_utils import _passes
+from ansible_collections.instancebench.aws.plugins.module_utils import _topology
 
 _PASS_MARK = re.compile(r'^=== instancebench gemm pass threads=(\S+) count=(\S+) mode=(gemm|vector)\s*$')
 _END_MARK = _passes.end_marker('gemm')
@@ -88,10 +89,9 @@ def vector_passes(caches, llc_bytes, logical_cpus, available_bytes, memory_fract
     are per core), DRAM on one thread and on every logical CPU."""
     sizes = {}
     for level, name in (('l1', 'l1d'), ('l2', 'l2')):
-        found = (caches or {}).get(name)
-        size = found.get('size_bytes') if isinstance(found, dict) else found
+        size = _topology.cache_size(caches, name)[0]
         if size:
-            sizes[level] = max(1, int(size) // 32)
+            sizes[level] = max(1, size // 32)
     dram = int(dram_elements) or max(int(llc_bytes) // 4, 1 << 20)
     if 16.0 * dram > float(available_bytes) * float(memory_fraction):
         raise ValueError('vector_ops DRAM vectors of %d elements need %d bytes, more than vector_ops_memory_fraction=%s '
@@ -348,11 +348,8 @@ def _level_rules(expected):
     """Run rules: both vectors (16 n bytes) within L1d / within L2 and above L1d / at least 4 x the
     last-level cache, from the host's cache sizes."""
     caches = expected.get('caches') or {}
-
-    def size(name):
-        found = caches.get(name)
-        return int((found.get('size_bytes') if isinstance(found, dict) else found) or 0)
-    l1, l2, llc = size('l1d'), size('l2'), int(expected.get('llc_bytes') or 0)
+    l1, l2 = _topology.cache_size(caches, 'l1d')[0], _topology.cache_size(caches, 'l2')[0]
+    llc = int(expected.get('llc_bytes') or 0)
     checks = []
     for label, _threads, level, n in expected.get('passes') or []:
         need = 16 * int(n)

@@ -18,6 +18,7 @@ import re
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
 from ansible_collections.instancebench.aws.plugins.module_utils import _passes
+from ansible_collections.instancebench.aws.plugins.module_utils import _topology
 
 _PASS_MARK = re.compile(r'^=== instancebench latency pass pattern=(\S+) pages=(\S+)\s*$')
 _END_MARK = _passes.end_marker('latency')
@@ -78,10 +79,9 @@ def level_sizes(caches):
     ({l1d: {size_bytes, ...}, ...}) or {l1d: bytes, ...}."""
     sizes = {}
     for level, name in (('l1', 'l1d'), ('l2', 'l2'), ('l3', 'l3')):
-        found = caches.get(name)
-        size = found.get('size_bytes') if isinstance(found, dict) else found
+        size = _topology.cache_size(caches, name)[0]
         if size:
-            sizes[level] = int(size) // 2
+            sizes[level] = size // 2
     return sizes
 
 

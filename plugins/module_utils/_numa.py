@@ -18,28 +18,14 @@ import os
 import re
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream
-from ansible_collections.instancebench.aws.plugins.module_utils._topology import parse_cpu_list
+from ansible_collections.instancebench.aws.plugins.module_utils._topology import core_key, parse_cpu_list, read_text
 
 _NODE_MEMINFO = re.compile(r'^Node \d+ ([\w()]+):\s+(\d+)\s*kB')
 
 
-def _read(path):
-    try:
-        with open(path) as handle:
-            return handle.read().strip()
-    except (IOError, OSError):
-        return None
-
-
 def _physical_cores(root, cpus):
     """How many physical cores `cpus` span (hyperthreads of one core count once)."""
-    cores = set()
-    for cpu in cpus:
-        topology = os.path.join(root, 'sys/devices/system/cpu/cpu%d/topology' % cpu)
-        siblings = _read(os.path.join(topology, 'thread_siblings_list'))
-        package = _read(os.path.join(topology, 'physical_package_id')) or '0'
-        cores.add((package, siblings if siblings is not None else str(cpu)))
-    return len(cores)
+    return len(set(core_key(os.path.join(root, 'sys/devices/system/cpu/cpu%d' % cpu)) for cpu in cpus))
 
 
 def read_nodes(root='/'):
@@ -49,13 +35,13 @@ def read_nodes(root='/'):
     nodes = []
     for path in glob.glob(os.path.join(root, 'sys/devices/system/node/node[0-9]*')):
         number = int(re.sub(r'\D', '', os.path.basename(path)))
-        cpus = parse_cpu_list(_read(os.path.join(path, 'cpulist')) or '')
+        cpus = parse_cpu_list(read_text(os.path.join(path, 'cpulist')) or '')
         memory = {}
-        for line in (_read(os.path.join(path, 'meminfo')) or '').splitlines():
+        for line in (read_text(os.path.join(path, 'meminfo')) or '').splitlines():
             match = _NODE_MEMINFO.match(line.strip())
             if match:
                 memory[match.group(1)] = int(match.group(2)) * 1024
-        distances = [int(d) for d in (_read(os.path.join(path, 'distance')) or '').split()]
+        distances = [int(d) for d in (read_text(os.path.join(path, 'distance')) or '').split()]
         nodes.append({'node': number, 'cpus': cpus, 'cores': _physical_cores(root, cpus),
                       'mem_total_bytes': memory.get('MemTotal', 0),
                       # Free plus the page cache the kernel drops first (as MemAvailable counts it, which the

@@ -20,6 +20,7 @@ import re
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
 from ansible_collections.instancebench.aws.plugins.module_utils import _passes
+from ansible_collections.instancebench.aws.plugins.module_utils import _topology
 
 KERNELS = ('read', 'write', 'copy', 'triad')
 LEVELS = ('l1', 'l2', 'l3', 'dram')
@@ -47,19 +48,10 @@ _RESULT = re.compile(r'^result kernel=(\w+) level=(\w+) threads=(\S+) elements=(
                      r'bytes=(\S+) errors=(\S+)$')
 
 
-def _cache_size(caches, name):
-    """(bytes of one instance, bytes of all instances) of a host facts cache level, (0, 0) when absent."""
-    found = (caches or {}).get(name)
-    if isinstance(found, dict):
-        size = int(found.get('size_bytes') or 0)
-        return size, int(found.get('total_bytes') or size)
-    return int(found or 0), int(found or 0)
-
-
 def thread_share(caches, name, threads):
     """Bytes of a cache level one of `threads` threads has: one instance's size, or less when the
     threads outnumber the instances (two hyperthreads share a core's L1d; all cores one L3)."""
-    size, total = _cache_size(caches, name)
+    size, total = _topology.cache_size(caches, name)
     return min(size, total // max(1, int(threads))) if size else 0
 
 

@@ -16,7 +16,7 @@ import os
 import re
 
 
-def _read(path, default=None):
+def read_text(path, default=None):
     try:
         with open(path) as handle:
             return handle.read().strip()
@@ -55,22 +55,38 @@ def _cpu_dirs(root):
     return sorted(glob.glob(pattern), key=lambda p: int(re.sub(r'\D', '', os.path.basename(p))))
 
 
+def core_key(cpu_dir):
+    """(package, thread siblings) of a sysfs cpu<N> directory: the same for the hyperthreads of one
+    physical core; core_id, else the CPU itself, where thread_siblings_list is missing."""
+    topo = os.path.join(cpu_dir, 'topology')
+    siblings = read_text(os.path.join(topo, 'thread_siblings_list'))
+    if siblings is None:
+        siblings = read_text(os.path.join(topo, 'core_id'), os.path.basename(cpu_dir))
+    return read_text(os.path.join(topo, 'physical_package_id'), '0'), siblings
+
+
+def cache_size(caches, name):
+    """(bytes of one instance, bytes of all instances) of a cache level of host facts' `caches`
+    ({l1d: {size_bytes, total_bytes, ...}, ...} or {l1d: bytes, ...}); (0, 0) when absent."""
+    found = (caches or {}).get(name)
+    if isinstance(found, dict):
+        size = int(found.get('size_bytes') or 0)
+        return size, int(found.get('total_bytes') or size)
+    return int(found or 0), int(found or 0)
+
+
 def cpu_topology(root='/'):
     """Logical CPUs, physical cores and sockets from sysfs topology files."""
     cores = set()
     sockets = set()
     logical = 0
     for cpu_dir in _cpu_dirs(root):
-        if _read(os.path.join(cpu_dir, 'online'), '1') == '0':
+        if read_text(os.path.join(cpu_dir, 'online'), '1') == '0':
             continue
         logical += 1
-        topo = os.path.join(cpu_dir, 'topology')
-        package = _read(os.path.join(topo, 'physical_package_id'), '0')
-        siblings = _read(os.path.join(topo, 'thread_siblings_list'))
-        if siblings is None:
-            siblings = _read(os.path.join(topo, 'core_id'), os.path.basename(cpu_dir))
-        cores.add((package, siblings))
-        sockets.add(package)
+        key = core_key(cpu_dir)
+        cores.add(key)
+        sockets.add(key[0])
     if not logical:
         return None
     return {
@@ -95,10 +111,10 @@ def caches(root='/'):
     seen = {}
     for cpu_dir in _cpu_dirs(root):
         for index in glob.glob(os.path.join(cpu_dir, 'cache/index[0-9]*')):
-            level = _read(os.path.join(index, 'level'))
-            kind = _read(os.path.join(index, 'type'), '')
-            size = parse_size(_read(os.path.join(index, 'size')))
-            shared = _read(os.path.join(index, 'shared_cpu_list'), os.path.basename(cpu_dir))
+            level = read_text(os.path.join(index, 'level'))
+            kind = read_text(os.path.join(index, 'type'), '')
+            size = parse_size(read_text(os.path.join(index, 'size')))
+            shared = read_text(os.path.join(index, 'shared_cpu_list'), os.path.basename(cpu_dir))
             if level is None or size is None or kind == 'Instruction':
                 continue
             name = 'l1d' if level == '1' else 'l%s' % level
@@ -133,7 +149,7 @@ def last_level_cache(found, fallback_bytes_per_socket, sockets):
 def meminfo(root='/'):
     """MemTotal and MemAvailable in bytes."""
     values = {}
-    text = _read(os.path.join(root, 'proc/meminfo'), '')
+    text = read_text(os.path.join(root, 'proc/meminfo'), '')
     for line in text.splitlines():
         match = re.match(r'^(\w+):\s+(\d+)\s*kB', line)
         if match:
@@ -146,7 +162,7 @@ def meminfo(root='/'):
 
 def os_release(root='/'):
     fields = {}
-    for line in _read(os.path.join(root, 'etc/os-release'), '').splitlines():
+    for line in read_text(os.path.join(root, 'etc/os-release'), '').splitlines():
         key, sep, value = line.partition('=')
         if sep:
             fields[key.strip()] = value.strip().strip('"')
