@@ -58,7 +58,7 @@ def test_a_kernel_build_checks_runs_validates_and_reruns_idempotently(tmp_path, 
     with open(os.path.join(REPO, 'roles', 'compile', 'files', 'compile_job.sh'), 'rb') as handle:
         assert build['job_script_sha256'] == hashlib.sha256(handle.read()).hexdigest()
     # The tree is marked whole after its unpack (a cut unpack is redone, not built from).
-    marker, = glob.glob(str(work / 'build' / 'linux-*' / 'unpacked'))
+    marker, = glob.glob(str(work / 'build' / 'linux-*' / 'src' / '.unpacked-linux'))
     with open(marker) as handle:
         assert handle.read().strip() == LINUX_SHA256
     # Object directories do not outlive their build: only the tree stays.
