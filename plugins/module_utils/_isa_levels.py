@@ -4,8 +4,8 @@
 """Private: which ISA baseline levels (x86-64 psABI levels, Arm architecture versions) this CPU can
 run, from its /proc/cpuinfo flags, and which of those the compiler accepts as -march.
 
-The table is data (roles/stream_isa/vars/main.yml): per architecture, the levels from the baseline
-up, each with the flags it adds over the level below. A level needs its own flags and every lower
+The table is data (roles/host_facts/vars/isa_levels.yml): per architecture, the levels from the
+baseline up, each with the flags it adds over the level below. A level needs its own flags and every lower
 level's. A level the CPU lacks is never handed to the compiler nor run: it is skipped with the
 missing flags as the reason (no SIGILL); a level the compiler refuses is skipped with that reason.
 """
@@ -45,6 +45,13 @@ def levels_for(table, arch):
         found.append({'name': level['name'], 'march': level.get('march') or level['name'],
                       'metric': metric_name(level['name']), 'requires': sorted(needed)})
     return found
+
+
+def naming_levels(table, arch):
+    """The levels that may name a CPU the microarchitecture table does not know (`names_cpu`), best
+    first, each with its cumulative `requires`: what _cpu.isa_level takes."""
+    named = [level['name'] for level in (table or {}).get(arch) or [] if level.get('names_cpu')]
+    return [level for level in reversed(levels_for(table, arch)) if level['name'] in named]
 
 
 def plan(table, arch, flags, accepts):

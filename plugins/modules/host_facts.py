@@ -35,10 +35,10 @@ options:
     required: true
   isa_levels:
     description:
-      - ISA levels per architecture, best first, each with C(name) and the CPU flags it C(requires)
-        (see roles/host_facts/vars/uarch_table.yml). A CPU the table does not know is named by the
-        best level its flags reach (source C(isa-level), a recorded warning) before C(allow_unknown)
-        is considered.
+      - ISA levels per architecture, baseline first, each with C(name) and the CPU flags it adds over the
+        level below (C(requires); see roles/host_facts/vars/isa_levels.yml). A CPU the microarchitecture
+        table does not know is named by the best level marked C(names_cpu) its flags reach (source
+        C(isa-level), a recorded warning) before C(allow_unknown) is considered.
     type: dict
     default: {}
   compiler:
@@ -105,6 +105,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _compiler
 from ansible_collections.instancebench.aws.plugins.module_utils import _cpu
+from ansible_collections.instancebench.aws.plugins.module_utils import _isa_levels
 from ansible_collections.instancebench.aws.plugins.module_utils import _topology
 
 
@@ -120,7 +121,7 @@ def _uarch(module, identity):
         return {'name': params['uarch'], 'source': 'override', 'family_name': None}, None, []
     entry = _cpu.identify_uarch(identity, params['uarch_table'])
     if entry is None:
-        level = _cpu.isa_level(identity, params['isa_levels'].get(identity['arch']))
+        level = _cpu.isa_level(identity, _isa_levels.naming_levels(params['isa_levels'], identity['arch']))
         if level is not None:
             return ({'name': level['name'], 'source': 'isa-level', 'family_name': None}, None,
                     ['%s is not in the microarchitecture table: named by its ISA level %s (no processor family, '

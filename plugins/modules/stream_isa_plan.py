@@ -24,7 +24,7 @@ options:
     description:
       - ISA levels per architecture (C(x86_64), C(aarch64)), baseline first, each with C(name), optionally
         C(march) (default the name) and the CPU flags it C(requires) beyond the level below
-        (see roles/stream_isa/vars/main.yml).
+        (see roles/host_facts/vars/isa_levels.yml).
     type: dict
     required: true
   compiler:
@@ -42,7 +42,7 @@ notes:
 EXAMPLES = r"""
 - name: Decide the ISA levels to build STREAM at
   instancebench.aws.stream_isa_plan:
-    levels: "{{ _stream_isa_levels }}"
+    levels: "{{ _host_facts_isa_levels }}"
     compiler: "{{ ansible_facts['instancebench_host']['compiler']['command'] }}"
   register: __stream_isa_plan
 """

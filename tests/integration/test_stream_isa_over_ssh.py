@@ -22,8 +22,8 @@ KERNELS = ('copy', 'scale', 'add', 'triad')
 
 
 def _shipped_table():
-    with open(os.path.join(REPO, 'roles', 'stream_isa', 'vars', 'main.yml')) as handle:
-        return yaml.safe_load(handle)['_stream_isa_levels']
+    with open(os.path.join(REPO, 'roles', 'host_facts', 'vars', 'isa_levels.yml')) as handle:
+        return yaml.safe_load(handle)['_host_facts_isa_levels']
 
 
 def _with_impossible_levels(table):
@@ -58,7 +58,7 @@ def test_stream_isa_check_run_validate_and_rerun_idempotently(tmp_path, ssh_host
         # Small arrays, few iterations: the levels and their naming are under test, not the host's bandwidth.
         'stream_isa_array_size': 2000000, 'stream_isa_ntimes': 10,
         'stream_isa_repetitions': 2, 'stream_isa_max_repetitions': 2,
-        '_stream_isa_levels': _with_impossible_levels(_shipped_table()),
+        '_host_facts_isa_levels': _with_impossible_levels(_shipped_table()),
     }
     check = run_playbook('launch.yml', inventory, ansible_home, extra, check=True)
     assert check.returncode == 0, check.stdout[-4000:]
@@ -72,7 +72,7 @@ def test_stream_isa_check_run_validate_and_rerun_idempotently(tmp_path, ssh_host
     assert doc['job']['state'] == 'completed' and doc['validation']['passed'] is True, \
         [c for c in doc['validation']['checks'] if not c['passed']]
 
-    plan = _host_plan(extra['_stream_isa_levels'])
+    plan = _host_plan(extra['_host_facts_isa_levels'])
     shipped = _host_plan(_shipped_table())
     assert plan['build'] == shipped['build'] and plan['skipped'][:-2] == shipped['skipped']
     assert [(s['metric'], s['check']) for s in plan['skipped'][-2:]] == [

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import yaml
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _compiler, _cpu
+from ansible_collections.instancebench.aws.plugins.module_utils import _compiler, _cpu, _isa_levels
 
 HERE = os.path.dirname(os.path.dirname(__file__))
 ROLE_VARS = os.path.join(os.path.dirname(HERE), 'roles', 'host_facts', 'vars')
@@ -106,7 +106,8 @@ def test_unknown_uarch_uses_native():
     assert flags == ['-mcpu=native'] and source == 'native-fallback' and 'no entry' in warnings[0]
 
 
-ISA_LEVELS = _load('uarch_table.yml', '_host_facts_isa_levels')
+ISA_LEVELS = dict((arch, _isa_levels.naming_levels(_load('isa_levels.yml', '_host_facts_isa_levels'), arch))
+                  for arch in ('x86_64', 'aarch64'))
 
 
 def _identity_of(name):

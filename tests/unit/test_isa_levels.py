@@ -22,8 +22,8 @@ AVX512 = ('avx512f', 'avx512bw', 'avx512cd', 'avx512dq', 'avx512vl')
 
 
 def _table():
-    with open(os.path.join(HERE, '..', '..', 'roles', 'stream_isa', 'vars', 'main.yml')) as handle:
-        return yaml.safe_load(handle)['_stream_isa_levels']
+    with open(os.path.join(HERE, '..', '..', 'roles', 'host_facts', 'vars', 'isa_levels.yml')) as handle:
+        return yaml.safe_load(handle)['_host_facts_isa_levels']
 
 
 def _flags(path):
@@ -135,3 +135,14 @@ def test_the_module_reads_a_cpuinfo_file_and_probes_the_real_compiler(capsys):
     assert sorted(_names(out['build']) + refused) == sorted(reached)
     assert _names(out['build']) == [name for name in reached if name not in refused]
     assert out['changed'] is False and out['arch'] == 'x86_64'
+
+
+def test_one_table_names_an_unknown_cpu_by_x86_levels_only():
+    """host_facts names a CPU the microarchitecture table lacks from the same table stream_isa builds
+    by: the x86-64 psABI levels above the baseline, best first, each with every lower level's flags;
+    an Arm CPU is never named by an architecture version (many cores share one)."""
+    naming = _isa_levels.naming_levels(_table(), 'x86_64')
+    assert [level['name'] for level in naming] == ['x86-64-v4', 'x86-64-v3', 'x86-64-v2']
+    assert 'sse2' in naming[-1]['requires'] and 'avx2' in naming[0]['requires'], 'cumulative, baseline included'
+    assert _isa_levels.naming_levels(_table(), 'aarch64') == []
+    assert _isa_levels.naming_levels({}, 'x86_64') == []
