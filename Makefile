@@ -9,7 +9,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # The fast tier, for every change before the full `make test`: unit tests (roles' defaults against
 # their argument_specs included, architecture.md against the files), ansible-lint (production), yamllint and
 # antsibull-changelog lint. Under a minute.
-.PHONY: demo test check venv link mirror system-deps test-deps ee docs lint sanity unit integration schema compare compare-stream compare-hpl compare-fftw clean
+.PHONY: demo test check venv link mirror system-deps test-deps ee docs lint sanity unit integration schema compare compare-readme compare-stream compare-hpl compare-fftw clean
 
 $(BIN)/ansible-playbook: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,18 @@ demo: venv link mirror system-deps
 	$(BIN)/ansible-playbook playbooks/collect.yml $(if $(RUN_ID),-e instancebench_run_id='$(RUN_ID)')
 	$(BIN)/ansible-playbook playbooks/publish.yml
 
-# Measurements that print figures (benchmarks/): STREAM standard build vs flag variants and the
-# tuned build vs likwid-bench, HPL vs DGEMM, FFTW SIMD build vs no-SIMD build.
-compare: compare-stream compare-hpl compare-fftw
+# Measurements that print figures (benchmarks/): every comparison in one run and one table (STREAM
+# standard vs flag variants and tuned vs likwid-bench, HPL vs DGEMM, FFTW default vs patient and SIMD
+# vs no-SIMD, GEMM vs numpy, DAXPY/DDOT vs likwid-bench, latency vs published cycles; about 25 min on
+# 2 vCPUs), also as Markdown for README (compare-readme); the single-purpose scripts print more detail.
+COMPARE_MD ?= .cache/compare.md
+compare: venv link mirror system-deps
+	@bash scripts/install_system_deps.sh --compare
+	$(BIN)/pip install --quiet -r benchmarks/requirements.txt
+	$(BIN)/python benchmarks/compare.py --markdown $(COMPARE_MD)
+
+compare-readme:
+	$(BIN)/python benchmarks/readme_measurements.py $(COMPARE_MD)
 
 compare-stream: venv link mirror system-deps
 	@bash scripts/install_system_deps.sh --compare

@@ -54,23 +54,43 @@ def timed(bench, problem, threads, options, cwd):
     return section['mflops']
 
 
-def default_vs_patient(doc, rounds):
-    """{(problem, threads): {'default': [...], 'patient': [...], 'measure': [...]}} over interleaved rounds."""
+def default_vs_patient(doc, rounds, fresh_measure=True, plan_once=False):
+    """{(problem, threads): {'default': [...], 'patient': [...], 'measure': [...]}} over interleaved rounds.
+    plan_once: the patient plan is made once, in an empty directory, and read from its wisdom in
+    every round (the same plan, without paying its search each round); fresh_measure=False leaves
+    out the old default."""
     bench, params = bench_path(doc), doc['parameters']
     role_options = ['-owisdom'] + ([] if params['planner'] == 'measure' else ['-o' + params['planner']]) + \
         (['-otimelimit=%s' % params['plan_time_limit_s']] if params['plan_time_limit_s'] else [])
     figures = {}
-    for _round in range(rounds):
-        for problem in params['problems']:
-            for threads in params['thread_counts']:
-                row = figures.setdefault((problem, threads), {'default': [], 'patient': [], 'measure': []})
-                wisdom = os.path.join(params['wisdom'], '%s-t%d' % (problem, threads))
-                row['default'].append(timed(bench, problem, threads, role_options, wisdom))
-                with tempfile.TemporaryDirectory(prefix='ib-fftw-fresh-') as empty:
-                    row['patient'].append(timed(bench, problem, threads, ['-opatient'], empty))
-                with tempfile.TemporaryDirectory(prefix='ib-fftw-fresh-') as empty:
-                    row['measure'].append(timed(bench, problem, threads, [], empty))
+    with tempfile.TemporaryDirectory(prefix='ib-fftw-patient-') as planned:
+        for number in range(rounds):
+            print('FFTW default vs patient, round %d of %d' % (number + 1, rounds), file=sys.stderr)
+            for problem in params['problems']:
+                for threads in params['thread_counts']:
+                    row = figures.setdefault((problem, threads), {'default': [], 'patient': [], 'measure': []})
+                    wisdom = os.path.join(params['wisdom'], '%s-t%d' % (problem, threads))
+                    row['default'].append(timed(bench, problem, threads, role_options, wisdom))
+                    if plan_once:
+                        folder = os.path.join(planned, '%s-t%d' % (problem, threads))
+                        os.makedirs(folder, exist_ok=True)
+                        row['patient'].append(timed(bench, problem, threads, ['-opatient', '-owisdom'], folder))
+                    else:
+                        with tempfile.TemporaryDirectory(prefix='ib-fftw-fresh-') as empty:
+                            row['patient'].append(timed(bench, problem, threads, ['-opatient'], empty))
+                    if fresh_measure:
+                        with tempfile.TemporaryDirectory(prefix='ib-fftw-fresh-') as empty:
+                            row['measure'].append(timed(bench, problem, threads, [], empty))
     return figures
+
+
+def simd_ratios(simd, plain):
+    """{problem_threads: (SIMD Mflop/s, no-SIMD Mflop/s)} of the two jobs' published medians."""
+    rows = dict((m['name'], [m['value']]) for m in simd['metrics'] if m['name'].startswith('mflops_'))
+    for m in plain['metrics']:
+        if m['name'] in rows:
+            rows[m['name']].append(m['value'])
+    return dict((name[len('mflops_'):], tuple(values)) for name, values in rows.items() if len(values) == 2)
 
 
 def _spread(values):
@@ -102,14 +122,9 @@ def print_default_vs_patient(doc, figures, rounds):
 def print_simd_vs_nosimd(simd, plain):
     for name, doc in (('simd', simd), ('nosimd', plain)):
         print('%-7s configure: %s | CFLAGS: %s' % (name, ' '.join(doc['build']['configure']), ' '.join(doc['build']['flags'])))
-    rows = dict((m['name'], [m['value']]) for m in simd['metrics'] if m['name'].startswith('mflops_'))
-    for m in plain['metrics']:
-        if m['name'] in rows:
-            rows[m['name']].append(m['value'])
     print('%-28s %14s %14s %8s' % ('problem_threads', 'SIMD Mflop/s', 'no-SIMD', 'ratio'))
-    for name in sorted(rows):
-        with_simd, without = rows[name]
-        print('%-28s %14.0f %14.0f %7.2fx' % (name[len('mflops_'):], with_simd, without, with_simd / without))
+    for name, (with_simd, without) in sorted(simd_ratios(simd, plain).items()):
+        print('%-28s %14.0f %14.0f %7.2fx' % (name, with_simd, without, with_simd / without))
 
 
 def main():

@@ -46,10 +46,18 @@ int main(int argc, char **argv) {
 '''
 
 
-def run_hpl(store, n, nb):
-    run_id = 'hpl-compare-' + datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
-    doc = _local_launch.launch_one(store, run_id, {'instancebench_benchmarks': ['hpl'], 'hpl_n': n, 'hpl_nb': nb})
-    return doc
+def run_hpl(store, n, nb, run_id=None, repetitions=None):
+    """One HPL job (N and NB as given; 0: the role decides) in a run of its own: its result document.
+    repetitions: exactly that many HPL runs (None: the role's adaptive default)."""
+    run_id = run_id or 'hpl-compare-' + datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
+    extra = {'instancebench_benchmarks': ['hpl'], 'hpl_n': n, 'hpl_nb': nb}
+    if repetitions:
+        extra.update(hpl_repetitions=repetitions, hpl_max_repetitions=repetitions)
+    return _local_launch.launch_one(store, run_id, extra)
+
+
+def hpl_gflops(doc):
+    return [m for m in doc['metrics'] if m['name'] == 'gflops'][0]['value']
 
 
 def run_dgemm(doc, n, repeats, workdir):
@@ -81,7 +89,7 @@ def main():
             sys.exit('HPL result did not validate: %s' % doc['job']['reason'])
         dgemm, dgemm_core = run_dgemm(doc, args.dgemm_n, args.repeats, workdir)
     params = doc['parameters']
-    hpl = [m for m in doc['metrics'] if m['name'] == 'gflops'][0]['value']
+    hpl = hpl_gflops(doc)
     residual = [c for c in doc['validation']['checks'] if c['name'].endswith('residual_passed')][0]['detail']
     blas = doc['build']['blas']
     print('host: %s (%s), %d physical cores; %s %s; OPENBLAS_CORETYPE=%s' % (

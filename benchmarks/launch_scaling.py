@@ -9,11 +9,15 @@ SSH into each, gather host facts, verify the CPU, terminate. No benchmark runs, 
 the controller's own work (Ansible + amazon.aws + moto on 127.0.0.1), not STREAM's.
 
 Prints wall time, controller CPU time (ansible-playbook and its children: forks, modules run
-locally, ssh clients) and both per host. Usage: .venv/bin/python benchmarks/launch_scaling.py [N ...]
+locally, ssh clients) and both per host. With --profile, also the slowest tasks of each point
+(ansible.posix.profile_tasks: a task's wall across all hosts), the playbook's output kept in
+$TMPDIR/launch_scaling-<N>.log. Usage: PYTHONPATH=.cache/collections .venv/bin/python benchmarks/launch_scaling.py
+[--profile] [N ...]
 """
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -29,7 +33,20 @@ from harness.moto import MotoServer  # noqa: E402
 from harness.sshd import SshdHost  # noqa: E402
 
 
-def measure(count, workdir):
+PROFILE_LINE = re.compile(r'^(?P<task>.+?) -+ (?P<seconds>\d+\.\d+)s$')
+
+
+def slowest_tasks(stdout, top=12):
+    """profile_tasks' closing table: [(seconds, task)] slowest first."""
+    rows = []
+    for line in stdout.splitlines():
+        match = PROFILE_LINE.match(line.strip())
+        if match:
+            rows.append((float(match.group('seconds')), match.group('task')))
+    return sorted(rows, reverse=True)[:top]
+
+
+def measure(count, workdir, profile=False):
     server = MotoServer().start()
     hosts = []
     try:
@@ -41,6 +58,9 @@ def measure(count, workdir):
         env = ansible_env(os.path.join(workdir, 'home-%d' % count))
         env.update(server.env())
         env['ANSIBLE_FORKS'] = str(max(count, 5))
+        if profile:
+            env['ANSIBLE_CALLBACKS_ENABLED'] = 'instancebench.aws.progress,ansible.posix.profile_tasks'
+            env['PROFILE_TASKS_TASK_OUTPUT_LIMIT'] = 'all'
         inventory = write_inventory(os.path.join(workdir, 'hosts.yml'), {})
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
@@ -53,8 +73,11 @@ def measure(count, workdir):
             raise SystemExit('launch.yml failed for %d hosts:\n%s' % (count, proc.stdout[-4000:]))
         launched = len(ec2.instances(server, 'scale-%d' % count))
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if profile:
+            with open(os.path.join(tempfile.gettempdir(), 'launch_scaling-%d.log' % count), 'w') as handle:
+                handle.write(proc.stdout)
         return {'hosts': count, 'launched': launched, 'wall_s': wall, 'cpu_s': cpu,
-                'peak_rss_mb': after.ru_maxrss / 1024.0}
+                'peak_rss_mb': after.ru_maxrss / 1024.0, 'slowest': slowest_tasks(proc.stdout) if profile else []}
     finally:
         for host in hosts:
             host.stop()
@@ -62,17 +85,20 @@ def measure(count, workdir):
 
 
 def main():
-    counts = [int(arg) for arg in sys.argv[1:]] or [1, 10, 30]
+    profile = '--profile' in sys.argv[1:]
+    counts = [int(arg) for arg in sys.argv[1:] if arg != '--profile'] or [1, 10, 30]
     print('launch.yml with a plan, provision only (launch, SSH, host facts, CPU check, terminate); '
           'moto_server + sshd test hosts on 127.0.0.1, %d CPUs' % os.cpu_count())
     print('%6s %9s %9s %12s %9s %12s %14s' % ('hosts', 'launched', 'wall s', 'wall s/host', 'cpu s', 'cpu s/host',
                                               'peak RSS MB*'))
     with tempfile.TemporaryDirectory(prefix='ib-scaling-') as workdir:
         for count in counts:
-            row = measure(count, workdir)
+            row = measure(count, workdir, profile)
             print('%6d %9d %9.1f %12.2f %9.1f %12.2f %14.0f' % (
                 row['hosts'], row['launched'], row['wall_s'], row['wall_s'] / count, row['cpu_s'],
-                row['cpu_s'] / count, row['peak_rss_mb']))
+                row['cpu_s'] / count, row['peak_rss_mb']), flush=True)
+            for seconds, task in row['slowest']:
+                print('%23.1f s  %s' % (seconds, task))
     print('* largest single child process so far (ansible-playbook or a fork), not the sum')
 
 

@@ -36,11 +36,20 @@ VARIANTS = [
 ]
 
 
+def find_compiler(name):
+    """`name` on PATH, else its newest versioned command (Debian installs clang as clang-16), else None."""
+    if shutil.which(name):
+        return name
+    versioned = set()
+    for folder in os.environ.get('PATH', '').split(os.pathsep):
+        if os.path.isdir(folder):
+            versioned.update(entry for entry in os.listdir(folder) if re.match(r'^%s-\d+$' % re.escape(name), entry))
+    return max(versioned, key=lambda entry: int(entry.rsplit('-', 1)[1])) if versioned else None
+
+
 def launch(store, run_id, tuned):
-    doc = _local_launch.launch_one(store, run_id, {'stream_repetitions': 1, 'stream_max_repetitions': 1,
-                                                   'stream_tuned': tuned, 'instancebench_benchmarks': ['stream']})
-    doc['_command'] = doc['_job']['command']
-    return doc
+    return _local_launch.launch_one(store, run_id, {'stream_repetitions': 1, 'stream_max_repetitions': 1,
+                                                    'stream_tuned': tuned, 'instancebench_benchmarks': ['stream']})
 
 
 def likwid_test(flags):
@@ -80,16 +89,53 @@ def build_variants(source, elements, ntimes, workdir):
     defines += ['-mcmodel=medium'] if _stream.needs_medium_code_model(elements) else []
     for index, (name, compiler, flags) in enumerate(VARIANTS):
         binary = os.path.join(workdir, 'variant%d' % index)
-        if not shutil.which(compiler):
-            print('skipped %s: %s is not installed' % (name, compiler))
+        command = find_compiler(compiler)
+        if not command:
+            print('skipped %s: %s is not installed' % (name, compiler), file=sys.stderr)
             continue
-        proc = subprocess.run([compiler] + flags + defines + [source, '-o', binary], capture_output=True, text=True,
+        proc = subprocess.run([command] + flags + defines + [source, '-o', binary], capture_output=True, text=True,
                               check=False)
         if proc.returncode != 0:
-            print('skipped %s: %s' % (name, (proc.stderr.strip().splitlines() or ['failed'])[-1]))
+            print('skipped %s: %s' % (name, (proc.stderr.strip().splitlines() or ['failed'])[-1]), file=sys.stderr)
             continue
         built.append((name, ' '.join(flags), [binary]))
     return built
+
+
+def measure(standard, tuned, rounds, workdir):
+    """Every build and likwid-bench once per round, for `rounds` interleaved rounds. standard, tuned:
+    the role's result documents (their `_job` command is the binary). Returns {'triads': {name: [GB/s
+    per round]}, 'flags': {name: flags}, 'likwid': likwid-bench's name in triads or None, 'variants':
+    the flag variants' names}."""
+    params = standard['parameters']
+    elements, threads = params['array_size_elements'], params['threads']
+    source = os.path.join(REPO, '.cache', 'mirror', 'stream', 'stream.c')
+    contenders = [('role standard', ' '.join(f for f in standard['build']['flags'] if not f.startswith('-D')),
+                   standard['_job']['command'])]
+    variants = build_variants(source, elements, params['ntimes'], workdir)
+    contenders += variants
+    contenders.append(('role tuned (%s)' % tuned['build']['observed']['tuned_kernels'],
+                       ' '.join(f for f in tuned['build']['flags'] if not f.startswith('-DSTREAM')),
+                       tuned['_job']['command']))
+    test = likwid_test(cpu_flags()) if shutil.which('likwid-bench') else None
+    likwid = 'likwid-bench ' + test if test else None
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_PROC_BIND=params.get('omp_proc_bind', 'spread'),
+               OMP_PLACES=params.get('omp_places', 'cores'))
+    triads = dict((name, []) for name, _flags, _argv in contenders)
+    flags = dict((name, shown) for name, shown, _argv in contenders)
+    if likwid:
+        triads[likwid], flags[likwid] = [], '-w S0:%dB:%d' % (24 * elements, threads)
+    for number in range(rounds):
+        print('STREAM round %d of %d' % (number + 1, rounds), file=sys.stderr)
+        for name, _flags, argv in contenders:
+            triads[name].append(run_stream(argv, env))
+        if likwid:
+            triads[likwid].append(run_likwid(test, 3 * 8 * elements, threads))
+    return {'triads': triads, 'flags': flags, 'likwid': likwid, 'variants': [name for name, _f, _a in variants]}
+
+
+def tuned_name(measured):
+    return [name for name in measured['triads'] if name.startswith('role tuned')][0]
 
 
 def main():
@@ -101,27 +147,10 @@ def main():
         store = os.path.join(workdir, 'store')
         standard = launch(store, 'compare-standard-' + stamp, False)
         tuned = launch(store, 'compare-tuned-' + stamp, True)
-        params = standard['parameters']
-        elements, threads = params['array_size_elements'], params['threads']
-        source = os.path.join(REPO, '.cache', 'mirror', 'stream', 'stream.c')
-        contenders = [('role standard', ' '.join(f for f in standard['build']['flags'] if not f.startswith('-D')),
-                       standard['_command'])]
-        contenders += build_variants(source, elements, params['ntimes'], workdir)
-        contenders.append(('role tuned (%s)' % tuned['build']['observed']['tuned_kernels'],
-                           ' '.join(f for f in tuned['build']['flags'] if not f.startswith('-DSTREAM')),
-                           tuned['_command']))
-        flags = cpu_flags()
-        test = likwid_test(flags) if shutil.which('likwid-bench') else None
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_PROC_BIND=params.get('omp_proc_bind', 'spread'),
-                   OMP_PLACES=params.get('omp_places', 'cores'))
-        triads = dict((name, []) for name, _flags, _argv in contenders)
-        if test:
-            triads['likwid-bench ' + test] = []
-        for _round in range(args.rounds):
-            for name, _flags, argv in contenders:
-                triads[name].append(run_stream(argv, env))
-            if test:
-                triads['likwid-bench ' + test].append(run_likwid(test, 3 * 8 * elements, threads))
+        measured = measure(standard, tuned, args.rounds, workdir)
+    params = standard['parameters']
+    elements, threads = params['array_size_elements'], params['threads']
+    triads = measured['triads']
     host = standard['system']
     print('host: %s (%s), %d physical cores, LLC %d MiB, gcc %s; OPENBLAS_CORETYPE=%s (not used by STREAM)' % (
         host['cpu'].get('model_name'), host['uarch']['name'], host['topology']['physical_cores'],
@@ -130,20 +159,17 @@ def main():
     print('arrays: %d elements x 3 = %.0f MiB, NTIMES %d, %d threads, %d interleaved rounds' % (
         elements, 24.0 * elements / 2 ** 20, params['ntimes'], threads, args.rounds))
     print('%-28s %-58s %9s %7s %7s' % ('build', 'flags', 'triad GB/s', 'min', 'max'))
-    shown = dict((name, flags) for name, flags, _argv in contenders)
     for name, values in triads.items():
-        print('%-28s %-58s %9.1f %7.1f %7.1f' % (name, shown.get(name, '-w S0:%dB:%d' % (24 * elements, threads))[:58],
+        print('%-28s %-58s %9.1f %7.1f %7.1f' % (name, measured['flags'][name][:58],
                                                  statistics.median(values), min(values), max(values)))
     medians = dict((name, statistics.median(values)) for name, values in triads.items())
     base = medians['role standard']
-    standard_names = [name for name, _f, _a in contenders if not name.startswith('role')]
-    if standard_names:
-        best = max(standard_names, key=lambda name: medians[name])
+    if measured['variants']:
+        best = max(measured['variants'], key=lambda name: medians[name])
         print('best flag variant / role standard: %.3f (%s)' % (medians[best] / base, best))
-    tuned_name = [name for name in medians if name.startswith('role tuned')][0]
-    print('role tuned / role standard: %.3f' % (medians[tuned_name] / base))
-    if test:
-        print('role tuned / likwid-bench %s: %.3f' % (test, medians[tuned_name] / medians['likwid-bench ' + test]))
+    print('role tuned / role standard: %.3f' % (medians[tuned_name(measured)] / base))
+    if measured['likwid']:
+        print('role tuned / %s: %.3f' % (measured['likwid'], medians[tuned_name(measured)] / medians[measured['likwid']]))
     else:
         print('likwid-bench: not installed or no non-temporal test for this CPU (apt-get install likwid)')
 

@@ -66,6 +66,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.instancebench.aws.plugins.module_utils import _hpl
+from ansible_collections.instancebench.aws.plugins.module_utils import _hpl_tuning
 from ansible_collections.instancebench.aws.plugins.plugin_utils._host_filter import host_facts_filter
 
 
@@ -84,13 +85,34 @@ def hpl_plan(host, nb, memory_fraction, ranks_per, n=0, p=0, q=0):
     return {'n': size, 'nb': nb, 'p': rows, 'q': cols, 'ranks': ranks, 'threads': threads}
 
 
-def hpl_best_nb(output):
-    """The NB of the fastest run whose residual check PASSED in an HPL output with several NBs."""
-    passed = [run for run in _hpl.parse(output)['runs'] if run['passed']]
-    if not passed:
-        raise AnsibleFilterError('the NB sweep produced no run with a PASSED residual check: see its output '
-                                 'in nb-sweep.log beside the build, or set hpl_nb and leave hpl_nb_sweep empty')
-    return max(passed, key=lambda run: run['gflops'])['nb']
+def _user_error(call, *args):
+    try:
+        return call(*args)
+    except ValueError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+def hpl_tuning_start(plan, knobs, n, budget, nbs):
+    """Documented in hpl_tuning_start.yml."""
+    return _user_error(_hpl_tuning.start, min(int(n), int(plan['n'])), plan['p'], plan['q'], dict(knobs, nb=plan['nb']),
+                       budget, nbs, plan.get('threads', 1))
+
+
+def hpl_tuning_stage(state, stage):
+    """Documented in hpl_tuning_stage.yml."""
+    return _user_error(_hpl_tuning.plan_stage, state, stage)
+
+
+def hpl_tuning_step(state, plan, outputs):
+    """Documented in hpl_tuning_step.yml."""
+    return _user_error(_hpl_tuning.step, state, plan, list(outputs))
+
+
+@host_facts_filter
+def hpl_dgemm_size(host, plan, target, memory_fraction):
+    """Documented in hpl_dgemm_size.yml."""
+    return _hpl.dgemm_size(plan['nb'], plan['threads'], plan['ranks'], target, host['memory']['available_bytes'],
+                           memory_fraction)
 
 
 @host_facts_filter
@@ -108,4 +130,6 @@ def hpl_blas_flags(name, link_table, pkgconfig_lines, package_version, multiarch
 
 class FilterModule(object):
     def filters(self):
-        return {'hpl_plan': hpl_plan, 'hpl_best_nb': hpl_best_nb, 'hpl_peaks': hpl_peaks, 'hpl_blas_flags': hpl_blas_flags}
+        return {'hpl_plan': hpl_plan, 'hpl_peaks': hpl_peaks, 'hpl_blas_flags': hpl_blas_flags,
+                'hpl_tuning_start': hpl_tuning_start, 'hpl_tuning_stage': hpl_tuning_stage,
+                'hpl_tuning_step': hpl_tuning_step, 'hpl_dgemm_size': hpl_dgemm_size}

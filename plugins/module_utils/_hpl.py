@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, instancebench.aws contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Private: HPL output parser, problem sizing (N, NB, P x Q) and theoretical peak.
+"""Private: HPL output parser, problem sizing (N, NB, P x Q) and theoretical peak, and the job's
+own DGEMM beside HPL (files/hpl_job.sh: the gemm role's driver on the same cores, ranks and BLAS).
 
 Shared by both HPL sources (HPCC 1.5.0's HPL and netlib HPL 2.3): they print the same
 `WR...` result lines and the same scaled-residual line ending in PASSED or FAILED.
@@ -14,6 +15,7 @@ __metaclass__ = type
 import math
 import re
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _gemm
 from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
 
 _RESULT = re.compile(r'^W[RC]\S*\s')
@@ -94,6 +96,10 @@ def _run_checks(run, threshold, expected):
                '%s GFLOP/s reported, %s from (2/3 N^3 + 3/2 N^2) / %s s'
                % (run['gflops'], derived and round(derived, 4), run['time_s'])),
     ]
+    if expected.get('variant'):
+        checks.append(_check('variant', run['variant'] == expected['variant'],
+                             'HPL.dat asked for %s (DEPTH, BCAST, RFACT, NDIV, PFACT, NBMIN), HPL ran %s'
+                             % (expected['variant'], run['variant'])))
     for field in ('n', 'nb', 'p', 'q'):
         if expected.get(field):
             checks.append(_check(field, run[field] == int(expected[field]),
@@ -124,8 +130,136 @@ def analyze(text, expected):
         checks.append(_check('openblas_core_reported', parsed['openblas_core'] is not None,
                              'OpenBLAS kernel: %s' % parsed['openblas_core']))
     metrics = {'gflops': (best['gflops'], 'GFLOP/s', True), 'time': (best['time_s'], 's', False)}
+    if expected.get('dgemm'):
+        dgemm_metrics, dgemm_checks = dgemm_analysis(text, expected['dgemm'], best['gflops'])
+        metrics.update(dgemm_metrics)
+        checks.extend(dgemm_checks)
     checks.extend(_numbers.plausible_metrics(metrics))
     return metrics, checks, {'openblas_core': parsed['openblas_core']} if parsed['openblas_core'] else {}
+
+
+# The job script's markers around each DGEMM run (files/hpl_job.sh) and mpirun's --tag-output prefix.
+_DGEMM_BEGIN = re.compile(r'^=== instancebench hpl dgemm begin when=(\w+)\b')
+_DGEMM_END = re.compile(r'^=== instancebench hpl dgemm end rc=(\S+)\s*$')
+_TAGGED = re.compile(r'^\[\d+,(\d+)\]<(stdout|stderr)>:(.*)$')
+DGEMM_RATIO_UNIT = 'x'
+
+
+def dgemm_outputs(text):
+    """[{when, ranks: {rank: its lines as one text}, rc (None without an end marker), stray: [untagged
+    lines]}] of each DGEMM run between the job script's markers (before and after HPL), in order."""
+    sections, current = [], None
+    for raw in text.splitlines():
+        line = raw.strip()
+        begin = _DGEMM_BEGIN.match(line)
+        if begin:
+            current = {'when': begin.group(1), 'ranks': {}, 'rc': None, 'stray': []}
+            sections.append(current)
+            continue
+        end = _DGEMM_END.match(line)
+        if end and current is not None:
+            current['rc'], current = _numbers.integer(end.group(1)), None
+            continue
+        if current is None or not line:
+            continue
+        tagged = _TAGGED.match(line)
+        if tagged:
+            current['ranks'].setdefault(int(tagged.group(1)), []).append(tagged.group(3))
+        else:
+            current['stray'].append(line)
+    for section in sections:
+        section['ranks'] = dict((rank, '\n'.join(lines)) for rank, lines in section['ranks'].items())
+    return sections
+
+
+def _dgemm_run(section, ranks, threads, n, min_ms):
+    """(the ranks' summed GFLOP/s or None, [rate per rank], checks) of one DGEMM run."""
+    key = 'dgemm.%s' % section['when']
+    outputs, stray = section['ranks'], section['stray']
+    checks = [_check('%s.complete' % key, section['rc'] == 0 and sorted(outputs) == list(range(ranks)),
+                     'DGEMM launch exit status %s, output from ranks %s of %d%s'
+                     % (section['rc'], sorted(outputs), ranks, '; untagged: %s' % '; '.join(stray[:3]) if stray else ''))]
+    rates = []
+    for rank in range(ranks):
+        passes = _gemm.read(outputs.get(rank, ''))
+        found = passes['passes'][0] if passes['passes'] else None
+        result = next((r for r in (found or {}).get('results', []) if r['kernel'] == 'dgemm' and r['n'] == n), None)
+        name = '%s.rank%d' % (key, rank)
+        if passes['malformed']:
+            checks.append(_check('%s.format' % name, False, '; '.join(passes['malformed'][:3])))
+        if result is None:
+            checks.append(_check('%s.result' % name, False, 'no DGEMM result at n = %d from rank %d' % (n, rank)))
+            continue
+        bound = _gemm.error_bound('dgemm', n)
+        error = result['max_rel_error']
+        checks.append(_check('%s.reference' % name, not math.isnan(error) and error <= bound and not result.get('nonfinite'),
+                             '%d entries against a long double reference: largest relative error %.3g, bound %.3g'
+                             % (result['checked'], error, bound)))
+        if found['blas_threads']:
+            checks.append(_check('%s.blas_threads' % name, found['blas_threads'] == threads,
+                                 'the BLAS ran %s threads in rank %d, HPL ran %d per rank'
+                                 % (found['blas_threads'], rank, threads)))
+        else:
+            # Only OpenBLAS says (openblas_get_num_threads); MKL or BLIS linked as custom do not.
+            checks.append(_check('%s.blas_threads' % name, False, 'the BLAS (%s) does not say how many threads it ran; '
+                                 '%d per rank were asked for' % (found['blas_config'], threads), severity='warning'))
+        checks.append(_check('%s.timed_long_enough' % name, result['seconds'] >= 0.9 * min_ms / 1000.0,
+                             '%d calls in %g s (at least %s ms)' % (result['calls'], result['seconds'], min_ms)))
+        rates.append(_gemm.flops(result) * result['calls'] / result['seconds'] / 1e9 if result['seconds'] > 0 else 0.0)
+    total = sum(rates)
+    return (total if len(rates) == ranks and _numbers.finite_positive(total) else None), rates, checks
+
+
+def dgemm_analysis(text, asked, hpl_gflops):
+    """(metrics {dgemm_gflops, hpl_dgemm_ratio}, checks) of the DGEMM runs the job made before and
+    after HPL: every rank at once on HPL's cores (asked: ranks, threads per rank, n, min_ms,
+    ratio_warning, ratio_limit), each result checked against the driver's reference. A run's figure is
+    its ranks' rates summed; dgemm_gflops is the faster run's (a neighbour's load during one of them is
+    not the BLAS's rate). A ratio above ratio_limit (HPL faster than its BLAS's own DGEMM) is a timing
+    error: invalid."""
+    ranks, threads, n, min_ms = int(asked['ranks']), int(asked['threads']), int(asked['n']), float(asked['min_ms'])
+    sections = dgemm_outputs(text)
+    checks = [_check('dgemm.runs', [s['when'] for s in sections] == ['before', 'after'],
+                     'DGEMM runs found: %s (one before and one after HPL asked)'
+                     % (', '.join(s['when'] for s in sections) or 'none'))]
+    totals = []
+    for section in sections:
+        total, rates, found = _dgemm_run(section, ranks, threads, n, min_ms)
+        checks.extend(found)
+        if total is not None:
+            totals.append((total, section['when'], rates))
+    if not totals or any(not c['passed'] and c.get('severity', 'error') == 'error' for c in checks):
+        return {}, checks
+    total, when, rates = max(totals)
+    ratio = hpl_gflops / total
+    limit, warning = float(asked['ratio_limit']), float(asked['ratio_warning'])
+    runs = '; '.join('%s %.4g GFLOP/s (%s per rank)' % (w, t, ', '.join('%.4g' % r for r in rs)) for t, w, rs in totals)
+    checks.append(_check('dgemm.ratio_plausible', ratio <= limit,
+                         'HPL %.4g GFLOP/s over DGEMM %.4g GFLOP/s (the faster of %s) = %.3f%s'
+                         % (hpl_gflops, total, runs, ratio,
+                            '' if ratio <= limit else ': above %s, HPL faster than its own BLAS\'s DGEMM on the '
+                            'same cores is a timing error' % limit)))
+    checks.append(_check('dgemm.ratio_expected', ratio >= warning,
+                         'HPL reached %.3f of DGEMM (a warning below %s: hpl_dgemm_ratio_warning)' % (ratio, warning),
+                         severity='warning'))
+    return {'dgemm_gflops': (round(total, 4), 'GFLOP/s', True),
+            'hpl_dgemm_ratio': (round(ratio, 4), DGEMM_RATIO_UNIT, True)}, checks
+
+
+def dgemm_size(nb, threads, ranks, target, available_bytes, memory_fraction):
+    """n of the DGEMM beside HPL: the multiple of NB nearest `target` x cube root of the threads per
+    rank (the same work per thread), at least one NB; ValueError naming the variable when every
+    rank's three n x n matrices do not fit memory_fraction of the available memory."""
+    nb, ranks = int(nb), max(1, int(ranks))
+    n = max(nb, int(round(float(target) * float(threads) ** (1.0 / 3.0) / nb)) * nb)
+    budget = float(available_bytes) * float(memory_fraction)
+    while n > nb and 3.0 * DOUBLE_BYTES * n * n * ranks > budget:
+        n -= nb
+    if 3.0 * DOUBLE_BYTES * n * n * ranks > budget:
+        raise ValueError('the DGEMM beside HPL needs %d x 3 matrices of %d x %d doubles, more than hpl_memory_fraction=%s '
+                         'of the available memory: raise hpl_memory_fraction or set hpl_dgemm=false'
+                         % (ranks, n, n, memory_fraction))
+    return n
 
 
 def problem_size(available_bytes, memory_fraction, nb, ranks=1, requested=0):

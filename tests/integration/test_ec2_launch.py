@@ -74,6 +74,10 @@ def test_launch_provisions_verifies_runs_and_terminates(tmp_path, ansible_home, 
     assert tags['instancebench:job-id'].startswith('stream-default-')
     assert tags['instancebench:expiry'].endswith('Z') and '@' in tags['instancebench:launched-by'], 'asked for'
     assert instance['State']['Name'] in ('shutting-down', 'terminated'), 'a finished job must not keep its instance'
+    # Terminated by its batch's call as soon as the job finished, not left to the run's final sweep.
+    batch_call = [t for t in first.stdout.split('TASK [') if t.startswith('instancebench.aws.ec2_provision : Terminate them]')]
+    assert len(batch_call) == 2 and 'changed: [' in batch_call[0], batch_call   # play 2's batch call, play 3's sweep
+    assert 'changed' not in batch_call[1], 'the final sweep found the instance still running'
     assert instance['MetadataOptions']['HttpTokens'] == 'required'
     client = ec2.client(moto, 'ec2')
     behaviour = client.describe_instance_attribute(InstanceId=instance['InstanceId'],

@@ -3,6 +3,7 @@
 """The HPL role over real SSH at a small N: check mode, real build and run, idempotent re-run,
 and the inputs it must refuse before building."""
 
+import glob
 import os
 
 import pytest
@@ -103,3 +104,50 @@ def test_hpl_with_amd_blis(tmp_path, inventory, mirror, ansible_home):
     assert doc['validation']['passed'] is True and doc['parameters']['blas'] == 'blis'
     assert blas['name'] == 'blis' and blas['version'] not in ('', 'unknown') and '-lblis' in blas['libs']
     assert 'openblas_core' not in doc['build'].get('observed', {})
+
+
+def _tuning_logs():
+    return dict((path, os.stat(path).st_mtime_ns)
+                for path in glob.glob(os.path.join(SHARED_WORK, 'build', 'hpl-*', 'tuning-*', '*', 'xhpl.log')))
+
+
+def test_hpl_tuning_search_is_recorded_reused_and_dgemm_sits_beside_it(tmp_path, inventory, mirror, ansible_home):
+    """The search at a small N (every stage, its winner at full N), its outputs replayed by a later
+    job instead of searched again, and the job's own DGEMM on HPL's cores published with the ratio."""
+    extra = _vars(tmp_path, mirror, 'hpl-tune', hpl_tuning='always', hpl_tuning_n=1200, hpl_n=1536,
+                  hpl_repetitions=1, hpl_max_repetitions=1)
+    first = run_playbook('launch.yml', inventory, ansible_home, extra, timeout=1200)
+    assert first.returncode == 0, first.stdout
+    doc = stored_result(tmp_path / 'store', 'hpl-tune')
+    assert doc['validation']['passed'] is True, [c for c in doc['validation']['checks'] if not c['passed']]
+    params, tuning = doc['parameters'], doc['parameters']['tuning']
+    assert tuning['n'] == 1200 and (tuning['p'], tuning['q']) == (params['p'], params['q'])
+    ran = [stage['name'] for stage in tuning['stages'] if stage['ran']]
+    assert ran[:1] == ['nb'] and len(tuning['tried']) == sum(s['results'] for s in tuning['stages'] if s['ran'])
+    assert all(c['gflops'] > 0 and c['n'] == 1200 for c in tuning['tried'])
+    # The winner is the fastest passing combination tried, and the full run used its knobs.
+    fastest = max(c['gflops'] for c in tuning['tried'] if c['passed'])
+    assert tuning['winner']['gflops'] == fastest and params['nb'] == tuning['winner']['nb']
+    assert params['knobs'] == tuning['best'] and all(params['knobs'][k] == tuning['winner'][k]
+                                                     for k in ('nb', 'pfact', 'rfact', 'bcast', 'depth', 'swap'))
+    assert any(c['name'] == 'rep1.variant' and c['passed'] and tuning['variant'] in c['detail']
+               for c in doc['validation']['checks'])
+    if params['p'] == 1:
+        assert [s for s in tuning['stages'] if s['name'] == 'swap'][0]['reason'].startswith('SWAP: P = 1')
+    metrics = dict((m['name'], m) for m in doc['metrics'])
+    cores = doc['system']['topology']['physical_cores']
+    dgemm = params['dgemm']
+    assert dgemm['ranks'] * dgemm['threads'] == cores and dgemm['n'] % params['nb'] == 0
+    assert metrics['dgemm_gflops']['unit'] == 'GFLOP/s' and metrics['dgemm_gflops']['value'] > 0
+    ratio = metrics['hpl_dgemm_ratio']['value']
+    assert 0 < ratio <= 1.05 and ratio == pytest.approx(metrics['gflops']['value'] / metrics['dgemm_gflops']['value'], rel=1e-3)
+    assert any(c['name'] == 'rep1.dgemm.after.rank0.reference' and c['passed'] for c in doc['validation']['checks'])
+    assert 'of DGEMM on the same cores' in first.stdout
+
+    logs = _tuning_logs()
+    again = run_playbook('launch.yml', inventory, ansible_home, dict(extra, instancebench_run_id='hpl-tune-2'),
+                         timeout=1200)
+    assert again.returncode == 0, again.stdout
+    assert _tuning_logs() == logs, 'a second job with the same search inputs must replay the stored outputs'
+    redo = stored_result(tmp_path / 'store', 'hpl-tune-2')
+    assert redo['parameters']['tuning'] == tuning and redo['parameters']['nb'] == params['nb']
