@@ -61,7 +61,7 @@ def run_with_timeout(argv, env, cwd, log_path, timeout_s, grace_s=10.0, watch=No
         try:
             proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True,
-                                    preexec_fn=_die_with_parent)
+                                    preexec_fn=die_with_parent(os.getpid()))
         except OSError as exc:
             log.write(('instancebench: cannot start %s: %s\n' % (argv[0], exc)).encode())
             return {'rc': 127, 'timed_out': False, 'interrupted': False, 'duration_s': 0.0, 'signal': None}
@@ -107,15 +107,30 @@ def start_detached(argv):
                      start_new_session=True)
 
 
-def _die_with_parent():
-    """In the child: SIGKILL when this module dies. The benchmark has its own session (so our
-    timeout can signal its whole group), which also hides it from async's hard-limit kill of
-    the module's group; this ties it back to the module. Linux only, best effort."""
+def _libc():
     try:
         import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        return ctypes.CDLL(None, use_errno=True)
     except Exception:  # not Linux, or no libc: the module's own timeout still applies
-        pass
+        return None
+
+
+def die_with_parent(parent_pid):
+    """A preexec_fn: in the child, SIGKILL when the module (`parent_pid`) dies. The benchmark has its
+    own session (so our timeout can signal its whole group), which also hides it from async's
+    hard-limit kill of the module's group; this ties it back to the module. Linux only, best effort.
+
+    libc is loaded before the fork (an import in the child is slow and may take locks). A parent
+    killed between the fork and the prctl would never send the signal, so the child checks that its
+    parent is still `parent_pid` after asking for it, and exits at once otherwise."""
+    libc = _libc()
+
+    def preexec():
+        if libc is not None:
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent_pid:
+            os._exit(1)
+    return preexec
 
 
 def _signal_group(pid, sig):

@@ -31,6 +31,9 @@ _END = re.compile(r'^end sink=\d+$')
 MONOTONE_TOLERANCE = 0.7
 MONOTONE_SLACK_NS = 2.0
 TIMER_LIMIT_NS = 100
+# Metrics a repetition derives only when the kernel granted huge pages (and, for the penalty, when
+# huge pages read faster): summarized over the repetitions that have them, their `n` says how many.
+CONDITIONAL_METRICS = ('dram_latency_thp_ns', 'tlb_penalty_ns')
 
 
 def _new_pass(match):

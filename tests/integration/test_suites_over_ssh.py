@@ -13,7 +13,7 @@ import re
 from harness.ansible_runner import run_playbook, write_inventory
 from harness.results import results_by_benchmark
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks
+from ansible_collections.instancebench.aws.plugins.module_utils import _benchmarks, _latency
 
 SUITES = ['7zip', 'sysbench', 'stressng', 'openssl']
 EVERY = SUITES + ['latency']
@@ -50,7 +50,10 @@ def test_the_suites_check_run_validate_and_rerun_idempotently(tmp_path, ssh_host
         for metric in doc['metrics']:
             assert _benchmarks.undeclared_metrics(name, {metric['name']: (metric['value'], metric['unit'],
                                                                           metric['higher_is_better'])}) == []
-            assert metric['value'] > 0 and metric['n'] == 2
+            # Huge pages are granted per process, and the penalty exists only where they read faster.
+            conditional = name == 'latency' and metric['name'] in _latency.CONDITIONAL_METRICS
+            assert metric['value'] > 0 and (metric['n'] in (1, 2) if conditional else metric['n'] == 2), \
+                (name, metric['name'], metric['n'])
         headline = _benchmarks.get(name).headline
         assert any(m['name'] == headline for m in doc['metrics']), (name, headline)
         assert declared
