@@ -92,6 +92,16 @@ def _user_error(call, *args):
         raise AnsibleFilterError(str(exc))
 
 
+def hpl_tuning_search(plan, settings):
+    """Documented in hpl_tuning_search.yml."""
+    missing = [k for k in ('tuning', 'fixed_nb', 'tuning_n', 'tuning_nbs', 'table_nbs') if k not in settings]
+    if missing:
+        raise AnsibleFilterError('hpl_tuning_search: the settings lack %s' % ', '.join(missing))
+    return _user_error(_hpl_tuning.search_settings, settings['tuning'], plan['n'], plan['nb'], settings['fixed_nb'],
+                       settings['tuning_n'], settings['tuning_nbs'], settings['table_nbs'],
+                       settings.get('nb_sweep') or [], settings.get('nb_sweep_n') or 0)
+
+
 def hpl_tuning_start(plan, knobs, n, budget, nbs):
     """Documented in hpl_tuning_start.yml."""
     return _user_error(_hpl_tuning.start, min(int(n), int(plan['n'])), plan['p'], plan['q'], dict(knobs, nb=plan['nb']),
@@ -131,5 +141,5 @@ def hpl_blas_flags(name, link_table, pkgconfig_lines, package_version, multiarch
 class FilterModule(object):
     def filters(self):
         return {'hpl_plan': hpl_plan, 'hpl_peaks': hpl_peaks, 'hpl_blas_flags': hpl_blas_flags,
-                'hpl_tuning_start': hpl_tuning_start, 'hpl_tuning_stage': hpl_tuning_stage,
+                'hpl_tuning_search': hpl_tuning_search, 'hpl_tuning_start': hpl_tuning_start, 'hpl_tuning_stage': hpl_tuning_stage,
                 'hpl_tuning_step': hpl_tuning_step, 'hpl_dgemm_size': hpl_dgemm_size}

@@ -66,15 +66,58 @@ def combinations(text, swap):
     return found
 
 
+# At the search's small N, combinations within this share of the fastest are a tie: the run-to-run
+# noise of one xhpl pass on a quiet 2-core host is about 1 %. Of tied combinations the largest NB wins,
+# because the full N favours larger blocks than the search's N does (measured, Zen 4, 1 x 2 ranks,
+# PFACT 1, RFACT 2, DEPTH 0: at N=6000 NB 128-192 within 0.2 % and 256 3 % behind; at N=20000 NB 224 and
+# 256 fastest, 192 0.9 % and 128 2.5 % behind).
+TIE = 0.01
+
+
 def _order(combination):
-    # Fastest first; a tie goes to the smaller knob values, so the same outputs always give one winner.
-    return (-combination['gflops'],) + tuple(int(combination[k]) for k in KNOBS)
+    # The largest NB first, then the fastest; then the smaller knob values, so the same outputs
+    # always give one winner.
+    return (-int(combination['nb']), -combination['gflops']) + tuple(int(combination[k]) for k in KNOBS)
 
 
 def fastest(tried):
-    """The fastest combination whose residual check passed, or None."""
+    """The winner among the combinations whose residual check passed (None if none did): of those
+    within TIE of the fastest, the one with the largest NB, then the fastest."""
     passed = [c for c in tried if c['passed']]
-    return min(passed, key=_order) if passed else None
+    if not passed:
+        return None
+    top = max(c['gflops'] for c in passed)
+    return min((c for c in passed if c['gflops'] >= top * (1 - TIE)), key=_order)
+
+
+def search_settings(mode, full_n, plan_nb, fixed_nb, tuning_n, tuning_nbs, table_nbs, nb_sweep=(), nb_sweep_n=0):
+    """Whether this run searches, at which N and over which NBs: {'search', 'reason', 'n', 'nbs'}.
+
+    `mode`: auto (search when the full N is at least 2 x the search's N: below that the search would
+    cost more than the run it tunes), always or never. A non-empty `nb_sweep` (the deprecated NB-only
+    sweep) turns the search on with its NBs at `nb_sweep_n`. A fixed NB (`fixed_nb` > 0) leaves no NB
+    stage (an empty list); otherwise the user's `tuning_nbs`, else the table's `table_nbs` and the
+    plan's own NB."""
+    if mode not in ('auto', 'always', 'never'):
+        raise ValueError('hpl_tuning must be auto, always or never, got %r' % (mode,))
+    sweep = [int(v) for v in nb_sweep or ()]
+    n = int(nb_sweep_n) if sweep else int(tuning_n)
+    if sweep:
+        search, reason = True, 'hpl_nb_sweep is set (deprecated: hpl_tuning_nbs)'
+    elif mode == 'never':
+        search, reason = False, 'hpl_tuning is never'
+    elif mode == 'always':
+        search, reason = True, 'hpl_tuning is always'
+    elif int(full_n) >= 2 * n:
+        search, reason = True, 'N %d is at least 2 x the search\'s N %d' % (int(full_n), n)
+    else:
+        search, reason = False, 'N %d is below 2 x the search\'s N %d: the search would cost more than the run' % (
+            int(full_n), n)
+    if int(fixed_nb) > 0:
+        nbs = []
+    else:
+        nbs = [int(v) for v in (tuning_nbs or sweep or list(table_nbs) + [plan_nb])]
+    return {'search': search, 'reason': reason, 'n': n, 'nbs': sorted(set(nbs))}
 
 
 def start(n, p, q, knobs, budget_s, nbs, threads=1):
