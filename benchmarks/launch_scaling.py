@@ -9,7 +9,8 @@ SSH into each, gather host facts, verify the CPU, terminate. No benchmark runs, 
 the controller's own work (Ansible + amazon.aws + moto on 127.0.0.1), not STREAM's.
 
 Prints wall time, controller CPU time (ansible-playbook and its children: forks, modules run
-locally, ssh clients) and both per host. With --profile, also the slowest tasks of each point
+locally, ssh clients), both per host, and the 1-minute load average before and after each point
+(the machine is shared: a wall figure means little without it). With --profile, also the slowest tasks of each point
 (ansible.posix.profile_tasks: a task's wall across all hosts), the playbook's output kept in
 $TMPDIR/launch_scaling-<N>.log. Usage: PYTHONPATH=.cache/collections .venv/bin/python benchmarks/launch_scaling.py
 [--profile] [N ...]
@@ -62,6 +63,7 @@ def measure(count, workdir, profile=False):
             env['ANSIBLE_CALLBACKS_ENABLED'] = 'instancebench.aws.progress,ansible.posix.profile_tasks'
             env['PROFILE_TASKS_TASK_OUTPUT_LIMIT'] = 'all'
         inventory = write_inventory(os.path.join(workdir, 'hosts.yml'), {})
+        load_before = os.getloadavg()[0]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inventory,
@@ -77,6 +79,7 @@ def measure(count, workdir, profile=False):
             with open(os.path.join(tempfile.gettempdir(), 'launch_scaling-%d.log' % count), 'w') as handle:
                 handle.write(proc.stdout)
         return {'hosts': count, 'launched': launched, 'wall_s': wall, 'cpu_s': cpu,
+                'load': (load_before, os.getloadavg()[0]),
                 'peak_rss_mb': after.ru_maxrss / 1024.0, 'slowest': slowest_tasks(proc.stdout) if profile else []}
     finally:
         for host in hosts:
@@ -89,14 +92,14 @@ def main():
     counts = [int(arg) for arg in sys.argv[1:] if arg != '--profile'] or [1, 10, 30]
     print('launch.yml with a plan, provision only (launch, SSH, host facts, CPU check, terminate); '
           'moto_server + sshd test hosts on 127.0.0.1, %d CPUs' % os.cpu_count())
-    print('%6s %9s %9s %12s %9s %12s %14s' % ('hosts', 'launched', 'wall s', 'wall s/host', 'cpu s', 'cpu s/host',
-                                              'peak RSS MB*'))
+    print('%6s %9s %9s %12s %9s %12s %14s %11s' % ('hosts', 'launched', 'wall s', 'wall s/host', 'cpu s', 'cpu s/host',
+                                                   'peak RSS MB*', 'load 1 min'))
     with tempfile.TemporaryDirectory(prefix='ib-scaling-') as workdir:
         for count in counts:
             row = measure(count, workdir, profile)
-            print('%6d %9d %9.1f %12.2f %9.1f %12.2f %14.0f' % (
+            print('%6d %9d %9.1f %12.2f %9.1f %12.2f %14.0f %5.1f-%-5.1f' % (
                 row['hosts'], row['launched'], row['wall_s'], row['wall_s'] / count, row['cpu_s'],
-                row['cpu_s'] / count, row['peak_rss_mb']), flush=True)
+                row['cpu_s'] / count, row['peak_rss_mb'], row['load'][0], row['load'][1]), flush=True)
             for seconds, task in row['slowest']:
                 print('%23.1f s  %s' % (seconds, task))
     print('* largest single child process so far (ansible-playbook or a fork), not the sum')

@@ -23,6 +23,7 @@ from ansible_collections.instancebench.aws.plugins.module_utils import _compile
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream_cache
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream_numa
 from ansible_collections.instancebench.aws.plugins.module_utils import _stream_isa
+from ansible_collections.instancebench.aws.plugins.module_utils import _hpl_isa
 
 
 class Benchmark(object):
@@ -277,10 +278,14 @@ register(Benchmark('fftw', 'FFTW', 'FFT throughput per problem', _fftw.analyze, 
                    cv_gate={'mflops_*': 0.05}, metrics={'mflops_*': ('FFTW-Mflop/s', True), 'time_*': ('s', False)},
                    report_metrics=('mflops_*',)))
 # dgemm_gflops: the job's own DGEMM on HPL's cores and ranks; hpl_dgemm_ratio: HPL over it (_hpl.dgemm_analysis).
-register(Benchmark('hpl', 'HPL', 'FP64 LINPACK', _hpl.analyze, headline='gflops', phrase=_hpl_phrase,
+# Variant vector (hpl_isa_levels, _hpl_isa): gflops_<level> per ISA level's OpenBLAS kernels, uplift_<level> over
+# the lowest level run (unit x; plotted), gflops OpenBLAS's own choice at the same N.
+register(Benchmark('hpl', 'HPL', 'FP64 LINPACK', _hpl_isa.analyze_hpl, headline='gflops', phrase=_hpl_phrase,
                    peak_kind='flops', cv_gate={'gflops': 0.02},
                    metrics={'gflops': ('GFLOP/s', True), 'time': ('s', False), 'dgemm_gflops': ('GFLOP/s', True),
-                            'hpl_dgemm_ratio': (_hpl.DGEMM_RATIO_UNIT, True)}))
+                            'hpl_dgemm_ratio': (_hpl.DGEMM_RATIO_UNIT, True), 'gflops_*': ('GFLOP/s', True),
+                            'uplift_*': (_hpl_isa.UPLIFT_UNIT, True)},
+                   report_metrics=('uplift_*',)))
 # Application suites: one job runs every thread count (metric suffix t<N> or all, _passes); opt-in.
 register(Benchmark('7zip', '7-Zip', 'LZMA compression and decompression rating', _sevenzip.analyze,
                    headline='total_mips_all', phrase=_sevenzip_phrase, cv_gate={'total_mips_*': 0.03}, role='sevenzip',

@@ -26,6 +26,9 @@ description:
     with a conditional write (S3 C(If-None-Match), a hard link in a file store). Of two controllers
     on one run, one takes each job and the other leaves it alone (RV(held_by)).
   - Idempotent; an existing record with the same content is left alone.
+  - With O(jobs) instead of O(job), records every job of a batch in one module run (launch.yml takes
+    the leases and writes the launched records of its batch of job hosts so, not one run per host);
+    RV(jobs) returns each job's key, record and lease holder. A store error fails the whole run.
 author:
   - instancebench.aws contributors (@instancebench)
 options:
@@ -34,9 +37,22 @@ options:
     type: str
     required: true
   job:
-    description: The job, as M(instancebench.aws.plan_info) returns it (C(job_id), C(instance_type), C(benchmark), C(replica)).
+    description:
+      - The job, as M(instancebench.aws.plan_info) returns it (C(job_id), C(instance_type), C(benchmark), C(replica)).
+      - Exactly one of O(job) and O(jobs) is required.
     type: dict
-    required: true
+  jobs:
+    description:
+      - Several jobs, each as O(job) is, recorded in one run with the same O(state) and the other options.
+      - With O(state=launched), O(instances) gives each one's instance.
+    type: list
+    elements: dict
+  instances:
+    description:
+      - With O(jobs), each job's instance (as O(instance) is) by job id; a job without one is recorded
+        as O(instance) would be when empty.
+    type: dict
+    default: {}
   instance_region:
     description: Region of the instance (C(local) for hosts that are not EC2 instances); part of the key.
     type: str
@@ -94,6 +110,18 @@ notes:
 """
 
 EXAMPLES = r"""
+- name: Take the leases of a batch of jobs in one run
+  instancebench.aws.job_record:
+    store: s3://my-bench-results/instancebench
+    run_id: 20261126T101500Z
+    instance_region: us-east-1
+    jobs: "{{ ansible_play_batch | map('extract', hostvars, 'instancebench_job') | list }}"
+    max_runtime_minutes: 120
+    lease_holder: controller-20261126T101500-1
+    state: leased
+  delegate_to: localhost
+  run_once: true
+
 - name: Record the job as launched
   instancebench.aws.job_record:
     store: s3://my-bench-results/instancebench
@@ -120,6 +148,16 @@ held_by:
   description: With O(state=leased), the lease another controller holds on this job (then nothing was written); else null.
   returned: always
   type: dict
+jobs:
+  description: With O(jobs), by job id, what each job's record returns alone (C(key), C(record), C(held_by), C(changed)).
+  returned: when O(jobs) is given
+  type: dict
+  sample:
+    stream-default-5b0c1f8e9a2d:
+      key: runs/run=r1/region=us-east-1/type=c7a.large/benchmark=stream/job=stream-default-5b0c1f8e9a2d/status-leased.json
+      record: {state: leased, holder: controller-1}
+      held_by: null
+      changed: true
 """
 
 import datetime
@@ -166,12 +204,45 @@ def build_record(params):
     }
 
 
+def check_job(module, job):
+    for field in ('job_id', 'instance_type', 'benchmark'):
+        if not job.get(field):
+            module.fail_json(msg='job.%s is missing: pass the job as plan_info returns it' % field)
+
+
+def record_job(module, store, params):
+    """(changed, key, record, held_by) for params['job'] (and params['instance']) in the given state."""
+    record = build_record(params)
+    key = _store.job_prefix(params['run_id'], params['instance_region'], record['instance_type'], record['benchmark'],
+                            record['job_id']) + '/status-launched.json'
+    if params['state'] == 'failed':
+        key = key.replace('/status-launched.json', '/status-failed.json')
+        record = {'state': 'failed', 'run_id': params['run_id'], 'job_id': record['job_id'],
+                  'reason': params['reason'][:2000], 'by': 'controller', 'window': record['window'],
+                  'timestamp': _job.utc_now()}
+    try:
+        if params['state'] == 'leased':
+            record = build_lease(params, time.time())
+            key = key.replace('/status-launched.json', '/status-leased.json')
+            changed, held_by = _lease.take_lease(store, key, record, module.check_mode)
+            return changed, key, record, held_by
+        current = store.get_json(key) if store.exists(key) else None
+        changed = current != json.loads(json.dumps(record))
+        if changed and not module.check_mode:
+            store.put_json(key, record)
+    except _store.StoreError as exc:
+        module.fail_json(msg='cannot record job %s in %s: %s' % (record['job_id'], params['store'], exc))
+    return changed, key, record, None
+
+
 def main():
     module = InstancebenchAWSModule(
         argument_spec=dict(
             store=dict(type='str', required=True),
             run_id=dict(type='str', required=True),
-            job=dict(type='dict', required=True),
+            job=dict(type='dict'),
+            jobs=dict(type='list', elements='dict'),
+            instances=dict(type='dict', default={}),
             instance_region=dict(type='str', default='local'),
             instance=dict(type='dict', default={}),
             plan=dict(type='dict', default={}),
@@ -181,6 +252,8 @@ def main():
             state=dict(type='str', choices=['leased', 'launched', 'failed'], default='launched'),
             reason=dict(type='str', default=''),
         ),
+        required_one_of=[('job', 'jobs')],
+        mutually_exclusive=[('job', 'jobs'), ('instance', 'jobs')],
         supports_check_mode=True,
     )
     params = module.params
@@ -189,32 +262,22 @@ def main():
                          % (params['max_runtime_minutes'], params['start_grace_minutes']))
     if params['state'] == 'leased' and not params['lease_holder']:
         module.fail_json(msg='lease_holder is required with state=leased: one value per launch.yml invocation')
-    for field in ('job_id', 'instance_type', 'benchmark'):
-        if not params['job'].get(field):
-            module.fail_json(msg='job.%s is missing: pass the job as plan_info returns it' % field)
-    record = build_record(params)
-    key = _store.job_prefix(params['run_id'], params['instance_region'], record['instance_type'], record['benchmark'],
-                            record['job_id']) + '/status-launched.json'
-    if params['state'] == 'failed':
-        key = key.replace('/status-launched.json', '/status-failed.json')
-        record = {'state': 'failed', 'run_id': params['run_id'], 'job_id': record['job_id'],
-                  'reason': params['reason'][:2000], 'by': 'controller', 'window': record['window'],
-                  'timestamp': _job.utc_now()}
-    held_by = None
     try:
         store = module.results_store(params['store'])
-        if params['state'] == 'leased':
-            record = build_lease(params, time.time())
-            key = key.replace('/status-launched.json', '/status-leased.json')
-            changed, held_by = _lease.take_lease(store, key, record, module.check_mode)
-            module.exit_json(changed=changed, key=key, record=record, held_by=held_by)
-        current = store.get_json(key) if store.exists(key) else None
-        changed = current != json.loads(json.dumps(record))
-        if changed and not module.check_mode:
-            store.put_json(key, record)
     except _store.StoreError as exc:
-        module.fail_json(msg='cannot record job %s in %s: %s' % (record['job_id'], params['store'], exc))
-    module.exit_json(changed=changed, key=key, record=record, held_by=held_by)
+        module.fail_json(msg='cannot open the results store %s: %s' % (params['store'], exc))
+    for job in params['jobs'] or [params['job']]:
+        check_job(module, job)   # every job before anything is written
+    if params['jobs'] is None:
+        changed, key, record, held_by = record_job(module, store, params)
+        module.exit_json(changed=changed, key=key, record=record, held_by=held_by)
+    # One module run for a batch: one boto3 session and one fork on the controller instead of one per job.
+    results = {}
+    for job in params['jobs']:
+        instance = params['instances'].get(job.get('job_id')) or {}
+        changed, key, record, held_by = record_job(module, store, dict(params, job=job, instance=instance))
+        results[record['job_id']] = {'key': key, 'record': record, 'held_by': held_by, 'changed': changed}
+    module.exit_json(changed=any(result['changed'] for result in results.values()), jobs=results)
 
 
 if __name__ == '__main__':

@@ -20,6 +20,8 @@ from harness.waiting import wait_for
 
 with open(os.path.join(REPO, 'playbooks', 'schedules', 'example.yml')) as _handle:
     EXAMPLE = yaml.safe_load(_handle)['instancebench_schedule']
+# The windows and plans are under test, not STREAM: small arrays, seconds a job (as test_controller_death).
+SMALL_STREAM = {'stream_ntimes': 10, 'stream_array_size': 2 * 10 ** 6}
 
 
 def _batch_planner(tmp_path, ansible_home, moto, request):
@@ -80,6 +82,7 @@ def test_launch_runs_the_due_window_of_a_schedule_with_its_variant(
     assert planned.returncode == 0, planned.stdout[-3000:]
     plan = yaml.safe_load((tmp_path / 'plans' / 'sched-run-us-east-1.yml').read_text())['instancebench_plan']
     extra = ec2.launch_vars('sched-run', plan, [s3_instance_host], mirror, tmp_path / 'work', instancebench_wait=False,
+                            **SMALL_STREAM,
                             instancebench_window='due', instancebench_manifest_dir=str(tmp_path / 'manifests'))
     no_window = run_playbook('launch.yml', inventory, ansible_home, dict(extra, instancebench_window=''), env=env)
     assert no_window.returncode != 0 and 'window: this plan is a schedule' in no_window.stdout
@@ -133,7 +136,7 @@ def test_windows_run_one_by_one_nothing_twice_and_the_failed_job_is_retried_then
 
     def launch(window, jobs=1):
         # One connection override per job launch.yml sees (both windows' jobs when `due`).
-        extra = ec2.launch_vars('sched-win', plan, [s3_instance_host] * jobs, mirror, tmp_path / 'work',
+        extra = ec2.launch_vars('sched-win', plan, [s3_instance_host] * jobs, mirror, tmp_path / 'work', **SMALL_STREAM,
                                 instancebench_wait=False, instancebench_window=window,
                                 instancebench_manifest_dir=str(tmp_path / 'manifests'))
         return run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
@@ -187,7 +190,7 @@ def test_a_two_region_schedule_is_launched_one_plan_per_region(
     for region in regions:
         plan = yaml.safe_load((tmp_path / 'plans' / ('sched-2r-%s.yml' % region)).read_text())['instancebench_plan']
         assert plan['region'] == region
-        extra = ec2.launch_vars('sched-2r-%s' % region, plan, [s3_instance_host], mirror, tmp_path / 'work',
+        extra = ec2.launch_vars('sched-2r-%s' % region, plan, [s3_instance_host], mirror, tmp_path / 'work', **SMALL_STREAM,
                                 instancebench_wait=False, instancebench_window='due',
                                 instancebench_manifest_dir=str(tmp_path / 'manifests'))
         launch = run_playbook('launch.yml', inventory, ansible_home, extra, env=env)
