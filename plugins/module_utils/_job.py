@@ -124,10 +124,11 @@ def die_with_parent(parent_pid):
     killed between the fork and the prctl would never send the signal, so the child checks that its
     parent is still `parent_pid` after asking for it, and exits at once otherwise."""
     libc = _libc()
+    prctl = libc.prctl if libc is not None else None  # looked up (dlsym) before the fork too
 
     def preexec():
-        if libc is not None:
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if prctl is not None:
+            prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
         if os.getppid() != parent_pid:
             os._exit(1)
     return preexec

@@ -28,7 +28,9 @@ description:
   - Idempotent; an existing record with the same content is left alone.
   - With O(jobs) instead of O(job), records every job of a batch in one module run (launch.yml takes
     the leases and writes the launched records of its batch of job hosts so, not one run per host);
-    RV(jobs) returns each job's key, record and lease holder. A store error fails the whole run.
+    RV(jobs) returns each job's key, record and lease holder. A store error is that job's alone (its
+    entry's C(error), and a warning); the other jobs of the batch are recorded, and the caller fails
+    only that job.
 author:
   - instancebench.aws contributors (@instancebench)
 options:
@@ -149,7 +151,9 @@ held_by:
   returned: always
   type: dict
 jobs:
-  description: With O(jobs), by job id, what each job's record returns alone (C(key), C(record), C(held_by), C(changed)).
+  description:
+    - With O(jobs), by job id, what each job's record returns alone (C(key), C(record), C(held_by), C(changed)).
+    - A job the store refused has C(error) (the message) and null C(key), C(record) and C(held_by).
   returned: when O(jobs) is given
   type: dict
   sample:
@@ -211,7 +215,16 @@ def check_job(module, job):
 
 
 def record_job(module, store, params):
-    """(changed, key, record, held_by) for params['job'] (and params['instance']) in the given state."""
+    """(changed, key, record, held_by) for params['job'] (and params['instance']) in the given state;
+    a store error fails the module."""
+    try:
+        return store_job(module, store, params)
+    except _store.StoreError as exc:
+        module.fail_json(msg=str(exc))
+
+
+def store_job(module, store, params):
+    """record_job's work; raises StoreError naming the job and the store."""
     record = build_record(params)
     key = _store.job_prefix(params['run_id'], params['instance_region'], record['instance_type'], record['benchmark'],
                             record['job_id']) + '/status-launched.json'
@@ -231,7 +244,7 @@ def record_job(module, store, params):
         if changed and not module.check_mode:
             store.put_json(key, record)
     except _store.StoreError as exc:
-        module.fail_json(msg='cannot record job %s in %s: %s' % (record['job_id'], params['store'], exc))
+        raise _store.StoreError('cannot record job %s in %s: %s' % (record['job_id'], params['store'], exc))
     return changed, key, record, None
 
 
@@ -266,17 +279,26 @@ def main():
         store = module.results_store(params['store'])
     except _store.StoreError as exc:
         module.fail_json(msg='cannot open the results store %s: %s' % (params['store'], exc))
-    for job in params['jobs'] or [params['job']]:
+    for job in params['jobs'] if params['jobs'] is not None else [params['job']]:
         check_job(module, job)   # every job before anything is written
     if params['jobs'] is None:
         changed, key, record, held_by = record_job(module, store, params)
         module.exit_json(changed=changed, key=key, record=record, held_by=held_by)
     # One module run for a batch: one boto3 session and one fork on the controller instead of one per job.
-    results = {}
+    # A store error is that job's alone (its entry's `error`): the caller fails that job's host, never
+    # the batch's other jobs, some of which may be done or running already.
+    results, errors = {}, []
     for job in params['jobs']:
         instance = params['instances'].get(job.get('job_id')) or {}
-        changed, key, record, held_by = record_job(module, store, dict(params, job=job, instance=instance))
+        try:
+            changed, key, record, held_by = store_job(module, store, dict(params, job=job, instance=instance))
+        except _store.StoreError as exc:
+            results[job['job_id']] = {'key': None, 'record': None, 'held_by': None, 'changed': False, 'error': str(exc)}
+            errors.append(str(exc))
+            continue
         results[record['job_id']] = {'key': key, 'record': record, 'held_by': held_by, 'changed': changed}
+    for error in errors:
+        module.warn(error)
     module.exit_json(changed=any(result['changed'] for result in results.values()), jobs=results)
 
 

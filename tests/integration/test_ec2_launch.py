@@ -247,8 +247,10 @@ def test_a_plan_file_is_data_a_template_in_it_never_runs(tmp_path, ansible_home,
     plan = ec2.plan(instance_host, tags={'team': "{{ lookup('ansible.builtin.pipe', 'touch %s') }}" % marker})
     plan_file = tmp_path / 'plan.yml'
     plan_file.write_text(yaml.safe_dump({'instancebench_plan': plan}))
+    # In the background (launch.yml's default with a plan): a provision-only job runs nothing, so it is
+    # done and its instance terminated, never left running until its failsafe.
     extra = ec2.launch_vars('ec2-planfile', plan, [instance_host], mirror, tmp_path / 'work',
-                            instancebench_provision_only=True)
+                            instancebench_provision_only=True, instancebench_wait=False)
     extra.pop('instancebench_plan')
     extra['instancebench_plan_file'] = str(plan_file)
     proc = _launch(tmp_path, ansible_home, moto, extra)
@@ -256,3 +258,4 @@ def test_a_plan_file_is_data_a_template_in_it_never_runs(tmp_path, ansible_home,
     assert not marker.exists(), 'a template in the plan file ran on the controller'
     [instance] = ec2.instances(moto, 'ec2-planfile')
     assert ec2.tags(instance)['team'].startswith("{{ lookup('ansible.builtin.pipe'")
+    assert instance['State']['Name'] in ('shutting-down', 'terminated'), 'a provision-only instance is not left running'

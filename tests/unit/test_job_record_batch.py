@@ -70,3 +70,31 @@ def test_a_job_without_its_fields_fails_naming_the_field(tmp_path, capsys):
     out = _run(capsys, store='file://%s' % tmp_path, jobs=[JOBS[0], {'job_id': 'x'}], lease_holder='me', state='leased')
     assert out['failed'] is True and 'job.instance_type is missing' in out['msg']
     assert _store.FileStore(str(tmp_path)).list('runs/') == [], 'nothing written before every job is checked'
+
+
+@pytest.mark.parametrize('state', ['leased', 'launched'])
+def test_a_job_the_store_refuses_fails_alone_and_the_batch_is_recorded(tmp_path, capsys, state):
+    """One refused write (here: a file where the job's folder must go) is that job's error; the other
+    jobs of the batch are recorded, so a failure never reaches jobs that are done or running."""
+    url = 'file://%s' % tmp_path
+    refused = JOBS[1]
+    blocker = tmp_path / _store.job_prefix('r1', 'us-east-1', refused['instance_type'], refused['benchmark'],
+                                           refused['job_id'])
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text('not a folder')
+    instances = dict((job['job_id'], {'id': 'i-%016d' % number, 'launched_at': '2026-11-26T10:00:00+00:00'})
+                     for number, job in enumerate(JOBS))
+    args = dict(lease_holder='me', state='leased') if state == 'leased' else dict(instances=instances)
+    out = _run(capsys, store=url, jobs=JOBS, **args)
+    assert 'failed' not in out or out['failed'] is False
+    entry = out['jobs'][refused['job_id']]
+    assert refused['job_id'] in entry['error'] and entry['record'] is None and entry['held_by'] is None
+    assert refused["job_id"] in json.dumps(out.get("warnings")), out.get("warnings")
+    store = _store.FileStore(str(tmp_path))
+    written = sorted(k for k in store.list('runs/run=r1/') if k.endswith('/status-%s.json' % state))
+    assert len(written) == 2 and all(out['jobs'][job['job_id']]['key'] in written for job in (JOBS[0], JOBS[2]))
+
+
+def test_an_empty_batch_records_nothing(tmp_path, capsys):
+    out = _run(capsys, store='file://%s' % tmp_path, jobs=[], lease_holder='me', state='leased')
+    assert out['changed'] is False and out['jobs'] == {}
