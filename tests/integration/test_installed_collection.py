@@ -25,10 +25,13 @@ def _neutral_env(tmp_path, collections):
     return env
 
 
-def _run(argv, cwd, env, timeout=600):
-    proc = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=timeout, check=False)
-    assert proc.returncode == 0, proc.stdout[-4000:]
+def _run(argv, cwd, env, timeout=600, merge=True):
+    """The command's output (stderr merged), or with merge=False stdout alone: a library's warning on
+    stderr (cryptography 51 warns from ansible's ssh agent code) must not land in front of the JSON a
+    command prints."""
+    proc = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT if merge else subprocess.PIPE, text=True, timeout=timeout, check=False)
+    assert proc.returncode == 0, (proc.stdout + (proc.stderr or ''))[-4000:]
     return proc.stdout
 
 
@@ -67,7 +70,7 @@ def test_installed_collection_benchmarks_localhost_with_no_checkout(tmp_path, mi
     assert not os.path.exists(os.path.join(installed, 'inventories'))
     assert os.path.isfile(os.path.join(installed, 'playbooks', 'vars', 'local_defaults.yml'))
     listed = json.loads(_run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'list', 'instancebench.aws',
-                              '--format', 'json'], neutral, env))
+                              '--format', 'json'], neutral, env, merge=False))
     assert list(listed) == [os.path.dirname(os.path.dirname(installed))], 'only the installed copy may be found'
 
     store = tmp_path / 'home' / '.local' / 'share' / 'instancebench' / 'results'
