@@ -93,9 +93,7 @@ def _pass_analysis(level, found, expected):
     asked['require_openblas_core'] = True
     out = _hpl.analyze('\n'.join(found['lines']) + '\n', asked)
     metrics, reported = out[0], (out[2] if len(out) > 2 else {}).get('openblas_core')
-    checks = [_check('%s.exit_status' % level, found['rc'] == 0,
-                     'xhpl exited %s' % ('with status %s' % found['rc'] if found['rc'] is not None
-                                         else 'without an end marker: cut short'))]
+    checks = [_isa_levels.exit_check(level, 'xhpl', found['rc'])]
     checks.extend(dict(c, name='%s.%s' % (level, c['name'])) for c in out[1])
     return metrics, checks, reported
 
@@ -147,11 +145,7 @@ def analyze(text, expected):
                 continue
             metrics['gflops_%s' % name] = pass_metrics['gflops']
         figures[name] = pass_metrics['gflops'][0]
-    for skip in expected.get('skipped') or []:
-        ran = skip['metric'] in by_level
-        checks.append(_check('%s.%s' % (skip['metric'], skip['check']), not ran,
-                             'not run: %s' % skip['reason'] if not ran
-                             else 'skipped (%s) yet the output has a pass for it' % skip['reason']))
+    checks.extend(_isa_levels.skipped_checks(expected.get('skipped'), by_level, 'not run'))
     baseline = expected.get('baseline')
     if baseline and baseline not in figures:
         checks.append(_check('baseline_measured', False, 'the baseline %s has no figure: no uplift is computed'

@@ -16,6 +16,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.instancebench.aws.plugins.module_utils import _numbers
+
 # The microarchitecture build (the host's catalog flags) runs beside the levels under this name.
 NATIVE = 'native'
 
@@ -77,3 +79,18 @@ def plan(table, arch, flags, accepts):
         else:
             found['build'].append(dict(entry, march=level['march']))
     return found
+
+
+def exit_check(level, program, rc):
+    """`<level>.exit_status` of one level's pass (rc None: the pass has no end marker)."""
+    return _numbers.check('%s.exit_status' % level, rc == 0, '%s exited %s' % (
+        program, 'with status %s' % rc if rc is not None else 'without an end marker: cut short'))
+
+
+def skipped_checks(skipped, ran, not_done):
+    """`<level>.<check>` for every level the plan skipped (`skipped`: [{metric, check, reason}]): passed,
+    saying `not_done` and why, unless the output has a pass for it anyway (`ran`: the levels found)."""
+    return [_numbers.check('%s.%s' % (skip['metric'], skip['check']), skip['metric'] not in ran,
+                           '%s: %s' % (not_done, skip['reason']) if skip['metric'] not in ran
+                           else 'skipped (%s) yet the output has a pass for it' % skip['reason'])
+            for skip in skipped or []]

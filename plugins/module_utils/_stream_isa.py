@@ -18,7 +18,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.instancebench.aws.plugins.module_utils import _numbers, _passes, _stream
+from ansible_collections.instancebench.aws.plugins.module_utils import _isa_levels, _numbers, _passes, _stream
 
 _PASS_MARK = re.compile(r'^=== instancebench stream_isa pass level=(\S+)\s*$')
 _END_MARK = _passes.end_marker('stream_isa')
@@ -47,9 +47,7 @@ def _pass_metrics(level, found, expected):
         'llc_bytes': expected.get('llc_bytes')})
     metrics = dict(('%s_%s' % (metric, level), entry) for metric, entry in analysed[0].items())
     checks = [dict(c, name='%s.%s' % (level, c['name'])) for c in analysed[1]]
-    checks.insert(0, _check('%s.exit_status' % level, found['rc'] == 0,
-                            'STREAM exited %s' % ('with status %s' % found['rc'] if found['rc'] is not None
-                                                  else 'without an end marker: cut short')))
+    checks.insert(0, _isa_levels.exit_check(level, 'STREAM', found['rc']))
     return metrics, checks
 
 
@@ -83,11 +81,7 @@ def analyze(text, expected):
         pass_metrics, pass_checks = _pass_metrics(level, found, expected)
         metrics.update(pass_metrics)
         checks.extend(pass_checks)
-    for skip in expected.get('skipped') or []:
-        ran = skip['metric'] in by_level
-        checks.append(_check('%s.%s' % (skip['metric'], skip['check']), not ran,
-                             'not built or run: %s' % skip['reason'] if not ran
-                             else 'skipped (%s) yet the output has a pass for it' % skip['reason']))
+    checks.extend(_isa_levels.skipped_checks(expected.get('skipped'), by_level, 'not built or run'))
     baseline = expected.get('baseline')
     if baseline and baseline not in levels:
         checks.append(_check('baseline_built', False, 'the baseline %s was not built: no uplift is computed' % baseline,
